@@ -1,0 +1,72 @@
+"""Key numbers a notebook records for tests, the report index and later comparison.
+
+A notebook calls :func:`record` once per result set. The numbers travel inside the executed
+notebook as a display output with a private MIME type (so they survive papermill and need no
+side files), and :func:`read_results` collects them again from the executed ``.ipynb``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import numpy as np
+import pandas as pd
+
+RESULTS_MIME = "application/vnd.ceasefire.results+json"
+
+
+def _plain(value: Any) -> Any:
+    """Convert numpy / pandas scalars and containers to JSON-ready Python values."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        as_float = float(value)
+        return None if math.isnan(as_float) or math.isinf(as_float) else as_float
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def to_json_ready(results: Mapping[str, Any]) -> dict[str, Any]:
+    """Results as plain JSON types; raises TypeError naming a key that cannot be stored."""
+    converted = _plain(results)
+    try:
+        json.dumps(converted, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"recorded results must be JSON-serialisable: {exc}") from exc
+    return converted
+
+
+def record(results: Mapping[str, Any]) -> None:
+    """Record key numbers from inside a notebook (shown as a small table, stored as JSON)."""
+    from IPython.display import display
+
+    payload = to_json_ready(results)
+    text = "\n".join(f"{key}: {value}" for key, value in payload.items())
+    display({RESULTS_MIME: payload, "text/plain": text}, raw=True)
+
+
+def read_results(notebook_path: str | Path) -> dict[str, Any]:
+    """Merge every recorded result set of an executed notebook (later records win)."""
+    notebook = nbformat.read(str(notebook_path), as_version=4)
+    merged: dict[str, Any] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if RESULTS_MIME in data:
+                payload = data[RESULTS_MIME]
+                merged.update(json.loads(payload) if isinstance(payload, str) else payload)
+    return merged

@@ -1,0 +1,132 @@
+"""Panel building, filters and ceasefire windows, checked against brute-force computations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import contract as c
+from analysis import load, panel
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return load.load_events("ucdp_daily")
+
+
+def _toy_events(dates: list[str], counts: list[int], groups: list[str]) -> pd.DataFrame:
+    n = len(dates)
+    return load.conform_events(
+        pd.DataFrame(
+            {
+                c.EV_ID: [f"e{i}" for i in range(n)],
+                c.EV_SOURCE: "ucdp_daily",
+                c.EV_DATE: pd.to_datetime(dates),
+                c.EV_DATE_PRECISION: "day",
+                c.EV_ACTOR: "A",
+                c.EV_ACTOR_RAW: "A",
+                c.EV_ACTOR_SIDE: "state",
+                c.EV_TARGET: "B",
+                c.EV_TARGET_RAW: "B",
+                c.EV_TARGET_SIDE: "other",
+                c.EV_ADMIN1: groups,
+                c.EV_LATITUDE: np.nan,
+                c.EV_LONGITUDE: np.nan,
+                c.EV_CATEGORY: "armed_clash",
+                c.EV_EVENTS: counts,
+                c.EV_FATALITIES: [2 * k for k in counts],
+                c.EV_CIVILIAN_FATALITIES: 0,
+            }
+        )
+    )
+
+
+def test_weekly_panel_starts_on_monday_and_zero_fills() -> None:
+    toy = _toy_events(["2024-01-03", "2024-01-03", "2024-01-20"], [1, 2, 4], ["X", "Y", "X"])
+    weekly = panel.build_panel(toy, "W", group_by=c.EV_ADMIN1, start="2024-01-01", end="2024-01-31")
+    assert set(weekly[c.PN_PERIOD].dt.day_of_week) == {0}
+    assert len(weekly) == 5 * 2  # five Monday-start weeks touch January 2024, two groups
+    cell = weekly.set_index([c.PN_PERIOD, c.PN_GROUP])[c.PN_EVENTS]
+    assert cell[(pd.Timestamp("2024-01-01"), "X")] == 1
+    assert cell[(pd.Timestamp("2024-01-01"), "Y")] == 2
+    assert cell[(pd.Timestamp("2024-01-15"), "X")] == 4
+    assert cell[(pd.Timestamp("2024-01-08"), "Y")] == 0
+
+
+def test_monthly_panel_preserves_totals(events: pd.DataFrame) -> None:
+    monthly = panel.build_panel(
+        events, "M", group_by=c.EV_ADMIN1, start="2019-01-01", end="2023-12-31"
+    )
+    in_window = events[(events[c.EV_DATE] >= "2019-01-01") & (events[c.EV_DATE] <= "2023-12-31")]
+    assert monthly[c.PN_EVENTS].sum() == in_window[c.EV_EVENTS].sum()
+    assert monthly[c.PN_FATALITIES].sum() == in_window[c.EV_FATALITIES].sum()
+    assert len(monthly) == 60 * monthly[c.PN_GROUP].nunique()
+    assert monthly[c.PN_PERIOD].dt.day.eq(1).all()
+
+
+def test_daily_series_is_complete(events: pd.DataFrame) -> None:
+    daily = panel.daily_series(events, "2022-01-01", "2022-12-31")
+    assert len(daily) == 365 and daily.index.is_monotonic_increasing
+    raw = pd.read_csv(load.paths.ucdp_daily_path(), parse_dates=["date"])
+    expected = raw[raw["date"].dt.year == 2022].groupby("date")["events"].sum()
+    assert daily[expected.index].tolist() == expected.tolist()
+    assert daily.drop(expected.index).eq(0).all()
+
+
+def test_filter_events_by_region_and_side(events: pd.DataFrame) -> None:
+    chosen = panel.filter_events(
+        events, "2021-01-01", "2021-12-31", admin1=["Sagaing"], actor_side="state"
+    )
+    raw = pd.read_csv(load.paths.ucdp_daily_path(), parse_dates=["date"])
+    mask = (
+        raw["adm_1"].fillna("").str.lower().str.startswith("sagaing")
+        & (raw["side_a"] == "Government of Myanmar (Burma)")
+        & (raw["date"].dt.year == 2021)
+    )
+    assert chosen[c.EV_EVENTS].sum() == raw.loc[mask, "events"].sum() > 0
+
+
+def test_window_mask_matches_brute_force() -> None:
+    days = pd.date_range("2020-01-01", "2020-03-31", freq="D")
+    windows = pd.DataFrame(
+        {
+            "start": pd.to_datetime(["2019-12-20", "2020-01-10", "2020-01-15", "2020-03-30"]),
+            "end": pd.to_datetime(["2020-01-02", "2020-01-20", "2020-01-16", "2020-05-01"]),
+        }
+    )
+    expected = np.array(
+        [
+            any(s <= d <= e for s, e in zip(windows["start"], windows["end"], strict=True))
+            for d in days
+        ]
+    )
+    assert (panel.window_mask(days, windows) == expected).all()
+
+
+def test_open_ended_ceasefires_are_capped_and_flagged() -> None:
+    ceasefires = load.load_ceasefires()
+    windows = panel.ceasefire_windows(ceasefires, open_ended_days=30, ids=["aa-mil-2022-11"])
+    row = windows.iloc[0]
+    assert row["start"] == pd.Timestamp("2022-11-24")
+    assert row["end"] == pd.Timestamp("2022-12-24") and bool(row["end_assumed"])
+    with pytest.raises(ValueError, match="unknown ceasefire_id"):
+        panel.ceasefire_windows(ceasefires, ids=["not-a-truce"])
+
+
+def test_unknown_frequency_and_bloc() -> None:
+    with pytest.raises(ValueError, match="frequency"):
+        panel.check_frequency("Q")
+    with pytest.raises(ValueError, match="unknown bloc"):
+        panel.diplomatic_events_in_range(
+            load.load_diplomatic_events(), "2021-01-01", "2025-12-31", ["Mars"]
+        )
+
+
+def test_inside_outside_summary_by_hand() -> None:
+    daily = pd.Series([0, 2, 4, 0, 1], index=pd.date_range("2024-01-01", periods=5))
+    inside = np.array([False, True, True, False, False])
+    summary = panel.inside_outside_summary(daily, inside)
+    assert summary["events_inside"] == 6 and summary["events_outside"] == 1
+    assert summary["mean_daily_events_inside"] == 3.0
+    assert summary["mean_daily_events_outside"] == pytest.approx(1 / 3)
