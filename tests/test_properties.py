@@ -1,0 +1,111 @@
+"""Property-based tests: zero-filling preserves totals and window arithmetic agrees with sets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import contract as c
+from analysis import load, panel
+
+DAY0 = dt.date(2020, 1, 1)
+day_offsets = st.integers(min_value=0, max_value=400)
+
+
+def _events(offsets: list[int], counts: list[int], groups: list[str]) -> pd.DataFrame:
+    n = len(offsets)
+    dates = pd.to_datetime([DAY0 + dt.timedelta(days=k) for k in offsets])
+    return load.conform_events(
+        pd.DataFrame(
+            {
+                c.EV_ID: [f"e{i}" for i in range(n)],
+                c.EV_SOURCE: "acled",
+                c.EV_DATE: dates,
+                c.EV_DATE_PRECISION: "day",
+                c.EV_ACTOR: "A",
+                c.EV_ACTOR_RAW: "A",
+                c.EV_ACTOR_SIDE: "state",
+                c.EV_TARGET: "B",
+                c.EV_TARGET_RAW: "B",
+                c.EV_TARGET_SIDE: "other",
+                c.EV_ADMIN1: groups,
+                c.EV_LATITUDE: np.nan,
+                c.EV_LONGITUDE: np.nan,
+                c.EV_CATEGORY: "air_drone_strike",
+                c.EV_EVENTS: counts,
+                c.EV_FATALITIES: counts,
+                c.EV_CIVILIAN_FATALITIES: pd.NA,
+            }
+        )
+    )
+
+
+event_rows = st.lists(
+    st.tuples(day_offsets, st.integers(1, 5), st.sampled_from(["Chin", "Shan", "Bago"])),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=event_rows, freq=st.sampled_from(["D", "W", "M"]), grouped=st.booleans())
+def test_zero_filling_preserves_totals_and_completes_the_grid(rows, freq, grouped) -> None:
+    offsets, counts, groups = (list(x) for x in zip(*rows, strict=True))
+    events = _events(offsets, counts, groups)
+    built = panel.build_panel(events, freq, group_by=c.EV_ADMIN1 if grouped else None)
+    assert built[c.PN_EVENTS].sum() == sum(counts)
+    assert built[c.PN_FATALITIES].sum() == sum(counts)
+    n_groups = len(set(groups)) if grouped else 1
+    assert len(built) == built[c.PN_PERIOD].nunique() * n_groups
+    assert not built.duplicated([c.PN_PERIOD, c.PN_GROUP]).any()
+    periods = pd.DatetimeIndex(sorted(built[c.PN_PERIOD].unique()))
+    expected_step = {"D": 1, "W": 7}.get(freq)
+    if expected_step and len(periods) > 1:
+        assert set(np.diff(periods.asi8) // 86_400_000_000_000) == {expected_step}
+
+
+windows_strategy = st.lists(
+    st.tuples(st.integers(-30, 200), st.integers(0, 60)), min_size=0, max_size=8
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(spans=windows_strategy, n_days=st.integers(1, 150))
+def test_window_mask_equals_union_of_day_sets(spans, n_days) -> None:
+    days = pd.date_range(DAY0, periods=n_days, freq="D")
+    windows = pd.DataFrame(
+        {
+            "start": pd.to_datetime([DAY0 + dt.timedelta(days=s) for s, _ in spans]),
+            "end": pd.to_datetime([DAY0 + dt.timedelta(days=s + length) for s, length in spans]),
+        }
+    )
+    covered = {s + k for s, length in spans for k in range(length + 1)}
+    expected = np.array([k in covered for k in range(n_days)], dtype=bool)
+    assert (panel.window_mask(days, windows) == expected).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=day_offsets, length=st.integers(0, 120), cap=st.integers(1, 365))
+def test_open_ended_windows_last_exactly_the_cap(start, length, cap) -> None:
+    begin = pd.Timestamp(DAY0 + dt.timedelta(days=start))
+    ceasefires = pd.DataFrame(
+        {
+            c.CF_ID: ["open", "closed"],
+            c.CF_DECLARED_ON: [begin, begin],
+            c.CF_EFFECTIVE_FROM: [pd.NaT, begin],
+            c.CF_EFFECTIVE_TO: [pd.NaT, begin + pd.Timedelta(days=length)],
+            c.CF_DECLARER_SIDE: ["state", "both"],
+            c.CF_KIND: ["unilateral", "bilateral"],
+            c.CF_BROKER_BLOC: ["none", "China"],
+        }
+    )
+    windows = panel.ceasefire_windows(ceasefires, open_ended_days=cap).set_index(c.CF_ID)
+    assert (windows.loc["open", "end"] - windows.loc["open", "start"]).days == cap
+    assert bool(windows.loc["open", "end_assumed"]) and not bool(
+        windows.loc["closed", "end_assumed"]
+    )
+    assert (windows.loc["closed", "end"] - windows.loc["closed", "start"]).days == length
