@@ -325,8 +325,10 @@ def _load_source_events(
     if source not in c.EVENT_SOURCES:
         raise ValueError(f"unknown source {source!r}; choose one of {list(c.EVENT_SOURCES)}")
     if source == "ucdp_daily":
+        from analysis import actors
+
         daily_path = paths.resolve_user_path(events_path) if events_path else None
-        return ucdp_daily_to_events(load_ucdp_daily(daily_path, data_dir))
+        return actors.canonicalise(ucdp_daily_to_events(load_ucdp_daily(daily_path, data_dir)))
     if not events_path:
         raise ValueError(f"source {source!r} needs events_path (a file under data/raw/)")
     resolved = paths.resolve_user_path(events_path)
@@ -336,7 +338,7 @@ def _load_source_events(
         return acled.load_acled(resolved)
     from analysis import ucdp
 
-    return ucdp.load_ged(resolved)
+    return ucdp.load_ged(resolved, source=source)
 
 
 def coverage(events: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Timestamp) -> dict:
@@ -360,3 +362,31 @@ def coverage(events: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Time
         "data_last_date": last,
         "window_share_covered": ((covered_end - covered_start).days + 1) / ((end - start).days + 1),
     }
+
+
+UCDP_CITATION = (
+    "UCDP Georeferenced Event Dataset (GED), CC BY 4.0: Sundberg, Ralph and Erik Melander "
+    "(2013) 'Introducing the UCDP Georeferenced Event Dataset', Journal of Peace Research "
+    "50(4); Davies, Shawn, Therese Pettersson and Magnus Öberg, UCDP GED codebook."
+)
+
+
+def source_attribution(
+    source: str, events_path: PathLike | None = None, analysis_filters: dict | None = None
+) -> dict[str, object]:
+    """Attribution a report must carry for its event source (recorded with the results).
+
+    UCDP data are CC BY 4.0 and need a citation; ACLED data need the access date, filters
+    and a statement of changes, recorded under ``acled_attribution`` for the report footer.
+    """
+    if source == "acled":
+        from analysis import acled
+
+        resolved = paths.resolve_user_path(events_path) if events_path else None
+        if resolved is None:
+            raise ValueError("source 'acled' needs events_path (a file under data/raw/)")
+        return {
+            "data_attribution": acled.ACLED_CITATION,
+            "acled_attribution": acled.attribution(resolved, analysis_filters or {}),
+        }
+    return {"data_attribution": UCDP_CITATION}

@@ -99,3 +99,47 @@ def test_notebook_draws_a_figure(executed: Path) -> None:
     outputs = [o for cell in nbformat.read(executed, 4).cells for o in cell.get("outputs", [])]
     assert any("image/png" in o.get("data", {}) for o in outputs)
     assert not any(o.get("output_type") == "error" for o in outputs)
+
+
+ACLED_FIXTURE = paths.PROJECT_ROOT / "tests" / "fixtures" / "acled" / "acled_current_layout.csv"
+
+
+def test_runs_on_an_acled_export_with_a_strike_definition(tmp_path: Path) -> None:
+    import shutil
+
+    export = tmp_path / "raw" / "myanmar_export.csv"
+    export.parent.mkdir()
+    shutil.copy(ACLED_FIXTURE, export)
+    output = tmp_path / "acled.ipynb"
+    pm.execute_notebook(
+        str(NOTEBOOK),
+        str(output),
+        parameters={
+            "source": "acled",
+            "events_path": str(export),
+            "strike_definition": "junta_air",
+            "start": "2025-01-01",
+            "end": "2025-12-31",
+            "actor_side": "",
+        },
+        kernel_name="python3",
+        cwd=str(tmp_path),
+        progress_bar=False,
+    )
+    raw = pd.read_csv(export, dtype=str, keep_default_na=False)
+    # Junta air strikes: ACLED air/drone strikes by the military or its named sub-units,
+    # excluding pro-junta militias (counted separately by the registry).
+    junta_air = raw[
+        (raw["sub_event_type"] == "Air/drone strike")
+        & raw["actor1"].str.startswith("Military Forces of Myanmar")
+        & ~raw["actor1"].str.contains("Militia")
+    ]
+    recorded = results.read_results(output)
+    assert len(junta_air) > 0
+    assert recorded["events_inside"] + recorded["events_outside"] == len(junta_air)
+    assert recorded["acled_attribution"]["analysis_filters"]["strike_definition"] == "junta_air"
+    executed_text = output.read_text(encoding="utf-8")
+    for note in raw["notes"]:
+        assert note not in executed_text
+    for event_id in raw["event_id_cnty"]:
+        assert event_id not in executed_text

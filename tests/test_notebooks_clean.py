@@ -82,3 +82,39 @@ def test_checkers_catch_outputs_and_loops(tmp_path: Path) -> None:
         "FunctionDef",
         "For",
     ]
+
+
+def parameters_papermill_sees(path: Path) -> dict[str, str]:
+    """Parameter name -> inferred type, as papermill parses the parameters cell."""
+    import papermill as pm
+
+    return {name: p["inferred_type_name"] for name, p in pm.inspect_notebook(str(path)).items()}
+
+
+def parameters_assigned(path: Path) -> set[str]:
+    cells = nbformat.read(path, as_version=4).cells
+    source = next(c.source for c in cells if "parameters" in c.metadata.get("tags", []))
+    return {
+        node.target.id if isinstance(node, ast.AnnAssign) else node.targets[0].id
+        for node in ast.parse(source).body
+        if isinstance(node, ast.AnnAssign | ast.Assign)
+    }
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_papermill_parses_every_parameter_with_a_type(notebook: Path) -> None:
+    # A comment papermill cannot parse silently hides the parameter (it is then injected as
+    # "unknown"), and an unannotated one is typed 'None', so the runner cannot check values.
+    seen = parameters_papermill_sees(notebook)
+    assert set(seen) == parameters_assigned(notebook)
+    assert [name for name, kind in seen.items() if kind == "None"] == []
+
+
+def test_parameter_check_notices_an_unparseable_comment(tmp_path: Path) -> None:
+    cell = nbformat.v4.new_code_cell('a: int = 1  # fine\nb: str = ""  # say "x" = y')
+    cell.metadata["tags"] = ["parameters"]
+    path = tmp_path / "params.ipynb"
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    notebook.metadata["kernelspec"] = {"name": "python3", "language": "python"}
+    nbformat.write(notebook, path)
+    assert set(parameters_papermill_sees(path)) != parameters_assigned(path)

@@ -1,0 +1,544 @@
+"""ACLED exports (CSV) and API pulls (JSON) -> the canonical EVENTS table.
+
+ACLED is the standard source for Myanmar air strikes (sub_event_type 'Air/drone strike').
+Its terms forbid redistributing rows, so files live under the git-ignored ``data/raw/`` and
+only aggregates reach notebooks and HTML.
+
+Layouts accepted: the current 31-column export (with disorder_type, civilian_targeting,
+tags) and older files (with event_id_no_cnty, data_id, iso3). Quirks handled, all vectorised:
+
+* event_date as '2025-05-16', '16 May 2025' or '7-Feb-25' (formats tried in that order on
+  the still-unparsed values; values matching none raise a DataContractError naming the rows);
+* API JSON with every field a string and missing values as '';
+* inter1/inter2 as text ('State forces') or codes (1-8);
+* time_precision 1/2/3 -> day/week/month.
+
+Mapping choices (documented for readers of the results):
+
+* category from sub_event_type, else event_type (see :data:`SUB_EVENT_CATEGORY`); a battle
+  between two non-state actors becomes non_state_conflict, like UCDP type 2;
+* actor = actor1, target = actor2; associated actors (assoc_actor_*) are not used to decide
+  who struck;
+* civilian_fatalities: ACLED does not split fatalities by victim type, so it is NA, except
+  for events flagged civilian_targeting = 'Civilian targeting', where all reported fatalities
+  are taken as civilian (an approximation: an upper bound for those events);
+* rows repeating an event_id_cnty are dropped, keeping the row with the latest timestamp
+  (ACLED revises events after publication); the drop is reported in ``attrs['dropped']``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from analysis import actors, api, cache, paths
+from analysis import contract as c
+
+SOURCE = "acled"
+LOADER_VERSION = "acled-1"
+CSV_HEADER_LINES = 1
+
+ACLED_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
+    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
+    "notes", "fatalities", "tags", "timestamp",
+)  # fmt: skip
+"""The current 31-column export layout, in order."""
+
+OLDER_LAYOUT_ONLY = ("event_id_no_cnty", "data_id", "iso3")
+NEWER_LAYOUT_ONLY = ("disorder_type", "civilian_targeting", "tags")
+
+REQUIRED_COLUMNS = (
+    "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
+    "inter1", "actor2", "inter2", "admin1", "latitude", "longitude", "fatalities",
+)  # fmt: skip
+OPTIONAL_COLUMNS = ("civilian_targeting", "timestamp")
+ID_COLUMN = "event_id_cnty"
+
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y")
+"""event_date forms seen in ACLED files, tried in this order: ISO (API, new exports),
+'16 May 2025' (older exports), '7-Feb-25' (exports re-saved by Excel)."""
+
+CIVILIAN_TARGETING_FLAG = "Civilian targeting"
+BATTLES = "Battles"
+
+SUB_EVENT_CATEGORY = {
+    "Air/drone strike": "air_drone_strike",
+    "Shelling/artillery/missile attack": "shelling",
+    "Armed clash": "armed_clash",
+    "Government regains territory": "armed_clash",
+    "Non-state actor overtakes territory": "armed_clash",
+    "Attack": "one_sided_violence",
+    "Abduction/forced disappearance": "one_sided_violence",
+    "Sexual violence": "one_sided_violence",
+    "Remote explosive/landmine/IED": "remote_violence_other",
+    "Grenade": "remote_violence_other",
+    "Suicide bomb": "remote_violence_other",
+    "Chemical weapon": "remote_violence_other",
+}
+EVENT_TYPE_CATEGORY = {
+    "Battles": "armed_clash",
+    "Explosions/Remote violence": "remote_violence_other",
+    "Violence against civilians": "one_sided_violence",
+    "Protests": "other",
+    "Riots": "other",
+    "Strategic developments": "other",
+}
+
+# API ------------------------------------------------------------------------------------
+BASE_URL_ENV = "ACLED_BASE_URL"
+EMAIL_ENV = "ACLED_EMAIL"
+PASSWORD_ENV = "ACLED_PASSWORD"
+DEFAULT_BASE_URL = "https://acleddata.com"
+TOKEN_PATH = "/oauth/token"
+READ_PATH = "/api/acled/read"
+OAUTH_CLIENT_ID = "acled"
+DEFAULT_PAGE_SIZE = 5000
+MAX_PAGES = 10_000
+
+PathLike = str | os.PathLike[str]
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+def load_acled(path: PathLike, cache_dir: PathLike | bool | None = None) -> pd.DataFrame:
+    """An ACLED CSV export or API JSON pull as canonical EVENTS, validated.
+
+    The parsed table is cached as Parquet keyed by the SHA-256 of the file and of the actor
+    registry, so a rerun on the same file skips parsing. ``cache_dir=False`` disables the
+    cache. ``attrs['dropped']`` lists rows removed and why; ``attrs['unmapped']`` lists actor
+    names the registry does not know (kept, with a fallback side).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise c.DataContractError(path, None, [], "file not found")
+    registry_path = paths.curated_path(actors.REGISTRY_FILE)
+    return cache.cached_frame(
+        SOURCE,
+        LOADER_VERSION,
+        [path, registry_path],
+        lambda: _parse(path, actors.load_registry(registry_path)),
+        cache_dir,
+    )
+
+
+def _parse(path: Path, registry: pd.DataFrame) -> pd.DataFrame:
+    raw, first_row = read_raw(path)
+    events, dropped = raw_to_events(raw, path, first_row)
+    events = actors.canonicalise(events, registry)
+    from analysis.load import conform_events, validate_frame
+
+    # validate_frame reports index + header lines, so keep the file-row index until then.
+    conformed = conform_events(events)
+    conformed.index = events.index
+    checked = validate_frame(conformed, c.EVENTS, path).reset_index(drop=True)
+    checked.attrs = {**events.attrs, "dropped": dropped, "source_file": path.name}
+    return checked
+
+
+def read_raw(path: Path) -> tuple[pd.DataFrame, int]:
+    """The columns this loader needs, as categoricals (one entry per distinct value).
+
+    Returns the frame and the number of the first data row in the file (for messages):
+    2 for CSV (line 1 is the header), 1 for JSON (1-based records of the data array).
+    """
+    if path.suffix.lower() == ".json":
+        return _read_json(path), 1
+    return _read_csv(path), CSV_HEADER_LINES + 1
+
+
+def _check_layout(columns: Sequence[str], path: Path) -> list[str]:
+    missing = [col for col in REQUIRED_COLUMNS if col not in columns]
+    if missing:
+        raise c.DataContractError(
+            path,
+            missing[0],
+            [],
+            f"missing column(s) {missing}: not an ACLED export in a known layout "
+            f"(expected the columns {list(ACLED_COLUMNS)})",
+        )
+    return [col for col in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if col in columns]
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), None)
+    if not header:
+        raise c.DataContractError(path, None, [], "file is empty (no header row)")
+    header = [name.strip() for name in header]
+    wanted = _check_layout(header, path)
+    # Every needed column except the id is dictionary-encoded while reading: dates, actors,
+    # regions and even coordinates repeat, so each distinct value is parsed once.
+    types = {col: pa.dictionary(pa.int32(), pa.string()) for col in wanted}
+    types[ID_COLUMN] = pa.string()
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types,
+                include_columns=wanted,
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise c.DataContractError(path, None, [], f"malformed CSV: {exc}") from None
+    frame = table.to_pandas()
+    frame.index = pd.RangeIndex(len(frame))
+    return frame
+
+
+def _read_json(path: Path) -> pd.DataFrame:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise c.DataContractError(path, None, [], f"not valid JSON: {exc}") from None
+    records = document.get("data") if isinstance(document, dict) else document
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise c.DataContractError(
+            path, None, [], "expected a list of event objects (or an API response with 'data')"
+        )
+    frame = pd.DataFrame.from_records(records)
+    wanted = _check_layout(list(frame.columns), path)
+    # The API sends every field as a string and missing values as ''.
+    text = frame[wanted].astype("string").apply(lambda col: col.str.strip()).replace("", pd.NA)
+    return text.astype({col: "category" for col in wanted if col != ID_COLUMN})
+
+
+# --- Parsing (on distinct values, mapped back through categorical codes) -----------------------
+
+
+def _category_parts(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Distinct values (as strings) and per-row codes (-1 = missing) of a column."""
+    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    categories = pd.Series(cat.cat.categories.astype("string")).str.strip()
+    return categories, cat.cat.codes.to_numpy()
+
+
+def _rows(codes: np.ndarray, bad_codes: np.ndarray, index: pd.Index, first_row: int) -> list[int]:
+    hit = np.isin(codes, bad_codes)
+    return [int(i) + first_row for i in index[hit]]
+
+
+def _fail(path: Path, column: str, rows: list[int], problem: str) -> None:
+    raise c.DataContractError(path, column, rows, problem)
+
+
+def parse_dates(
+    values: pd.Series, path: Path, first_row: int, column: str = "event_date"
+) -> np.ndarray:
+    """Parse ACLED dates trying each of :data:`DATE_FORMATS` on the values still unparsed."""
+    categories, codes = _category_parts(values)
+    parsed = pd.Series(pd.NaT, index=categories.index, dtype="datetime64[ns]")
+    for fmt in DATE_FORMATS:
+        todo = parsed.isna() & categories.notna()
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(categories[todo], format=fmt, errors="coerce")
+    bad = np.flatnonzero(parsed.isna().to_numpy())
+    if len(bad) or (codes < 0).any():
+        rows = _rows(codes, np.append(bad, -1), values.index, first_row)
+        examples = categories.iloc[bad].head(3).tolist() if len(bad) else ["(blank)"]
+        _fail(
+            path,
+            column,
+            rows,
+            f"unreadable date(s) {examples}; expected one of {list(DATE_FORMATS)}",
+        )
+    extended = np.append(parsed.to_numpy(), np.datetime64("NaT", "ns"))
+    return extended[codes]
+
+
+def parse_numbers(
+    values: pd.Series,
+    path: Path,
+    first_row: int,
+    column: str,
+    whole: bool = False,
+    nullable: bool = True,
+) -> np.ndarray:
+    """Parse a numeric column (float64 array, NaN for blanks), naming rows that do not parse."""
+    categories, codes = _category_parts(values)
+    numbers = pd.to_numeric(categories, errors="coerce").astype("float64")
+    invalid = numbers.isna() & categories.notna()
+    if whole:
+        invalid |= numbers.notna() & (numbers != np.floor(numbers))
+    bad = np.flatnonzero(invalid.to_numpy())
+    if len(bad):
+        _fail(
+            path,
+            column,
+            _rows(codes, bad, values.index, first_row),
+            f"expected {'a whole number' if whole else 'a number'}, "
+            f"found {categories.iloc[bad].head(3).tolist()}",
+        )
+    if not nullable and (codes < 0).any():
+        _fail(path, column, _rows(codes, np.array([-1]), values.index, first_row), "blank value")
+    return np.append(numbers.to_numpy(), np.nan)[codes]
+
+
+def _inter_codes(values: pd.Series, path: Path, first_row: int, column: str) -> np.ndarray:
+    """ACLED actor-type codes (float, NaN where blank) from codes or text labels."""
+    categories, codes = _category_parts(values)
+    as_number = pd.to_numeric(categories, errors="coerce")
+    as_label = categories.str.lower().map(c.ACLED_INTER_LABELS)
+    code = as_number.fillna(as_label).astype("float64")
+    invalid = categories.notna() & ~code.isin(list(c.ACLED_INTER_SIDES))
+    bad = np.flatnonzero(invalid.to_numpy())
+    if len(bad):
+        _fail(
+            path,
+            column,
+            _rows(codes, bad, values.index, first_row),
+            f"unknown actor type(s) {categories.iloc[bad].head(3).tolist()}; expected 1-8 or "
+            f"{list(c.ACLED_INTER_LABELS)}",
+        )
+    return np.append(code.to_numpy(), np.nan)[codes]
+
+
+def _strings(values: pd.Series) -> pd.Series:
+    """A categorical/text column as the contract's "string" dtype (fast Arrow decode)."""
+    categories, codes = _category_parts(values)
+    return pd.Series(actors.take_strings(categories.to_numpy(), codes), index=values.index)
+
+
+def _mapped(values: pd.Series, mapping: Any) -> pd.Series:
+    """Map each distinct value (through ``mapping``: dict or function) and spread to rows."""
+    categories, codes = _category_parts(values)
+    mapped = mapping(categories) if callable(mapping) else categories.map(mapping)
+    return pd.Series(actors.take_strings(mapped.to_numpy(), codes), index=values.index)
+
+
+def admin1_names(values: pd.Series) -> pd.Series:
+    """Normalised state/region names (analysis.load.normalise_admin1); blank -> 'Unknown'."""
+    from analysis.load import normalise_admin1
+
+    return _mapped(values, normalise_admin1).fillna(c.ADMIN1_UNKNOWN)
+
+
+def _sides(inter: np.ndarray, index: pd.Index) -> pd.Series:
+    sides = pd.Series(inter, index=index).map(c.ACLED_INTER_SIDES)
+    return sides.astype("string")
+
+
+def raw_to_events(
+    raw: pd.DataFrame, path: Path, first_row: int
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Canonical (pre-registry) events plus the list of dropped-row reports."""
+    raw, dropped = drop_duplicate_ids(raw, path, first_row)
+    dates = parse_dates(raw["event_date"], path, first_row)
+    precision_code = parse_numbers(raw["time_precision"], path, first_row, "time_precision", True)
+    precision = pd.Series(precision_code, index=raw.index).map(c.ACLED_TIME_PRECISION)
+    bad_precision = precision.isna()
+    if bad_precision.any():
+        rows = [int(i) + first_row for i in raw.index[bad_precision]]
+        _fail(path, "time_precision", rows, "expected 1, 2 or 3 (day, week, month)")
+    fatalities = parse_numbers(raw["fatalities"], path, first_row, "fatalities", True, False)
+    latitude = parse_numbers(raw["latitude"], path, first_row, "latitude")
+    longitude = parse_numbers(raw["longitude"], path, first_row, "longitude")
+    inter1 = _inter_codes(raw["inter1"], path, first_row, "inter1")
+    inter2 = _inter_codes(raw["inter2"], path, first_row, "inter2")
+    if raw["actor1"].isna().any():
+        rows = [int(i) + first_row for i in raw.index[raw["actor1"].isna()]]
+        _fail(path, "actor1", rows, "blank actor1 (every ACLED event has one)")
+
+    sub_category = _mapped(raw["sub_event_type"], SUB_EVENT_CATEGORY)
+    type_category = _mapped(raw["event_type"], EVENT_TYPE_CATEGORY)
+    category = sub_category.fillna(type_category).fillna("other")
+    # A battle between two non-state actors is what UCDP calls non-state conflict.
+    both_non_state = (inter1 != 1) & (inter2 != 1) & ~np.isnan(inter2)
+    is_battle = (raw["event_type"].astype("string") == BATTLES).fillna(False).to_numpy(bool)
+    category = category.mask(is_battle & both_non_state, "non_state_conflict")
+
+    civilian_fatalities = pd.Series(pd.NA, index=raw.index, dtype="Int64")
+    if "civilian_targeting" in raw:
+        flagged = (raw["civilian_targeting"].astype("string") == CIVILIAN_TARGETING_FLAG).fillna(
+            False
+        )
+        civilian_fatalities = civilian_fatalities.mask(
+            flagged.to_numpy(bool), pd.Series(fatalities, index=raw.index).astype("Int64")
+        )
+    ids = raw[ID_COLUMN].astype("string").str.strip()
+    events = pd.DataFrame(
+        {
+            c.EV_ID: SOURCE + "-" + ids,
+            c.EV_SOURCE: SOURCE,
+            c.EV_DATE: dates,
+            c.EV_DATE_PRECISION: precision.astype("string"),
+            c.EV_ACTOR: _strings(raw["actor1"]),
+            c.EV_ACTOR_RAW: _strings(raw["actor1"]),
+            c.EV_ACTOR_SIDE: _sides(inter1, raw.index),
+            c.EV_TARGET: _strings(raw["actor2"]),
+            c.EV_TARGET_RAW: _strings(raw["actor2"]),
+            c.EV_TARGET_SIDE: _sides(inter2, raw.index),
+            c.EV_ADMIN1: admin1_names(raw["admin1"]),
+            c.EV_LATITUDE: latitude,
+            c.EV_LONGITUDE: longitude,
+            c.EV_CATEGORY: category,
+            c.EV_EVENTS: 1,
+            c.EV_FATALITIES: fatalities,
+            c.EV_CIVILIAN_FATALITIES: civilian_fatalities,
+        },
+        index=raw.index,
+    )
+    return events, dropped
+
+
+def drop_duplicate_ids(
+    raw: pd.DataFrame, path: Path, first_row: int
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Drop rows repeating an event id, keeping the latest ``timestamp`` (else the last row)."""
+    ids = raw[ID_COLUMN].astype("string").str.strip()
+    if ids.isna().any():
+        rows = [int(i) + first_row for i in raw.index[ids.isna()]]
+        _fail(path, ID_COLUMN, rows, "blank event id")
+    repeated = ids.duplicated(keep=False)
+    if not repeated.any():
+        return raw, []
+    if "timestamp" in raw:
+        stamp = parse_numbers(raw["timestamp"], path, first_row, "timestamp", whole=True)
+    else:
+        stamp = np.zeros(len(raw))
+    order = pd.DataFrame({"id": ids, "stamp": stamp, "row": np.arange(len(raw))}, index=raw.index)
+    latest = order.sort_values(["stamp", "row"]).drop_duplicates("id", keep="last").index
+    drop = raw.index.difference(latest)
+    report = {
+        "reason": f"duplicate {ID_COLUMN} (kept the row with the latest timestamp)",
+        "rows": len(drop),
+        "file_rows": [int(i) + first_row for i in drop[:50]],
+    }
+    return raw.loc[raw.index.isin(latest)], [report]
+
+
+# --- API client --------------------------------------------------------------------------------
+
+
+def fetch_acled(
+    country: str,
+    start: str | date,
+    end: str | date,
+    out_dir: PathLike | None = None,
+    base_url: str | None = None,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    extra_filters: dict[str, str] | None = None,
+) -> Path:
+    """Pull ACLED events for a country and date range through the API; return the JSON path.
+
+    Authenticates with ACLED's OAuth password grant using ACLED_EMAIL / ACLED_PASSWORD from
+    the environment, pages with ``page``/``limit`` until a short page, and writes
+    ``data/raw/acled/acled_<country>_<start>_<end>.json`` plus a sidecar recording the access
+    time, filters, row count and the newest ``timestamp`` (ACLED edits events after
+    publication, so a pull is a snapshot). The token and credentials stay in memory.
+    ``base_url`` (or $ACLED_BASE_URL) points the client elsewhere, e.g. at a test server.
+    """
+    email, password = api.env_credential(EMAIL_ENV), api.env_credential(PASSWORD_ENV)
+    base = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+    token_response = api.request_json(
+        base + TOKEN_PATH,
+        form={
+            "username": email,
+            "password": password,
+            "grant_type": "password",
+            "client_id": OAUTH_CLIENT_ID,
+        },
+    )
+    token = token_response.get("access_token") if isinstance(token_response, dict) else None
+    if not token:
+        raise api.ApiError(f"{base + TOKEN_PATH} returned no access_token")
+    start_text, end_text = str(pd.Timestamp(start).date()), str(pd.Timestamp(end).date())
+    filters = {
+        "country": country,
+        "event_date": f"{start_text}|{end_text}",
+        "event_date_where": "BETWEEN",
+        **(extra_filters or {}),
+    }
+    records: list[dict[str, Any]] = []
+    pages = 0
+    for page in range(1, MAX_PAGES + 1):
+        url = api.with_query(
+            base + READ_PATH, {"_format": "json", **filters, "limit": page_size, "page": page}
+        )
+        body = api.request_json(url, headers={"Authorization": f"Bearer {token}"})
+        rows = body.get("data") if isinstance(body, dict) else None
+        if rows is None:
+            raise api.ApiError(f"{api.safe_url(url)} returned no 'data' list")
+        records.extend(rows)
+        pages = page
+        if len(rows) < page_size:
+            break
+    folder = Path(out_dir) if out_dir else paths.raw_dir() / "acled"
+    slug = country.lower().replace(" ", "_")
+    out_path = folder / f"acled_{slug}_{start_text}_{end_text}.json"
+    secrets = (email, password, token)
+    text = json.dumps({"data": records}, ensure_ascii=False)
+    api.assert_no_secrets(text, secrets, str(out_path))
+    api.write_text_atomic(out_path, text)
+    stamps = pd.to_numeric(pd.Series([r.get("timestamp") for r in records]), errors="coerce")
+    api.write_sidecar(
+        out_path,
+        {
+            "source": "ACLED API",
+            "endpoint": base + READ_PATH,
+            "accessed_utc": api.access_timestamp(),
+            "filters": filters,
+            "page_size": page_size,
+            "pages": pages,
+            "rows": len(records),
+            "max_timestamp": None if stamps.isna().all() else int(stamps.max()),
+            "note": "ACLED data change after publication; this file is a snapshot. "
+            "ACLED's terms forbid redistributing rows: keep this file out of git.",
+        },
+        secrets,
+    )
+    return out_path
+
+
+ACLED_CITATION = (
+    "Armed Conflict Location & Event Data (ACLED), https://acleddata.com. "
+    "Used under ACLED's terms of use; no event rows are reproduced here."
+)
+
+
+def attribution(path: PathLike, analysis_filters: Mapping[str, Any]) -> dict[str, Any]:
+    """What a report that used an ACLED file must say: access date, filters and changes.
+
+    The access date and API filters come from the pull's sidecar when the file was fetched
+    with :func:`fetch_acled`; for a manual export the file's modification date stands in,
+    and the report says so.
+    """
+    path = Path(path)
+    try:
+        sidecar = api.read_sidecar(path)
+    except (FileNotFoundError, ValueError):
+        sidecar = {}
+    if sidecar.get("accessed_utc"):
+        accessed = str(sidecar["accessed_utc"])
+    else:
+        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
+        accessed = f"not recorded (manual export; file last modified {modified})"
+    applied = {k: v for k, v in analysis_filters.items() if v not in (None, "", [], ())}
+    return {
+        "citation": ACLED_CITATION,
+        "access_date": accessed,
+        "download_filters": sidecar.get("filters", "not recorded (manual export)"),
+        "newest_acled_timestamp": sidecar.get("max_timestamp"),
+        "analysis_filters": applied,
+        "changes": "Events mapped to the project's canonical event table (actor names "
+        "canonicalised, admin1 names normalised, duplicated event ids dropped keeping the "
+        "latest timestamp), filtered as listed and aggregated to counts per period.",
+    }

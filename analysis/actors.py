@@ -1,0 +1,312 @@
+"""Actor registry and named strike definitions.
+
+"A strike" must mean what the researcher says. Resistance forces fly drones too, so junta air
+strikes are defined by *who* struck (the actor's side), not by event type alone. This module
+maps the raw actor names each source writes to canonical actors and sides
+(``data/curated/actors.csv``) and applies the documented, named definitions in
+``data/curated/strike_definitions.yml``.
+
+Matching rules, in order (first hit wins):
+
+1. exact alias: the raw name equals an alias or an ``actor_id``;
+2. pattern alias: an alias written ``re:<regex>`` matches the start of the raw name; rows are
+   tried in file order, which is why pro-junta militias come before the military (ACLED
+   writes militia sub-units as "Military Forces of Myanmar (2021-) People's Militia Force");
+3. acronym prefix: ACLED writes many non-state actors as "ACRONYM: Full name"; the text
+   before the first ':' is looked up as an exact alias.
+
+Unmapped names are never dropped: the canonical actor stays the raw name and the side falls
+back to what the loader knew (ACLED inter codes, UCDP conventions, else 'other'). They are
+listed by :func:`unmapped_report` and in ``events.attrs['unmapped']``.
+
+Actors named in the bundled UCDP aggregate but left out of the registry because no source
+was found for them (they stay unmapped and show up in the audit): 'Buddhists (Myanmar)',
+'Muslims (Myanmar)', 'MDA', 'MDA - LM', ABSDF, NSCN-K, RSO, NMSP, "God's Army", BMA.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import yaml
+
+from analysis import contract as c
+from analysis import paths
+
+REGISTRY_FILE = "actors.csv"
+DEFINITIONS_FILE = "strike_definitions.yml"
+ACRONYM_SEPARATOR = ":"
+UNMAPPED_ATTR = "unmapped"
+DEFINITION_KEYS = ("description", "sources", "include")
+OPTIONAL_DEFINITION_KEYS = ("label", "exclude", "caveats")
+
+PathLike = str | os.PathLike[str]
+
+
+# --- Registry ------------------------------------------------------------------------------
+
+
+def load_registry(path: PathLike | None = None) -> pd.DataFrame:
+    """The actor registry, validated against ``contract.ACTORS`` (unique ids, sides, URLs)."""
+    from analysis.load import read_table
+
+    path = Path(path) if path else paths.curated_path(REGISTRY_FILE)
+    registry = read_table(path, c.ACTORS)
+    _check_aliases(registry, path)
+    return registry
+
+
+def _split_aliases(registry: pd.DataFrame) -> pd.DataFrame:
+    """Long table (actor_id, alias, order) with one row per alias, actor_id included."""
+    aliases = registry[c.AC_ALIASES].fillna("").str.split(c.LIST_SEPARATOR)
+    long = (
+        pd.DataFrame(
+            {c.AC_ID: registry[c.AC_ID], "alias": aliases, "order": np.arange(len(registry))}
+        )
+        .explode("alias")
+        .assign(alias=lambda f: f["alias"].str.strip())
+    )
+    own = pd.DataFrame(
+        {c.AC_ID: registry[c.AC_ID], "alias": registry[c.AC_ID], "order": np.arange(len(registry))}
+    )
+    long = pd.concat([own, long[long["alias"] != ""]], ignore_index=True)
+    return long.drop_duplicates(subset=[c.AC_ID, "alias"])
+
+
+def _check_aliases(registry: pd.DataFrame, path: Path) -> None:
+    """One alias must not point at two actors, and every pattern must compile."""
+    long = _split_aliases(registry)
+    exact = long[~long["alias"].str.startswith(c.ACTOR_REGEX_PREFIX)]
+    clash = exact.groupby("alias")[c.AC_ID].nunique()
+    if (clash > 1).any():
+        names = clash[clash > 1].index.tolist()
+        owners = exact[exact["alias"].isin(names)]
+        rows = [int(i) + 2 for i in owners["order"].unique()]
+        raise c.DataContractError(path, c.AC_ALIASES, rows, f"alias(es) {names} name two actors")
+    patterns = long[long["alias"].str.startswith(c.ACTOR_REGEX_PREFIX)]
+    for alias, order in zip(patterns["alias"], patterns["order"], strict=True):
+        try:
+            re.compile(alias[len(c.ACTOR_REGEX_PREFIX) :])
+        except re.error as exc:
+            raise c.DataContractError(
+                path, c.AC_ALIASES, [int(order) + 2], f"bad pattern {alias!r}: {exc}"
+            ) from None
+
+
+def resolve_names(names: pd.Series | pd.Index, registry: pd.DataFrame) -> pd.Series:
+    """Canonical actor_id for each distinct raw name (NA where no rule matches).
+
+    Works on distinct names (a few thousand even for millions of events), so callers map the
+    result back through categorical codes instead of matching every row.
+    """
+    unique = pd.Index(pd.Series(names, dtype="string").dropna().unique())
+    result = pd.Series(pd.NA, index=unique, dtype="string")
+    long = _split_aliases(registry)
+    is_pattern = long["alias"].str.startswith(c.ACTOR_REGEX_PREFIX)
+    exact = dict(zip(long.loc[~is_pattern, "alias"], long.loc[~is_pattern, c.AC_ID], strict=True))
+    text = pd.Series(unique, index=unique, dtype="string")
+    result = result.fillna(text.map(exact).astype("string"))
+    # Patterns in registry order; each only fills names still unresolved, so the first
+    # matching row wins.
+    for alias, actor_id in zip(
+        long.loc[is_pattern, "alias"], long.loc[is_pattern, c.AC_ID], strict=True
+    ):
+        todo = result.isna()
+        if not todo.any():
+            break
+        hit = text[todo].str.match(alias[len(c.ACTOR_REGEX_PREFIX) :]).fillna(False).astype(bool)
+        result.loc[hit[hit].index] = actor_id
+    acronym = text.str.split(ACRONYM_SEPARATOR, n=1).str[0].str.strip()
+    has_acronym = text.str.contains(ACRONYM_SEPARATOR, regex=False).fillna(False).astype(bool)
+    result = result.fillna(acronym.where(has_acronym).map(exact).astype("string"))
+    return result
+
+
+def _as_category(values: pd.Series) -> pd.Series:
+    return values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+
+
+def take_strings(values: Any, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Row strings from per-category values and categorical codes (-1 or NA value -> NA).
+
+    Goes through an Arrow dictionary array: decoding it is several times faster than
+    building a million Python strings, and yields pandas' Arrow-backed "string" dtype.
+    """
+    dictionary = pa.array(
+        pd.Series(values, dtype="string").to_numpy(na_value=None), pa.large_string()
+    )
+    codes = np.asarray(codes)
+    indices = pa.array(codes.astype(np.int32), mask=codes < 0)
+    decoded = pa.DictionaryArray.from_arrays(indices, dictionary).dictionary_decode()
+    return pd.array(pd.arrays.ArrowStringArray(decoded), dtype="string")
+
+
+def canonicalise(events: pd.DataFrame, registry: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Fill actor/target canonical names and sides from the raw names via the registry.
+
+    Mapped names get the registry's actor_id and side. Unmapped names keep the raw name as
+    the canonical one and the side already in the table (the loader's fallback), or 'other'
+    for an actor with none. Nothing is dropped; ``attrs['unmapped']`` lists the unmapped
+    names (see :func:`unmapped_report`).
+    """
+    registry = load_registry() if registry is None else registry
+    side_by_id = dict(zip(registry[c.AC_ID], registry[c.AC_SIDE], strict=True))
+    out = events.copy()
+    roles = (
+        (c.EV_ACTOR_RAW, c.EV_ACTOR, c.EV_ACTOR_SIDE, "other"),
+        (c.EV_TARGET_RAW, c.EV_TARGET, c.EV_TARGET_SIDE, "other"),
+    )
+    for raw_col, canon_col, side_col, default_side in roles:
+        raw = _as_category(out[raw_col].astype("string"))
+        categories = pd.Index(raw.cat.categories.astype("string"))
+        codes = raw.cat.codes.to_numpy()
+        ids = resolve_names(categories, registry).reindex(categories)
+        canonical = ids.fillna(pd.Series(categories, index=categories, dtype="string"))
+        mapped_side = ids.map(side_by_id)
+        out[canon_col] = take_strings(canonical.to_numpy(), codes)
+        side_from_registry = take_strings(mapped_side.to_numpy(), codes)
+        fallback = (
+            out[side_col].astype("string")
+            if side_col in out
+            else pd.Series(pd.NA, index=out.index, dtype="string")
+        )
+        if default_side is not None:
+            fallback = fallback.fillna(default_side)
+        side = pd.Series(side_from_registry, index=out.index).fillna(fallback)
+        out[side_col] = side.where(out[raw_col].notna(), pd.NA).astype("string")
+    out.attrs = dict(events.attrs)
+    out.attrs[UNMAPPED_ATTR] = unmapped_report(out, registry).to_dict(orient="records")
+    return out
+
+
+def unmapped_report(events: pd.DataFrame, registry: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Raw actor/target names the registry does not map, with how many rows and events
+    they carry and the side they fell back to. Empty when everything is mapped."""
+    registry = load_registry() if registry is None else registry
+    columns = ["role", "raw_name", "rows", "events", "fallback_side"]
+    parts = []
+    for role, raw_col, side_col in (
+        ("actor", c.EV_ACTOR_RAW, c.EV_ACTOR_SIDE),
+        ("target", c.EV_TARGET_RAW, c.EV_TARGET_SIDE),
+    ):
+        raw = events[raw_col].astype("string")
+        ids = resolve_names(raw, registry)
+        unmapped_names = ids[ids.isna()].index
+        if len(unmapped_names) == 0:
+            continue
+        rows = raw.isin(unmapped_names).fillna(False).astype(bool)
+        sub = pd.DataFrame(
+            {
+                "raw_name": raw[rows],
+                "events": events.loc[rows, c.EV_EVENTS].astype("int64"),
+                "fallback_side": events.loc[rows, side_col].astype("string").fillna("other"),
+            }
+        )
+        grouped = sub.groupby("raw_name", observed=True).agg(
+            rows=("events", "size"),
+            events=("events", "sum"),
+            fallback_side=("fallback_side", lambda s: ";".join(sorted(set(s)))),
+        )
+        parts.append(grouped.reset_index().assign(role=role))
+    if not parts:
+        return pd.DataFrame({col: pd.Series(dtype="object") for col in columns})
+    report = pd.concat(parts, ignore_index=True)[columns]
+    return report.sort_values(["events", "raw_name"], ascending=[False, True], ignore_index=True)
+
+
+# --- Strike definitions --------------------------------------------------------------------
+
+
+def load_strike_definitions(path: PathLike | None = None) -> dict[str, dict[str, Any]]:
+    """The named strike definitions, checked: known sources, EVENTS columns and vocabularies."""
+    path = Path(path) if path else paths.curated_path(DEFINITIONS_FILE)
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise c.DataContractError(path, None, [], "file not found") from None
+    except yaml.YAMLError as exc:
+        raise c.DataContractError(path, None, [], f"not valid YAML: {exc}") from None
+    definitions = document.get("definitions") if isinstance(document, dict) else None
+    if not isinstance(definitions, dict) or not definitions:
+        raise c.DataContractError(path, None, [], "expected a non-empty 'definitions' mapping")
+    for name, definition in definitions.items():
+        _check_definition(name, definition, path)
+    return definitions
+
+
+def _check_definition(name: str, definition: Any, path: Path) -> None:
+    def fail(problem: str) -> None:
+        raise c.DataContractError(path, None, [], f"definition {name!r}: {problem}")
+
+    if not isinstance(definition, dict):
+        fail("must be a mapping")
+    missing = [k for k in DEFINITION_KEYS if k not in definition]
+    unknown = [k for k in definition if k not in DEFINITION_KEYS + OPTIONAL_DEFINITION_KEYS]
+    if missing or unknown:
+        fail(f"missing keys {missing}, unknown keys {unknown}")
+    bad_sources = [s for s in definition["sources"] if s not in c.EVENT_SOURCES]
+    if bad_sources:
+        fail(f"unknown source(s) {bad_sources}; known {list(c.EVENT_SOURCES)}")
+    for key in ("include", "exclude"):
+        filters = definition.get(key) or {}
+        if not isinstance(filters, dict):
+            fail(f"'{key}' must map EVENTS columns to lists of values")
+        for column, values in filters.items():
+            if column not in c.EVENTS.column_names:
+                fail(f"'{key}' uses unknown column {column!r}")
+            if not isinstance(values, list) or not values:
+                fail(f"'{key}.{column}' must be a non-empty list")
+            allowed = c.EVENTS.column(column).allowed
+            if allowed is not None and any(v not in allowed for v in values):
+                fail(f"'{key}.{column}' has values outside {list(allowed)}")
+
+
+def strike_mask(events: pd.DataFrame, definition: Mapping[str, Any]) -> pd.Series:
+    """Boolean mask of the events a definition counts (include all, then exclude any)."""
+    keep = pd.Series(True, index=events.index)
+    for column, values in (definition.get("include") or {}).items():
+        keep &= events[column].isin(values).fillna(False).astype(bool)
+    for column, values in (definition.get("exclude") or {}).items():
+        keep &= ~events[column].isin(values).fillna(False).astype(bool)
+    return keep
+
+
+def apply_strike_definition(
+    events: pd.DataFrame,
+    name: str,
+    definitions: Mapping[str, Mapping[str, Any]] | None = None,
+) -> pd.DataFrame:
+    """Keep only the events the named definition counts as strikes.
+
+    Fails clearly on an unknown name (listing the known ones), on events from a source the
+    definition does not apply to, and when the definition matches no rows (a silent zero
+    would read as "no strikes").
+    """
+    definitions = load_strike_definitions() if definitions is None else definitions
+    if name not in definitions:
+        raise ValueError(f"unknown strike definition {name!r}; known: {sorted(definitions)}")
+    definition = definitions[name]
+    present = sorted(events[c.EV_SOURCE].dropna().unique().tolist())
+    wrong = [s for s in present if s not in definition["sources"]]
+    if wrong:
+        raise ValueError(
+            f"strike definition {name!r} applies to sources {definition['sources']}, "
+            f"but the events come from {wrong}"
+        )
+    keep = strike_mask(events, definition)
+    if not keep.any():
+        raise ValueError(
+            f"strike definition {name!r} matches none of the {len(events)} events from "
+            f"source(s) {present}; check the actor registry and the definition's filters "
+            f"{ {k: definition.get(k) for k in ('include', 'exclude')} }"
+        )
+    selected = events.loc[keep]
+    selected.attrs = {**events.attrs, "strike_definition": name}
+    return selected
