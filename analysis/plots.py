@@ -90,3 +90,69 @@ def strike_timeline(
     ax_events.set_title(title)
     fig.tight_layout()
     return fig
+
+
+# --- Ceasefire effect figures (statistics helper) ---------------------------------------------
+
+
+def ceasefire_effect_figure(
+    series: pd.Series,
+    windows: object,
+    event_study: pd.DataFrame,
+    placebo: object,
+    title: str,
+) -> Figure:
+    """Three panels for one ceasefire: weekly counts with the pre / interim / during windows
+    shaded; the event study (rate ratio by week vs week -1, pointwise intervals); and the
+    placebo distribution of log rate ratios with the observed value marked.
+
+    ``windows`` is an ``effects.Windows`` and ``placebo`` an ``effects.PlaceboResult``.
+    """
+    import numpy as np
+
+    fig, (ax_ts, ax_es, ax_pl) = plt.subplots(1, 3, figsize=(15, 4.2))
+    lo = windows.pre_start - pd.Timedelta(days=60)
+    hi = windows.during_end + pd.Timedelta(days=60)
+    weekly = series.loc[lo:hi].resample("W-MON", label="left", closed="left").sum()
+    ax_ts.step(weekly.index, weekly.to_numpy(), where="post", color="#333333", lw=1)
+    spans = [("pre", windows.pre_start, windows.pre_end, "#bbbbbb")]
+    if not pd.isna(windows.interim_start):
+        spans.append(("interim", windows.interim_start, windows.interim_end, "#fdb863"))
+    spans.append(("during", windows.during_start, windows.during_end, "#80cdc1"))
+    for label, start, end, colour in spans:
+        ax_ts.axvspan(start, end + pd.Timedelta(days=1), color=colour, alpha=0.5, label=label)
+    ax_ts.set_ylabel("events per week")
+    ax_ts.legend(fontsize=8, loc="upper right")
+    ax_ts.xaxis.set_major_locator(mdates.AutoDateLocator())
+    ax_ts.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax_ts.xaxis.get_major_locator()))
+    es = event_study.sort_values("week")
+    err_low = (es["rate_ratio"] - es["ci_low"]).clip(lower=0)
+    err_high = (es["ci_high"] - es["rate_ratio"]).clip(lower=0)
+    ax_es.errorbar(
+        es["week"], es["rate_ratio"], yerr=[err_low, err_high], fmt="o", ms=3, color="#1b9e77"
+    )
+    ax_es.axhline(1, color="grey", lw=0.8)
+    ax_es.axvline(-0.5, color="#d95f02", ls="--", lw=1)
+    ax_es.set_yscale("symlog", linthresh=0.1)
+    ax_es.set_ylim(bottom=0)
+    ax_es.set_xlabel("week relative to anchor date (reference: week -1)")
+    ax_es.set_ylabel("rate ratio vs week -1")
+    draws = np.asarray(placebo.placebo_log_rr, dtype=float)
+    finite = draws[np.isfinite(draws)]
+    if len(finite):
+        ax_pl.hist(finite, bins=40, color="#bbbbbb")
+    observed = placebo.observed_log_rr
+    if np.isfinite(observed):
+        ax_pl.axvline(observed, color="#d95f02", lw=2, label="observed")
+    else:
+        ax_pl.annotate(
+            "observed: no events during (log ratio = -inf)",
+            (0.02, 0.92),
+            xycoords="axes fraction",
+            fontsize=8,
+        )
+    ax_pl.set_xlabel("log rate ratio at pseudo-dates")
+    ax_pl.set_title(f"placebo p = {placebo.p_value:.3f}", fontsize=9)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,77 @@
+"""Timing of ceasefires against the diplomatic calendar."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis import contract as c
+from analysis import effects as ef
+from analysis import timing as tm
+
+
+def _calendar(starts: list[str], ends: list[str | None], bloc: str = "China") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            c.DE_ID: pd.array([f"e{i}" for i in range(len(starts))], dtype="string"),
+            c.DE_DATE_START: pd.to_datetime(starts),
+            c.DE_DATE_END: pd.to_datetime(pd.Series(ends, dtype="object")),
+            c.DE_BLOC: pd.array([bloc] * len(starts), dtype="string"),
+            c.DE_KIND: pd.array(["summit"] * len(starts), dtype="string"),
+        }
+    )
+
+
+def test_signed_distances_by_hand() -> None:
+    cal = _calendar(["2022-01-10", "2022-02-01"], ["2022-01-12", None])
+    dates = pd.Series(pd.to_datetime(["2022-01-05", "2022-01-11", "2022-01-20", "2022-01-28"]))
+    out = tm.nearest_event_distances(dates, cal).set_index("key")
+    # 5 days before the first event; inside it; 8 days after its end; 4 days before the next
+    assert out["signed_days"].tolist() == [-5, 0, 8, -4]
+
+
+def test_permutation_p_values_uniform_for_random_dates() -> None:
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2021-01-01", "2023-12-31", freq="D")
+    cal = _calendar(
+        [str(d.date()) for d in days[rng.choice(len(days), 25, replace=False)]], [None] * 25
+    )
+    p_values = []
+    for rep in range(200):
+        dates = pd.Series(days[rng.integers(0, len(days), 12)])
+        res = tm.timing_permutation_test(
+            dates, cal, study_start=days[0], study_end=days[-1], n_permutations=199, seed=rep
+        )
+        p_values.append(res["p_value"].item())
+    assert stats.kstest(p_values, "uniform").pvalue > 0.01
+
+
+def test_dates_next_to_events_are_detected() -> None:
+    rng = np.random.default_rng(1)
+    days = pd.date_range("2021-01-01", "2023-12-31", freq="D")
+    event_days = days[30:-30][np.sort(rng.choice(len(days) - 60, 15, replace=False))]
+    cal = _calendar([str(d.date()) for d in event_days], [None] * 15)
+    dates = pd.Series(event_days[:10] + pd.to_timedelta(rng.integers(-3, 4, 10), unit="D"))
+    res = tm.timing_permutation_test(
+        dates, cal, study_start=days[0], study_end=days[-1], n_permutations=999
+    )
+    assert res["p_value"].item() < 0.01
+    assert res["observed_mean_days"].item() <= 3
+
+
+def test_event_study_around_diplomatic_events_finds_a_rise() -> None:
+    index = pd.date_range("2018-01-01", periods=1500, freq="D")
+    y = ef.simulate_counts(1, 1500, seed=3)[0]
+    anchors = np.arange(100, 1400, 60)
+    rng = np.random.default_rng(3)
+    for a in anchors:  # strikes double in the two weeks after each visit
+        y[a : a + 14] += rng.poisson(2.0, 14)
+    cal = _calendar([str(index[a].date()) for a in anchors], [None] * len(anchors), bloc="Russia")
+    per_event, per_bloc, profile = tm.diplomatic_event_study(
+        pd.Series(y, index=index), cal, window_days=14, n_placebos=499
+    )
+    row = per_bloc.set_index(c.DE_BLOC).loc["Russia"]
+    assert row["ci_low"] > 1.3 and row["permutation_p"] < 0.01
+    assert set(profile["relative_day"]) == set(range(-14, 14))
+    assert (per_event["status"] == ef.STATUS_OK).all()
