@@ -71,6 +71,10 @@ DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y")
 """event_date forms seen in ACLED files, tried in this order: ISO (API, new exports),
 '16 May 2025' (older exports), '7-Feb-25' (exports re-saved by Excel)."""
 
+LATITUDE_RANGE = {"minimum": -90.0, "maximum": 90.0}
+LONGITUDE_RANGE = {"minimum": -180.0, "maximum": 180.0}
+"""WGS84 bounds, checked while parsing so errors name the file's own column."""
+
 CIVILIAN_TARGETING_FLAG = "Civilian targeting"
 BATTLES = "Battles"
 
@@ -141,9 +145,10 @@ def _parse(path: Path, registry: pd.DataFrame) -> pd.DataFrame:
     events = actors.canonicalise(events, registry)
     from analysis.load import conform_events, validate_frame
 
-    # validate_frame reports index + header lines, so keep the file-row index until then.
+    # validate_frame reports index + header lines (CSV line numbers); shift the index so the
+    # reported rows are first_row-based for JSON records too.
     conformed = conform_events(events)
-    conformed.index = events.index
+    conformed.index = events.index + (first_row - (CSV_HEADER_LINES + 1))
     checked = validate_frame(conformed, c.EVENTS, path).reset_index(drop=True)
     checked.attrs = {**events.attrs, "dropped": dropped, "source_file": path.name}
     return checked
@@ -156,8 +161,15 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, int]:
     2 for CSV (line 1 is the header), 1 for JSON (1-based records of the data array).
     """
     if path.suffix.lower() == ".json":
-        return _read_json(path), 1
-    return _read_csv(path), CSV_HEADER_LINES + 1
+        frame, first_row = _read_json(path), 1
+    else:
+        frame, first_row = _read_csv(path), CSV_HEADER_LINES + 1
+    if frame.empty:
+        # An empty table would give zero counts everywhere, which reads as "no violence".
+        raise c.DataContractError(
+            path, None, [], "file has no event rows; check the export's filters"
+        )
+    return frame, first_row
 
 
 def _check_layout(columns: Sequence[str], path: Path) -> list[str]:
@@ -174,8 +186,13 @@ def _check_layout(columns: Sequence[str], path: Path) -> list[str]:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        header = next(csv.reader(handle), None)
+    from analysis.load import csv_read_error, not_utf8_error
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), None)
+    except UnicodeDecodeError:
+        raise not_utf8_error(path) from None
     if not header:
         raise c.DataContractError(path, None, [], "file is empty (no header row)")
     header = [name.strip() for name in header]
@@ -197,7 +214,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
             ),
         )
     except pa.ArrowInvalid as exc:
-        raise c.DataContractError(path, None, [], f"malformed CSV: {exc}") from None
+        raise csv_read_error(path, exc, len(header)) from None
     frame = table.to_pandas()
     frame.index = pd.RangeIndex(len(frame))
     return frame
@@ -206,12 +223,38 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def _read_json(path: Path) -> pd.DataFrame:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise c.DataContractError(path, None, [], f"not valid JSON: {exc}") from None
+    except UnicodeDecodeError:
+        from analysis.load import not_utf8_error
+
+        raise not_utf8_error(path) from None
+    except json.JSONDecodeError as exc:
+        raise c.DataContractError(path, None, [exc.lineno], f"not valid JSON: {exc}") from None
     records = document.get("data") if isinstance(document, dict) else document
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+    if not isinstance(records, list):
+        found = (
+            f"an object with keys {sorted(document)[:10]}"
+            if isinstance(document, dict)
+            else (f"a JSON {type(document).__name__}")
+        )
         raise c.DataContractError(
-            path, None, [], "expected a list of event objects (or an API response with 'data')"
+            path,
+            None,
+            [],
+            f"expected a list of event records (or an API response with a 'data' list), "
+            f"found {found}",
+        )
+    not_records = [i + 1 for i, r in enumerate(records) if not isinstance(r, dict)]
+    if not_records:
+        raise c.DataContractError(
+            path,
+            None,
+            not_records,
+            "expected each record to be an object of ACLED fields, found "
+            f"{[type(records[i - 1]).__name__ for i in not_records[:3]]}",
+        )
+    if not records:
+        raise c.DataContractError(
+            path, None, [], "file has no event rows (empty 'data' list); check the filters"
         )
     frame = pd.DataFrame.from_records(records)
     wanted = _check_layout(list(frame.columns), path)
@@ -271,8 +314,12 @@ def parse_numbers(
     column: str,
     whole: bool = False,
     nullable: bool = True,
+    minimum: float | None = None,
+    maximum: float | None = None,
 ) -> np.ndarray:
-    """Parse a numeric column (float64 array, NaN for blanks), naming rows that do not parse."""
+    """Parse a numeric column (float64 array, NaN for blanks), naming rows that do not parse
+    or fall outside [minimum, maximum] (checked here so the message names the file's own
+    column, e.g. GED 'best' rather than the canonical 'fatalities')."""
     categories, codes = _category_parts(values)
     numbers = pd.to_numeric(categories, errors="coerce").astype("float64")
     invalid = numbers.isna() & categories.notna()
@@ -289,6 +336,23 @@ def parse_numbers(
         )
     if not nullable and (codes < 0).any():
         _fail(path, column, _rows(codes, np.array([-1]), values.index, first_row), "blank value")
+    low = -np.inf if minimum is None else minimum
+    high = np.inf if maximum is None else maximum
+    outside = np.flatnonzero(((numbers < low) | (numbers > high)).to_numpy())
+    if len(outside):
+        allowed = (
+            f">= {minimum:g}"
+            if maximum is None
+            else f"<= {maximum:g}"
+            if minimum is None
+            else f"between {minimum:g} and {maximum:g}"
+        )
+        _fail(
+            path,
+            column,
+            _rows(codes, outside, values.index, first_row),
+            f"expected a value {allowed}, found {categories.iloc[outside].head(3).tolist()}",
+        )
     return np.append(numbers.to_numpy(), np.nan)[codes]
 
 
@@ -348,9 +412,11 @@ def raw_to_events(
     if bad_precision.any():
         rows = [int(i) + first_row for i in raw.index[bad_precision]]
         _fail(path, "time_precision", rows, "expected 1, 2 or 3 (day, week, month)")
-    fatalities = parse_numbers(raw["fatalities"], path, first_row, "fatalities", True, False)
-    latitude = parse_numbers(raw["latitude"], path, first_row, "latitude")
-    longitude = parse_numbers(raw["longitude"], path, first_row, "longitude")
+    fatalities = parse_numbers(
+        raw["fatalities"], path, first_row, "fatalities", True, False, minimum=0
+    )
+    latitude = parse_numbers(raw["latitude"], path, first_row, "latitude", **LATITUDE_RANGE)
+    longitude = parse_numbers(raw["longitude"], path, first_row, "longitude", **LONGITUDE_RANGE)
     inter1 = _inter_codes(raw["inter1"], path, first_row, "inter1")
     inter2 = _inter_codes(raw["inter2"], path, first_row, "inter2")
     if raw["actor1"].isna().any():

@@ -8,7 +8,9 @@ so a user can open the file and go straight to the problem.
 
 from __future__ import annotations
 
+import csv
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +34,67 @@ def _file_lines(index: pd.Index) -> list[int]:
     return [int(i) + CSV_HEADER_LINES + 1 for i in index]
 
 
+def first_non_utf8_line(path: Path) -> int | None:
+    """1-based line number of the first byte that is not valid UTF-8 (None if all are).
+
+    Only called once reading has already failed, so reading the whole file is acceptable.
+    """
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data.count(b"\n", 0, exc.start) + 1
+    return None
+
+
+def not_utf8_error(path: Path) -> c.DataContractError:
+    """The error for a file saved in another encoding (typically Latin-1 / Windows-1252
+    from Excel), naming the first line that does not decode."""
+    line = first_non_utf8_line(path)
+    return c.DataContractError(
+        path,
+        None,
+        [line] if line else [],
+        "file is not UTF-8 text (probably Latin-1/Windows-1252); re-save it as UTF-8 "
+        "(Excel: Save As > 'CSV UTF-8')",
+    )
+
+
+def first_ragged_line(
+    path: Path, expected_fields: int | None, header: bool = True
+) -> tuple[int, int, int] | None:
+    """(line, fields found, fields expected) for the first record whose field count differs
+    from ``expected_fields`` (default: the header's); None if every record has it. For error
+    messages only, so a plain loop over the file is fine."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        if header:
+            expected_fields = expected_fields or len(next(reader, []))
+        for record in reader:
+            if record and len(record) != expected_fields:
+                return reader.line_num, len(record), int(expected_fields or 0)
+    return None
+
+
+def csv_read_error(
+    path: Path, exc: Exception, expected_fields: int | None = None, header: bool = True
+) -> c.DataContractError:
+    """Turn a CSV reader's failure into an error naming the line: an encoding problem, a
+    row with the wrong number of fields, or (else) the reader's own message."""
+    if first_non_utf8_line(path) is not None:
+        return not_utf8_error(path)
+    ragged = first_ragged_line(path, expected_fields, header)
+    if ragged is not None:
+        line, found, expected = ragged
+        return c.DataContractError(
+            path,
+            None,
+            [line],
+            f"row has {found} fields, expected {expected} (an unquoted comma or a cut-off line?)",
+        )
+    return c.DataContractError(path, None, [], f"malformed CSV: {exc}")
+
+
 def _read_csv_as_text(path: Path) -> pd.DataFrame:
     """Read a CSV with every cell as text (blank -> NA), turning I/O problems into
     DataContractErrors that name the file."""
@@ -47,15 +110,10 @@ def _read_csv_as_text(path: Path) -> pd.DataFrame:
         )
     except pd.errors.EmptyDataError as exc:
         raise c.DataContractError(path, None, [], "file is empty (no header row)") from exc
-    except UnicodeDecodeError as exc:
-        raise c.DataContractError(
-            path,
-            None,
-            [],
-            f"file is not UTF-8 (byte {exc.start} cannot be decoded); re-save it as UTF-8",
-        ) from exc
+    except UnicodeDecodeError:
+        raise not_utf8_error(path) from None
     except pd.errors.ParserError as exc:
-        raise c.DataContractError(path, None, [], f"malformed CSV: {exc}") from exc
+        raise csv_read_error(path, exc) from None
     frame.columns = [str(col).strip() for col in frame.columns]
     return frame
 
@@ -63,11 +121,15 @@ def _read_csv_as_text(path: Path) -> pd.DataFrame:
 def _check_columns(frame: pd.DataFrame, spec: c.TableSpec, path: Path) -> None:
     expected = spec.column_names
     missing = [col for col in expected if col not in frame.columns]
-    if missing:
-        raise c.DataContractError(
-            path, missing[0], [], f"missing column(s) {missing}; expected columns {expected}"
-        )
     unexpected = [col for col in frame.columns if col not in expected]
+    if missing:
+        renamed = f"; found {unexpected} instead (renamed?)" if unexpected else ""
+        raise c.DataContractError(
+            path,
+            missing[0],
+            [],
+            f"missing column(s) {missing}{renamed}; expected columns {expected}",
+        )
     if unexpected:
         raise c.DataContractError(
             path, unexpected[0], [], f"unexpected column(s) {unexpected}; expected {expected}"
@@ -104,17 +166,40 @@ def _parse_column(raw: pd.Series, column: c.ColumnSpec, path: Path) -> pd.Series
     return parsed.astype(c.PANDAS_DTYPES[column.dtype])
 
 
+_CHECK_ARGUMENT = re.compile(r"^(\w+)\((.*)\)$", re.DOTALL)
+
+
+def describe_check_failure(check: str, values: list) -> str:
+    """Plain-language problem for a failed pandera check, with the offending values and
+    what would be valid (pandera names checks like 'isin([...])' or 'not_nullable')."""
+    shown = list(dict.fromkeys(str(v) for v in values))
+    if check == "not_nullable":
+        return "blank value; this column must be filled in"
+    if check == "field_uniqueness":
+        return f"values must be unique; {shown} appear(s) more than once"
+    match = _CHECK_ARGUMENT.match(check)
+    name, argument = (match.group(1), match.group(2)) if match else (check, "")
+    if name == "isin":
+        return f"value(s) {shown} not allowed; expected one of {argument}"
+    if name == "greater_than_or_equal_to":
+        return f"value(s) {shown} below the minimum {argument}"
+    if name == "less_than_or_equal_to":
+        return f"value(s) {shown} above the maximum {argument}"
+    if name == "str_matches" and "https?://" in argument:
+        return f"value(s) {shown} not a web address; expected a URL starting http:// or https://"
+    if name == "str_matches":
+        return f"value(s) {shown} do not match the pattern {argument}"
+    return f"failed check {check}; offending value(s) {shown}"
+
+
 def _raise_schema_errors(errors: pa.errors.SchemaErrors, path: Path) -> None:
     cases = errors.failure_cases
     first = cases.iloc[0]
     column = None if pd.isna(first["column"]) else str(first["column"])
-    same_column = cases[cases["column"] == first["column"]]
-    rows = [int(i) for i in same_column["index"].dropna()]
-    values = same_column["failure_case"].head(5).tolist()
-    check = str(first["check"])
-    problem = f"failed check {check}; offending value(s) {values}"
-    if check == "field_uniqueness":
-        problem = f"values must be unique; duplicated {values}"
+    same_check = cases[(cases["column"] == first["column"]) & (cases["check"] == first["check"])]
+    rows = [int(i) for i in same_check["index"].dropna()]
+    values = same_check["failure_case"].head(5).tolist()
+    problem = describe_check_failure(str(first["check"]), values)
     raise c.DataContractError(path, column, [r + CSV_HEADER_LINES + 1 for r in rows], problem)
 
 
@@ -174,6 +259,87 @@ def _check_ceasefire_links(ceasefires: pd.DataFrame, path: Path) -> None:
             c.CF_DATE_PRECISION,
             _file_lines(ceasefires.index[missing_precision]),
             "declared_on is given but date_precision is blank",
+        )
+    _check_extension_chains(ceasefires, path)
+
+
+MAX_CHAIN_OVERLAP_DAYS = 1
+"""Days two announcements of one chain may share: an extension may take effect on the last
+day of the truce it extends (announced that day), but not earlier."""
+
+
+def _chain_roots(ceasefires: pd.DataFrame, path: Path) -> pd.Series:
+    """The first ceasefire of each row's `extends` chain, failing on loops."""
+    parent = pd.Series(ceasefires[c.CF_EXTENDS].to_numpy(), index=ceasefires[c.CF_ID].to_numpy())
+    root = ceasefires[c.CF_ID].copy()
+    # One vectorised step per level of nesting: chains are at most len(ceasefires) long.
+    for _ in range(len(ceasefires) + 1):
+        up = root.map(parent)
+        if up.isna().all():
+            return root
+        root = up.fillna(root)
+    looping = ceasefires.index[root.map(parent).notna()]
+    raise c.DataContractError(
+        path,
+        c.CF_EXTENDS,
+        _file_lines(looping),
+        f"extends chain loops back on itself through {ceasefires.loc[looping, c.CF_ID].tolist()}",
+    )
+
+
+def _check_extension_chains(ceasefires: pd.DataFrame, path: Path) -> None:
+    """An extension continues its parent, so (1) its window cannot start before the
+    parent's, and (2) two announcements of the same chain may share at most the
+    announcement day. Windows start at effective_from, else declared_on (as in
+    analysis.panel); overlaps use only stated effective_from/effective_to dates, because an
+    extension is usually declared while its parent still runs. Truces by different declarers
+    overlap legitimately and are not compared."""
+    frame = ceasefires.assign(
+        _line=_file_lines(ceasefires.index),
+        _start=ceasefires[c.CF_EFFECTIVE_FROM].fillna(ceasefires[c.CF_DECLARED_ON]),
+        _root=_chain_roots(ceasefires, path).to_numpy(),
+    )
+    keep = [c.CF_ID, c.CF_EXTENDS, c.CF_EFFECTIVE_FROM, c.CF_EFFECTIVE_TO, "_line", "_start"]
+    links = frame[keep].merge(
+        frame[keep].drop(columns=c.CF_EXTENDS),
+        left_on=c.CF_EXTENDS,
+        right_on=c.CF_ID,
+        suffixes=("", "_parent"),
+    )
+    early = links[links["_start"] < links["_start_parent"]]
+    if len(early):
+        row = early.iloc[0]
+        raise c.DataContractError(
+            path,
+            c.CF_EFFECTIVE_FROM,
+            sorted([int(row["_line"]), int(row["_line_parent"])]),
+            f"extension {row[c.CF_ID]!r} (line {row['_line']}) starts "
+            f"{row['_start'].date()}, before the ceasefire it extends, "
+            f"{row[c.CF_ID + '_parent']!r} (line {row['_line_parent']}), starts "
+            f"{row['_start_parent'].date()}",
+        )
+    dated = frame.loc[
+        frame[c.CF_EFFECTIVE_FROM].notna() & frame[c.CF_EFFECTIVE_TO].notna(),
+        [c.CF_ID, c.CF_EFFECTIVE_FROM, c.CF_EFFECTIVE_TO, "_line", "_root"],
+    ]
+    pairs = dated.merge(dated, on="_root", suffixes=("", "_other"))
+    pairs = pairs[pairs["_line"] < pairs["_line_other"]]
+    shared_days = (
+        pairs[[c.CF_EFFECTIVE_TO, c.CF_EFFECTIVE_TO + "_other"]].min(axis=1)
+        - pairs[[c.CF_EFFECTIVE_FROM, c.CF_EFFECTIVE_FROM + "_other"]].max(axis=1)
+    ).dt.days + 1
+    overlapping = pairs[shared_days > MAX_CHAIN_OVERLAP_DAYS]
+    if len(overlapping):
+        row = overlapping.iloc[0]
+        days = int(shared_days[overlapping.index[0]])
+        raise c.DataContractError(
+            path,
+            c.CF_EFFECTIVE_FROM,
+            sorted([int(row["_line"]), int(row["_line_other"])]),
+            f"{row[c.CF_ID]!r} (line {row['_line']}) and {row[c.CF_ID + '_other']!r} "
+            f"(line {row['_line_other']}) belong to the same extension chain but their "
+            f"windows share {days} days; an extension may start at the earliest on the last "
+            "day of the truce it extends",
         )
 
 
@@ -332,6 +498,14 @@ def _load_source_events(
     if not events_path:
         raise ValueError(f"source {source!r} needs events_path (a file under data/raw/)")
     resolved = paths.resolve_user_path(events_path)
+    if not resolved.is_file():
+        raise c.DataContractError(
+            resolved,
+            None,
+            [],
+            f"file not found (events_path={str(events_path)!r}; relative paths are taken "
+            "from the project root, e.g. 'data/raw/acled/export.csv')",
+        )
     if source == "acled":
         from analysis import acled
 
@@ -354,7 +528,8 @@ def coverage(events: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Time
     if pd.isna(first) or end < first or start > last:
         span = "no events" if pd.isna(first) else f"{first.date()} to {last.date()}"
         raise ValueError(
-            f"analysis window {start.date()} to {end.date()} lies outside the data ({span})"
+            f"analysis window {start.date()} to {end.date()} lies outside the data ({span}); "
+            "choose start and end within the data's dates"
         )
     covered_start, covered_end = max(start, first), min(end, last)
     return {

@@ -6,6 +6,7 @@ millions of events builds in about the time it takes to read them.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,7 +28,10 @@ def _as_list(selection: Selection) -> list[str] | None:
 def check_frequency(freq: str) -> str:
     """Return the pandas offset for a panel frequency code ('D', 'W' or 'M')."""
     if freq not in c.FREQUENCIES:
-        raise ValueError(f"frequency must be one of {list(c.FREQUENCIES)}, got {freq!r}")
+        raise ValueError(
+            f"frequency must be one of {list(c.FREQUENCIES)} (D days, W Monday-start weeks, "
+            f"M months), got {freq!r}"
+        )
     return c.FREQUENCIES[freq]
 
 
@@ -157,7 +161,13 @@ def ceasefire_windows(
     selected = ceasefires if not ids else ceasefires[ceasefires[c.CF_ID].isin(list(ids))]
     unknown = sorted(set(ids or []) - set(ceasefires[c.CF_ID]))
     if unknown:
-        raise ValueError(f"unknown ceasefire_id(s) {unknown}")
+        known = ceasefires[c.CF_ID].astype(str).tolist()
+        close = sorted({m for u in unknown for m in difflib.get_close_matches(u, known, n=3)})
+        hint = f"; did you mean {close}?" if close else ""
+        raise ValueError(
+            f"unknown ceasefire_id(s) {unknown}{hint} ({len(known)} ids are listed in the "
+            "ceasefire_id column of the ceasefire table, data/curated/ceasefires.csv)"
+        )
     window_start = selected[c.CF_EFFECTIVE_FROM].fillna(selected[c.CF_DECLARED_ON])
     assumed_end = window_start + pd.Timedelta(days=open_ended_days)
     windows = pd.DataFrame(

@@ -99,8 +99,13 @@ def has_header(path: Path) -> bool:
 
     Anything else is not a GED file and raises a DataContractError naming what is missing.
     """
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        first = next(csv.reader(handle), None)
+    from analysis.load import not_utf8_error
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            first = next(csv.reader(handle), None)
+    except UnicodeDecodeError:
+        raise not_utf8_error(path) from None
     if not first:
         raise c.DataContractError(path, None, [], "file is empty")
     fields = [f.strip() for f in first]
@@ -143,7 +148,12 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, int, bool]:
             ),
         )
     except pa.ArrowInvalid as exc:
-        raise c.DataContractError(path, None, [], f"malformed CSV: {exc}") from None
+        from analysis.load import csv_read_error
+
+        raise csv_read_error(path, exc, len(names), header) from None
+    if table.num_rows == 0:
+        # An empty table would give zero counts everywhere, which reads as "no violence".
+        raise c.DataContractError(path, None, [], "file has no event rows")
     frame = table.to_pandas()
     frame.index = pd.RangeIndex(len(frame))
     return frame, 2 if header else 1, header
@@ -172,9 +182,9 @@ def _parse(path: Path, registry: pd.DataFrame, source: str | None) -> pd.DataFra
     if category.isna().any():
         rows = [int(i) + first_row for i in raw.index[category.isna()]]
         raise c.DataContractError(path, "type_of_violence", rows, "expected 1, 2 or 3")
-    best = acled.parse_numbers(raw["best"], path, first_row, "best", True, False)
+    best = acled.parse_numbers(raw["best"], path, first_row, "best", True, False, minimum=0)
     civilians = acled.parse_numbers(
-        raw["deaths_civilians"], path, first_row, "deaths_civilians", True
+        raw["deaths_civilians"], path, first_row, "deaths_civilians", True, minimum=0
     )
     for side in ("side_a", "side_b"):
         if raw[side].isna().any():
@@ -184,6 +194,17 @@ def _parse(path: Path, registry: pd.DataFrame, source: str | None) -> pd.DataFra
     if ids.isna().any():
         rows = [int(i) + first_row for i in raw.index[ids.isna()]]
         raise c.DataContractError(path, "id", rows, "blank event id")
+    repeated = ids.duplicated(keep=False)
+    if repeated.any():
+        # GED ids are unique within a release: a repeat means rows were pasted in twice.
+        rows = [int(i) + first_row for i in raw.index[repeated]]
+        raise c.DataContractError(
+            path,
+            "id",
+            rows,
+            f"event id(s) {ids[repeated].unique().tolist()[:5]} appear more than once; GED ids "
+            "are unique, so the file probably contains the same events twice",
+        )
     side_a, side_b = acled._strings(raw["side_a"]), acled._strings(raw["side_b"])
     events = pd.DataFrame(
         {
@@ -198,8 +219,12 @@ def _parse(path: Path, registry: pd.DataFrame, source: str | None) -> pd.DataFra
             c.EV_TARGET_RAW: side_b,
             c.EV_TARGET_SIDE: pd.Series(pd.NA, index=raw.index, dtype="string"),
             c.EV_ADMIN1: acled.admin1_names(raw["adm_1"]),
-            c.EV_LATITUDE: acled.parse_numbers(raw["latitude"], path, first_row, "latitude"),
-            c.EV_LONGITUDE: acled.parse_numbers(raw["longitude"], path, first_row, "longitude"),
+            c.EV_LATITUDE: acled.parse_numbers(
+                raw["latitude"], path, first_row, "latitude", **acled.LATITUDE_RANGE
+            ),
+            c.EV_LONGITUDE: acled.parse_numbers(
+                raw["longitude"], path, first_row, "longitude", **acled.LONGITUDE_RANGE
+            ),
             c.EV_CATEGORY: category.astype("string"),
             c.EV_EVENTS: 1,
             c.EV_FATALITIES: best,

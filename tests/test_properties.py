@@ -1,16 +1,19 @@
-"""Property-based tests: zero-filling preserves totals and window arithmetic agrees with sets."""
+"""Property-based tests: zero-filling preserves totals, window arithmetic agrees with sets, and
+ACLED dates in any accepted form parse to the right day while garbage is always reported."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis import acled, load, panel
 from analysis import contract as c
-from analysis import load, panel
 
 DAY0 = dt.date(2020, 1, 1)
 day_offsets = st.integers(min_value=0, max_value=400)
@@ -109,3 +112,89 @@ def test_open_ended_windows_last_exactly_the_cap(start, length, cap) -> None:
         windows.loc["closed", "end_assumed"]
     )
     assert (windows.loc["closed", "end"] - windows.loc["closed", "start"]).days == length
+
+
+# --- ACLED date parsing (analysis.acled.parse_dates) -------------------------------------------
+
+ACLED_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y")
+"""The three event_date forms the contract accepts for ACLED files ('2025-05-16',
+'16 May 2025', '7-Feb-25'), written out here rather than imported so a loader that starts
+accepting another form fails these tests."""
+
+
+def _render(day: dt.date, form: str, pad: bool) -> str:
+    """A day as ACLED files write it; ``pad`` zero-pads the day of the month."""
+    day_of_month = f"{day.day:02d}" if pad else str(day.day)
+    if form == "iso":
+        return day.strftime("%Y-%m-%d")
+    if form == "long":
+        return day_of_month + day.strftime(" %B %Y")
+    return day_of_month + day.strftime("-%b-%y")
+
+
+ACLED_FORMS = ("iso", "long", "excel")
+# Two-digit years are read as 1969-2068 (strptime's pivot), so generated days stay there.
+acled_days = st.dates(min_value=dt.date(1969, 1, 1), max_value=dt.date(2068, 12, 31))
+PROBE_PATH = Path("probe.csv")
+
+
+def _strptime_any(text: str) -> bool:
+    """Oracle independent of pandas: does the stripped text match one of ACLED's formats?"""
+    for fmt in ACLED_FORMATS:
+        try:
+            dt.datetime.strptime(text.strip(), fmt)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(acled_days, st.sampled_from(ACLED_FORMS), st.booleans()),
+        min_size=1,
+        max_size=40,
+    ),
+    first_row=st.integers(1, 3),
+)
+def test_acled_dates_in_any_format_parse_to_the_same_day(rows, first_row) -> None:
+    texts = [_render(day, form, pad) for day, form, pad in rows]
+    parsed = acled.parse_dates(pd.Series(texts, dtype="string"), PROBE_PATH, first_row)
+    expected = np.array([np.datetime64(day, "ns") for day, _, _ in rows])
+    assert (parsed == expected).all(), list(zip(texts, parsed, strict=True))
+
+
+NEAR_MISS_FORMATS = (
+    "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y%m%d", "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S", "%d %b %Y", "%d-%B-%y", "%d-%b-%Y", "%B %d, %Y", "%y-%m-%d",
+)  # fmt: skip
+"""Date forms spreadsheets and other datasets write that ACLED's contract does not accept."""
+
+near_misses = st.builds(
+    lambda day, fmt: day.strftime(fmt), acled_days, st.sampled_from(NEAR_MISS_FORMATS)
+)
+garbage = st.one_of(
+    near_misses,
+    st.text(max_size=14),
+    st.sampled_from(["31/04/2019", "2019-02-30", "2025-13-01", "16 Mai 2025", "yesterday", "n/a"]),
+).filter(lambda text: text.strip() and not _strptime_any(text))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    good=st.lists(st.tuples(acled_days, st.sampled_from(ACLED_FORMS)), max_size=20),
+    bad=st.lists(st.tuples(st.integers(0, 60), garbage), min_size=1, max_size=5),
+    first_row=st.integers(1, 3),
+)
+def test_acled_garbage_dates_are_reported_never_parsed(good, bad, first_row) -> None:
+    texts = [_render(day, form, True) for day, form in good]
+    for position, text in bad:
+        texts.insert(min(position, len(texts)), text)
+    bad_texts = {text for _, text in bad}
+    expected_rows = [i + first_row for i, text in enumerate(texts) if text in bad_texts]
+    with pytest.raises(c.DataContractError) as caught:
+        acled.parse_dates(pd.Series(texts, dtype="string"), PROBE_PATH, first_row)
+    assert caught.value.column == "event_date"
+    assert caught.value.rows == expected_rows
+    assert caught.value.path == PROBE_PATH
