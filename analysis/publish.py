@@ -158,7 +158,30 @@ def _display(value: Any) -> str:
     """A parameter or result value as short text (escaping happens in the template)."""
     if isinstance(value, str):
         return value
+    if isinstance(value, float):
+        # Four significant digits: cards are for reading, the full value is in the notebook.
+        return f"{value:.4g}"
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+CARD_MAX_NUMBERS = 12
+CARD_MAX_TEXT = 40
+
+
+def card_numbers(results: Mapping[str, Any]) -> tuple[list[tuple[str, str]], int]:
+    """The key numbers a gallery card shows, and how many more the report holds.
+
+    Long texts (notes, citations), nested values and attribution stay in the report itself so
+    a card stays readable at a glance.
+    """
+    shown = [
+        (str(key), _display(value))
+        for key, value in results.items()
+        if key != ACLED_KEY
+        and not isinstance(value, Mapping | list)
+        and not (isinstance(value, str) and len(value) > CARD_MAX_TEXT)
+    ]
+    return shown[:CARD_MAX_NUMBERS], max(0, len(shown) - CARD_MAX_NUMBERS)
 
 
 def export_html(
@@ -353,11 +376,7 @@ def _card(folder: Path, manifest: Mapping[str, Any], reports_root: Path) -> dict
     files = manifest.get("files", {})
     thumb = folder / THUMBNAIL
     results = manifest.get("results", {})
-    key_numbers = [
-        (str(k), _display(v))
-        for k, v in results.items()
-        if k != ACLED_KEY and not isinstance(v, Mapping | list)
-    ]
+    key_numbers, more_numbers = card_numbers(results)
     return {
         "job": manifest.get("job", folder.name),
         "title": manifest.get("title", folder.name),
@@ -366,6 +385,7 @@ def _card(folder: Path, manifest: Mapping[str, Any], reports_root: Path) -> dict
         "error": manifest.get("error"),
         "parameters": [(str(k), _display(v)) for k, v in manifest.get("parameters", {}).items()],
         "key_numbers": key_numbers,
+        "more_numbers": more_numbers,
         "finished": manifest.get("finished_at", ""),
         "html": f"{rel}/{files['html']}" if files.get("html") else None,
         "ipynb": f"{rel}/{files['ipynb']}" if files.get("ipynb") else None,

@@ -152,3 +152,15 @@ def test_write_json_leaves_no_temporary_files(tmp_path: Path) -> None:
 def test_footer_context_renders_any_json_value_as_text(value: object) -> None:
     context = publish.footer_context({"p": value}, {}, "now", "job")
     assert all(isinstance(v, str) for _, v in context["parameters"])
+
+
+def test_cards_show_short_numbers_and_leave_long_text_to_the_report() -> None:
+    from analysis.publish import CARD_MAX_NUMBERS, card_numbers
+
+    results = {f"n{i}": i * 1.234567 for i in range(CARD_MAX_NUMBERS + 3)}
+    results["note"] = "x" * 200
+    results["acled_attribution"] = {"access_date": "2025-01-01"}
+    shown, more = card_numbers(results)
+    assert len(shown) == CARD_MAX_NUMBERS and more == 3
+    assert ("n2", "2.469") in shown
+    assert all(name not in {"note", "acled_attribution"} for name, _ in shown)
