@@ -76,6 +76,47 @@ def _did_fit(
     return float(fit.params[1]), float(fit.bse[1]), int(len(np.unique(groups)))
 
 
+def _zero_post_bound(
+    data: pd.DataFrame, treated: set[str], event_date: pd.Timestamp, level: float
+) -> tuple[float, float, str]:
+    """Upper confidence bound and two-sided p-value for the DiD rate ratio when the treated
+    groups have no events after the date (PPML has no finite estimate then).
+
+    With group and period effects, the treated post/pre ratio is expected to equal the
+    controls' post/pre ratio times the rate ratio, so conditional on the treated total the
+    post count is binomial with p = k r / (1 + k r), k = control post / control pre. A zero
+    post count gives the exact (Clopper-Pearson) bound on p, turned into a bound on r.
+    Overdispersion is allowed for by deflating the treated pre count by the variance/mean
+    ratio of the treated per-period pre counts (at least 1), as for single ceasefires in
+    :mod:`analysis.effects`. The controls' ratio is taken as known (many control events).
+    """
+    alpha = 1 - level
+    is_t = data[c.PN_GROUP].isin(treated)
+    post = data[c.PN_PERIOD] >= event_date
+    events = data[c.PN_EVENTS].astype("float64")
+    control_pre = float(events[~is_t & ~post].sum())
+    control_post = float(events[~is_t & post].sum())
+    per_period = events[is_t & ~post].groupby(data.loc[is_t & ~post, c.PN_PERIOD]).sum()
+    inflation = max(1.0, float(per_period.var(ddof=1) / per_period.mean()))
+    n_eff = float(per_period.sum()) / inflation
+    if control_pre == 0 or control_post == 0:
+        note = (
+            "treated groups have no post-period events and the controls have none before "
+            "or after: no bound can be given."
+        )
+        return math.nan, math.nan, note
+    k = control_post / control_pre
+    p_up = 1 - (alpha / 2) ** (1 / n_eff)
+    upper = p_up / (1 - p_up) / k
+    p_value = min(1.0, 2 * (1 / (1 + k)) ** n_eff)
+    note = (
+        "treated groups have no post-period events: the DiD estimate is 0 (PPML has no "
+        f"finite estimate); the upper bound is exact given the controls' change (x{k:.2f}) "
+        f"and the treated pre count deflated for overdispersion (factor {inflation:.2f})."
+    )
+    return upper, p_value, note
+
+
 def did_poisson(
     panel: pd.DataFrame,
     treated_groups: list[str] | tuple[str, ...],
@@ -143,13 +184,8 @@ def did_poisson(
             **base,
         )
     if ev_post == 0:
-        note = (
-            "treated groups have no post-period events: the DiD estimate is 0 "
-            "(not estimable by PPML)."
-        )
-        return DidResult(
-            0.0, math.nan, math.nan, math.nan, math.nan, status="zero_during", note=note, **base
-        )
+        upper, p_zero, note = _zero_post_bound(data, treated, event_date, level)
+        return DidResult(0.0, 0.0, upper, p_zero, math.nan, status="zero_during", note=note, **base)
     b, se, n_clusters = _did_fit(data, treated, event_date)
     df = max(n_clusters - 1, 1)
     tcrit = stats.t.ppf(0.5 + level / 2, df)
@@ -204,6 +240,8 @@ def displacement_shares(
     wide = panel.pivot_table(
         index=c.PN_PERIOD, columns=c.PN_GROUP, values=c.PN_EVENTS, aggfunc="sum", fill_value=0
     ).sort_index()
+    # nullable Int64 panels (as build_panel returns) would become object arrays in scipy
+    wide = wide.astype("float64")
     wide.index = pd.to_datetime(wide.index)
     pre = wide[wide.index < event_date]
     post = wide[wide.index >= event_date]

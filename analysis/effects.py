@@ -691,6 +691,9 @@ def pool_random_effects(
     denom = s["w"] - s["w2"] / s["w"]
     with np.errstate(divide="ignore", invalid="ignore"):
         tau2 = np.maximum(0.0, (q_stat - (k - 1)) / denom).fillna(0.0)
+    # one estimate has no between-ceasefire variance; rounding makes Q a tiny positive
+    # number over a zero denominator, which would otherwise give tau2 = inf
+    tau2 = tau2.where(k > 1, 0.0)
     d = d.join(tau2.rename("tau2"), on=keys)
     d["w_re"] = 1 / (d[se_col] ** 2 + d["tau2"])
     d["wy_re"] = d["w_re"] * d[estimate_col]
@@ -1243,3 +1246,17 @@ def simulate_counts(
     if dispersion > 0:
         intensity *= rng.gamma(1 / dispersion, dispersion, (n_runs, n_days))
     return rng.poisson(intensity).astype(float)
+
+
+def table_numbers(
+    table: pd.DataFrame, key: str, columns: list[str], prefix: str = ""
+) -> dict[str, Any]:
+    """Flatten a small results table into ``{prefix}{key value}_{column}: value`` pairs for
+    :func:`analysis.results.record` (e.g. 'timing_China_p_value')."""
+    long = table.set_index(key)[columns].stack(future_stack=True)
+    return {f"{prefix}{row}_{column}": value for (row, column), value in long.items()}
+
+
+def prefixed(numbers: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """The same numbers with ``prefix`` on every key (to record several result sets)."""
+    return {f"{prefix}{key}": value for key, value in numbers.items()}

@@ -156,3 +156,304 @@ def ceasefire_effect_figure(
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+# --- Timing, alignment, survival and reported-count figures (notebooks 03-05) ----------------
+
+PHASE_COLOURS = {
+    "before": "#4575b4",
+    "spans_both": "#999999",
+    "during": "#d73027",
+    "after": "#1a9850",
+}
+
+
+def _date_axis(ax: object) -> None:
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator())
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+
+
+def timing_calendar_figure(
+    dates: pd.Series, calendar: pd.DataFrame, blocs: list[str], title: str
+) -> Figure:
+    """One row per bloc with its diplomatic events (bars from start to end), and a vertical
+    line at every ceasefire declaration in ``dates``."""
+    fig, ax = plt.subplots(figsize=(12, 0.6 * len(blocs) + 1.8))
+    for date in dates:
+        ax.axvline(date, color="#444444", lw=0.8, alpha=0.7)
+    for row, bloc in enumerate(blocs):
+        part = calendar[calendar[c.DE_BLOC] == bloc]
+        start = part[c.DE_DATE_START]
+        width = (part[c.DE_DATE_END].fillna(start) - start).dt.days + 1
+        ax.broken_barh(
+            list(zip(mdates.date2num(start), width.clip(lower=4), strict=True)),
+            (row - 0.3, 0.6),
+            color=BLOC_COLOURS.get(bloc, "#999999"),
+        )
+    ax.set_yticks(range(len(blocs)), [f"{b} ({(calendar[c.DE_BLOC] == b).sum()})" for b in blocs])
+    ax.set_ylim(-0.7, len(blocs) - 0.3)
+    ax.invert_yaxis()
+    ax.legend(
+        handles=[Line2D([], [], color="#444444", lw=0.8, label="ceasefire declaration")],
+        loc="upper left",
+        fontsize=8,
+    )
+    _date_axis(ax)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def timing_test_figure(distances: pd.DataFrame, test: pd.DataFrame, title: str) -> Figure:
+    """Per bloc: each declaration's distance to the nearest event (dots), the observed mean
+    (diamond) and the 5-95% range of the mean at random dates (grey bar, tick = null mean)."""
+    blocs = list(test["bloc"])
+    fig, ax = plt.subplots(figsize=(10, 0.7 * len(blocs) + 1.6))
+    for row, result in enumerate(test.itertuples(index=False)):
+        ax.plot([result.null_q05_days, result.null_q95_days], [row, row], color="#bbbbbb", lw=8)
+        ax.plot(result.null_mean_days, row, "|", color="#555555", ms=14)
+        part = distances[distances["bloc"] == result.bloc]["abs_days"]
+        ax.plot(part, [row + 0.22] * len(part), "o", color="#377eb8", ms=4, alpha=0.6)
+        ax.plot(result.observed_mean_days, row, "D", color="#d95f02", ms=8)
+        ax.annotate(
+            f"p = {result.p_value:.2g}",
+            (1.01, row),
+            xycoords=("axes fraction", "data"),
+            va="center",
+            fontsize=9,
+        )
+    ax.set_yticks(range(len(blocs)), blocs)
+    ax.invert_yaxis()
+    ax.set_xlabel("days to the nearest diplomatic event of the bloc")
+    ax.legend(
+        handles=[
+            Line2D([], [], marker="o", ls="", color="#377eb8", label="one declaration"),
+            Line2D([], [], marker="D", ls="", color="#d95f02", label="observed mean"),
+            Line2D([], [], color="#bbbbbb", lw=8, label="random dates: 5-95% of the mean"),
+        ],
+        loc="lower right",
+        fontsize=8,
+    )
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def diplomatic_profile_figure(profile: pd.DataFrame, per_bloc: pd.DataFrame, title: str) -> Figure:
+    """Mean daily events by day relative to diplomatic events, one panel per bloc, with the
+    2.5-97.5% band of the same mean at random anchor dates."""
+    blocs = list(dict.fromkeys(profile[c.DE_BLOC]))
+    fig, axes = plt.subplots(
+        1, len(blocs), figsize=(4.2 * len(blocs), 3.6), sharey=True, squeeze=False
+    )
+    stats = per_bloc.set_index(c.DE_BLOC)
+    for ax, bloc in zip(axes[0], blocs, strict=True):
+        part = profile[profile[c.DE_BLOC] == bloc]
+        ax.fill_between(
+            part["relative_day"],
+            part["null_low"],
+            part["null_high"],
+            color="#dddddd",
+            label="random dates, 95% band",
+        )
+        ax.step(
+            part["relative_day"],
+            part["mean_events"],
+            where="post",
+            color=BLOC_COLOURS.get(bloc, "#333333"),
+            label="around the events",
+        )
+        ax.axvline(0, color="#333333", ls="--", lw=1)
+        row = stats.loc[bloc]
+        ax.set_title(
+            f"{bloc}: {int(row['n_in_data'])} events, ratio {row['pooled_rr']:.2f}, "
+            f"perm. p {row['permutation_p']:.2f}",
+            fontsize=9,
+        )
+        ax.set_xlabel("days from the event (0 = first day)")
+    axes[0][0].set_ylabel("mean events per day")
+    axes[0][0].legend(fontsize=8, loc="upper left")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def did_figure(
+    panel_table: pd.DataFrame,
+    treated: list[str],
+    event_date: pd.Timestamp,
+    title: str,
+    pre_periods: int | None = None,
+    post_periods: int | None = None,
+) -> Figure:
+    """Events per period of the treated groups and of all other groups, each divided by its
+    own pre-period mean, so parallel pre-trends and the post-date gap can be compared.
+    ``pre_periods`` / ``post_periods`` trim to the estimation window, as in did_poisson."""
+    data = panel_table.assign(
+        arm=panel_table[c.PN_GROUP].isin(treated).map({True: "treated", False: "controls"})
+    )
+    wide = data.pivot_table(
+        index=c.PN_PERIOD, columns="arm", values=c.PN_EVENTS, aggfunc="sum", fill_value=0
+    ).astype(float)
+    before, after = wide[wide.index < event_date], wide[wide.index >= event_date]
+    if pre_periods:
+        before = before.iloc[-pre_periods:]
+    if post_periods:
+        after = after.iloc[:post_periods]
+    wide = pd.concat([before, after])
+    pre_mean = before.mean()
+    indexed = wide / pre_mean
+    fig, ax = plt.subplots(figsize=(11, 4))
+    labels = {
+        "treated": f"treated: {', '.join(treated)}",
+        "controls": "all other groups",
+    }
+    colours = {"treated": "#d95f02", "controls": "#555555"}
+    for arm in ("controls", "treated"):
+        if arm in indexed:
+            ax.step(
+                indexed.index, indexed[arm], where="post", color=colours[arm], label=labels[arm]
+            )
+    ax.axvline(event_date, color="#1b9e77", ls="--", lw=1.5, label="truce takes effect")
+    ax.axhline(1, color="grey", lw=0.6)
+    ax.set_ylabel("events / pre-period mean")
+    ax.legend(fontsize=8, loc="upper left")
+    _date_axis(ax)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def displacement_figure(tables: dict[str, pd.DataFrame], title: str) -> Figure:
+    """Change in each group's share of events (percentage points, after minus before), one
+    panel per grouping (e.g. target, region)."""
+    fig, axes = plt.subplots(1, len(tables), figsize=(6 * len(tables), 5), squeeze=False)
+    for ax, (name, table) in zip(axes[0], tables.items(), strict=True):
+        part = table[(table["events_pre"] + table["events_post"]) > 0].sort_values("change_pp")
+        colours = ["#d73027" if v < 0 else "#4575b4" for v in part["change_pp"]]
+        ax.barh(part[c.PN_GROUP].astype(str), part["change_pp"], color=colours)
+        ax.axvline(0, color="grey", lw=0.8)
+        ax.set_xlabel("change in share of events, percentage points")
+        ax.set_title(f"by {name}", fontsize=10)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def forest_figure(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame], title: str) -> Figure:
+    """Rate ratio (log scale) with intervals for every estimated ceasefire, then the pooled
+    random-effects ratio per group of each pooling table in ``pooled``; q = BH q-value."""
+    rows = batch[batch["estimate"].notna()].sort_values("during_start")
+    labels, est, low, high, colours = [], [], [], [], []
+    for r in rows.itertuples(index=False):
+        q = "" if pd.isna(r.q_value) else f" q={r.q_value:.2f}"
+        labels.append(f"{getattr(r, c.CF_ID)}{q}")
+        est.append(max(r.estimate, 1e-2))
+        low.append(max(r.ci_low, 1e-2) if r.ci_low == r.ci_low else 1e-2)
+        high.append(r.ci_high)
+        colours.append(BLOC_COLOURS.get(getattr(r, c.CF_BROKER_BLOC), "#333333"))
+    for name, table in pooled.items():
+        for r in table[table["k"] > 0].itertuples(index=False):
+            labels.append(f"POOLED {name}={getattr(r, name)} (k={int(r.k)})")
+            est.append(r.pooled_rr)
+            low.append(r.ci_low)
+            high.append(r.ci_high)
+            colours.append("#000000")
+    fig, ax = plt.subplots(figsize=(10, 0.28 * len(labels) + 1.5))
+    y = list(range(len(labels)))
+    for i in y:
+        ax.plot([low[i], high[i]], [i, i], color=colours[i], lw=1.5)
+        marker = "D" if labels[i].startswith("POOLED") else "o"
+        ax.plot(est[i], i, marker, color=colours[i], ms=5)
+    ax.axvline(1, color="grey", lw=0.8)
+    ax.set_xscale("log")
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("rate ratio during / before (log scale; 0 shown at 0.01)")
+    blocs = [b for b in BLOC_COLOURS if b in set(rows[c.CF_BROKER_BLOC])]
+    handles = [
+        Line2D([], [], color=BLOC_COLOURS[b], marker="o", label=f"broker: {b}") for b in blocs
+    ]
+    handles.append(Line2D([], [], color="#333333", marker="o", label="unbrokered"))
+    ax.legend(handles=handles, fontsize=8, loc="lower right")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def survival_figure(
+    km: pd.DataFrame, title: str, xlabel: str = "days since the truce took effect"
+) -> Figure:
+    """Kaplan-Meier curves (share of truces without a counterparty strike) per group with
+    pointwise 95% bands; curves start at 1 on day 0."""
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    for group, part in km.groupby("group", sort=True):
+        colour = BLOC_COLOURS.get(str(group), "#333333")
+        times = [0.0, *part["time"]]
+        ax.step(
+            times,
+            [1.0, *part["survival"]],
+            where="post",
+            color=colour,
+            label=f"{group} (n={int(part['n_risk'].iloc[0])})",
+        )
+        ax.fill_between(
+            times,
+            [1.0, *part["ci_low"]],
+            [1.0, *part["ci_high"]],
+            step="post",
+            color=colour,
+            alpha=0.12,
+        )
+    ax.set_xscale("symlog", linthresh=10)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(xlabel + " (log scale past 10)")
+    ax.set_ylabel("share still holding")
+    ax.legend(title="broker bloc", fontsize=8)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def reported_rates_figure(rates: pd.DataFrame, title: str) -> Figure:
+    """Per-day rate of each published count, one panel per measure_kind (never combined),
+    one row per count (monitor, period, scope), coloured by where the period lies relative
+    to the ceasefire window."""
+    kinds = list(dict.fromkeys(rates[c.RC_MEASURE_KIND]))
+    heights = [max(len(rates[rates[c.RC_MEASURE_KIND] == k]), 1) for k in kinds]
+    fig, axes = plt.subplots(
+        len(kinds),
+        1,
+        figsize=(11, 0.32 * sum(heights) + 1.2 * len(kinds) + 0.8),
+        gridspec_kw={"height_ratios": heights},
+        squeeze=False,
+    )
+    for ax, kind in zip(axes[:, 0], kinds, strict=True):
+        part = rates[rates[c.RC_MEASURE_KIND] == kind].reset_index(drop=True)
+        scope = part[c.RC_SCOPE].astype(str).str.slice(0, 28)
+        labels = (
+            part[c.RC_MONITOR].astype(str)
+            + "  "
+            + part[c.RC_PERIOD_START].dt.strftime("%d %b %Y")
+            + " - "
+            + part[c.RC_PERIOD_END].dt.strftime("%d %b %Y")
+            + "  ["
+            + scope
+            + "]"
+        )
+        colours = part["phase"].map(PHASE_COLOURS).fillna("#333333")
+        ax.scatter(part["per_day"], range(len(part)), c=list(colours), s=36, zorder=3)
+        ax.set_yticks(range(len(part)), labels, fontsize=8)
+        ax.set_ylim(len(part) - 0.5, -0.5)
+        ax.set_xlim(0, float(part["per_day"].max()) * 1.08 if len(part) else 1)
+        ax.set_title(f"measure: {kind}", fontsize=10, loc="left")
+        ax.set_xlabel("reported per day (count / days in its period)")
+    handles = [
+        Line2D([], [], marker="o", ls="", color=colour, label=phase.replace("_", " "))
+        for phase, colour in PHASE_COLOURS.items()
+        if phase in set(rates["phase"])
+    ]
+    axes[0, 0].legend(handles=handles, title="period vs ceasefire", fontsize=8, loc="lower right")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

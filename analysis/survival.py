@@ -133,12 +133,25 @@ def median_survival(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
 
 
 def cox_model(
-    table: pd.DataFrame, covariates: tuple[str, ...] = (c.CF_KIND,), level: float = 0.95
+    table: pd.DataFrame,
+    covariates: tuple[str, ...] = (c.CF_KIND,),
+    level: float = 0.95,
+    reference: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Cox proportional hazards (statsmodels PHReg, Breslow ties) on categorical covariates
-    (dummy-coded, first level as reference): hazard ratio, interval and p-value per term."""
+    (dummy-coded): hazard ratio, interval and p-value per term. The reference level of a
+    covariate is ``reference[covariate]`` when given (e.g. broker_bloc 'none': unbrokered
+    truces), else its first level in sorted order."""
     usable = table[(table["status"] == "ok") & table[DURATION].notna()].reset_index(drop=True)
-    design = pd.get_dummies(usable[list(covariates)].astype(str), drop_first=True, dtype=float)
+    columns = {}
+    for name in covariates:  # a couple of covariates
+        values = usable[name].astype(str)
+        levels = sorted(values.unique())
+        ref = (reference or {}).get(name)
+        if ref is not None and ref in levels:
+            levels = [ref] + [v for v in levels if v != ref]
+        columns[name] = pd.Categorical(values, categories=levels)
+    design = pd.get_dummies(pd.DataFrame(columns), drop_first=True, dtype=float)
     design = design.loc[:, design.std() > 0]
     if design.empty:
         raise ValueError(f"covariates {covariates} do not vary among the usable ceasefires")
@@ -160,3 +173,87 @@ def cox_model(
             "events": int(usable[BROKE_DOWN].sum()),
         }
     )
+
+
+# --- Who is the counterparty? ------------------------------------------------------------------
+
+NATIONAL_COUNTERPARTY_SIDES = ("ethnic_armed_organisation",)
+"""Default target sides standing for the counterparty of a national unilateral truce by the
+military: its statements address 'ethnic armed organisations' and exclude groups it calls
+terrorists (the NUG/PDF resistance after 2021, the AA in 2020)."""
+
+RULE_NAMED = "named parties"
+RULE_SIDES = "all targets on sides"
+
+
+def _named_actors(text: pd.Series, registry: pd.DataFrame) -> pd.Series:
+    """Non-state registry actors whose id or plain alias appears as a whole word in each
+    text (case-sensitive, so 'AA' does not match inside words), joined with ';'."""
+    import re
+
+    long = registry[[c.AC_ID, c.AC_ALIASES, c.AC_SIDE]].copy()
+    long = long[~long[c.AC_SIDE].isin(["state", "civilians", "militia"])]
+    names = (long[c.AC_ALIASES].fillna("") + c.LIST_SEPARATOR + long[c.AC_ID]).str.split(
+        c.LIST_SEPARATOR
+    )
+    long = long.assign(alias=names).explode("alias")
+    long["alias"] = long["alias"].str.strip()
+    long = long[(long["alias"] != "") & ~long["alias"].str.startswith(c.ACTOR_REGEX_PREFIX)]
+    hits = pd.Series([[] for _ in range(len(text))], index=text.index, dtype="object")
+    for actor_id, aliases in long.groupby(c.AC_ID, sort=True)["alias"]:  # ~20 actors
+        pattern = r"(?<!\w)(?:" + "|".join(re.escape(a) for a in aliases) + r")(?!\w)"
+        found = text.fillna("").str.contains(pattern, regex=True)
+        hits[found] = hits[found].map(lambda ids, a=actor_id: [*ids, a])
+    return hits.map(c.LIST_SEPARATOR.join).astype("string")
+
+
+def truce_counterparties(
+    ceasefires: pd.DataFrame,
+    registry: pd.DataFrame,
+    national_sides: tuple[str, ...] | list[str] = NATIONAL_COUNTERPARTY_SIDES,
+) -> pd.DataFrame:
+    """Which targets count as each ceasefire's counterparty when looking for breakdown.
+
+    * Unilateral truces declared by the military (declarer_side 'state'): every target on
+      ``national_sides`` (rule 'all targets on sides').
+    * Bilateral truces and truces declared by armed groups: the non-state actors of the
+      actor registry named in declared_by (else in counterparty), e.g. AA for the
+      'Arakan Army and Myanmar military' truce, MNDAA/TNLA/AA for the Brotherhood Alliance.
+
+    Returns ceasefire_id, rule, targets (';'-joined actor ids or sides). A row whose text
+    names no known actor gets an empty ``targets`` and is reported as 'no_series'.
+    """
+    named = _named_actors(ceasefires[c.CF_DECLARED_BY].astype("string"), registry)
+    fallback = _named_actors(ceasefires[c.CF_COUNTERPARTY].astype("string"), registry)
+    named = named.mask(named == "", fallback)
+    national = (ceasefires[c.CF_DECLARER_SIDE] == "state") & (ceasefires[c.CF_KIND] == "unilateral")
+    return pd.DataFrame(
+        {
+            c.CF_ID: ceasefires[c.CF_ID].to_numpy(),
+            "rule": pd.Series(RULE_NAMED, index=ceasefires.index)
+            .mask(national, RULE_SIDES)
+            .to_numpy(),
+            "targets": named.mask(national, c.LIST_SEPARATOR.join(national_sides)).to_numpy(),
+        }
+    )
+
+
+def counterparty_series(
+    events: pd.DataFrame,
+    counterparties: pd.DataFrame,
+    start: str | pd.Timestamp,
+    end: str | pd.Timestamp,
+) -> dict[str, pd.Series]:
+    """Daily zero-filled counts of ``events`` (already filtered to the initiating side, e.g.
+    the state) on each ceasefire's counterparty, for :func:`breakdown_table`. Ceasefires
+    with no named counterparty are left out (breakdown_table marks them 'no_series')."""
+    from analysis.panel import daily_series
+
+    out: dict[str, pd.Series] = {}
+    usable = counterparties[counterparties["targets"].fillna("") != ""]
+    for (rule, targets), group in usable.groupby(["rule", "targets"]):  # a few distinct sets
+        chosen = targets.split(c.LIST_SEPARATOR)
+        column = c.EV_TARGET_SIDE if rule == RULE_SIDES else c.EV_TARGET
+        series = daily_series(events[events[column].isin(chosen).fillna(False)], start, end)
+        out.update({cf_id: series for cf_id in group[c.CF_ID]})
+    return out

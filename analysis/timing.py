@@ -127,6 +127,7 @@ def timing_permutation_test(
                 "observed_median_days": float(np.median(obs)),
                 "null_mean_days": float(null.mean()),
                 "null_q05_days": float(np.quantile(null, 0.05)),
+                "null_q95_days": float(np.quantile(null, 0.95)),
                 "p_value": (1 + int((null <= obs.mean()).sum())) / (1 + n_permutations),
                 "n_permutations": n_permutations,
                 "seed": seed,
@@ -221,3 +222,96 @@ def diplomatic_event_study(
     profile = pd.concat(profile_rows, ignore_index=True) if profile_rows else pd.DataFrame()
     per_event["in_data"] = per_event["status"] == STATUS_OK
     return per_event, per_bloc, profile
+
+
+# --- Selections for notebooks ------------------------------------------------------------------
+
+LONG_EVENT_REASON = "spans more than max_event_days (an aggregate, not a dated event)"
+KIND_REASON = "kind not selected"
+BLOC_REASON = "bloc not selected"
+OUTSIDE_REASON = "window of +-window_days not covered by the event data"
+
+
+def declaration_dates(
+    ceasefires: pd.DataFrame,
+    *,
+    declarer_side: str | None = None,
+    day_precision_only: bool = True,
+    chain: bool = False,
+) -> pd.Series:
+    """Declaration date of each ceasefire (declared_on, else effective_from), indexed by
+    ceasefire_id, for the timing test.
+
+    ``declarer_side`` keeps one side (state, non_state, both); ``day_precision_only`` drops
+    declarations known only to the month or year, whose distances to events would be off
+    by up to a month; ``chain`` keeps one date per extension chain (its first declaration),
+    because monthly extensions are not independent decisions.
+    """
+    from analysis.effects import collapse_chains
+
+    if declarer_side and declarer_side not in c.DECLARER_SIDES:
+        raise ValueError(f"declarer_side must be one of {c.DECLARER_SIDES}, got {declarer_side!r}")
+    table = collapse_chains(ceasefires) if chain else ceasefires
+    keep = pd.Series(True, index=table.index)
+    if declarer_side:
+        keep &= table[c.CF_DECLARER_SIDE] == declarer_side
+    if day_precision_only:
+        # a blank precision means declared_on is unknown: effective_from (a stated day) is used
+        keep &= table[c.CF_DATE_PRECISION].fillna("day") == "day"
+    part = table[keep.fillna(False).astype(bool)]
+    dates = part[c.CF_DECLARED_ON].fillna(part[c.CF_EFFECTIVE_FROM])
+    out = pd.Series(dates.to_numpy(), index=part[c.CF_ID].to_numpy(), name="declared")
+    out.index.name = c.CF_ID
+    return out.dropna().sort_values()
+
+
+def select_calendar(
+    diplomatic: pd.DataFrame,
+    *,
+    blocs: list[str] | tuple[str, ...] | None = None,
+    kinds: list[str] | tuple[str, ...] | None = None,
+    max_event_days: int | None = 31,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Diplomatic events usable as dated events, and the dropped ones with the reason.
+
+    Rows spanning more than ``max_event_days`` (e.g. arms-transfer totals for 2021-2022)
+    describe a period, not an occasion; as "events" they would put every date inside them
+    at distance 0. Empty ``blocs`` / ``kinds`` keep all.
+    """
+    unknown = sorted(set(blocs or ()) - set(c.BLOCS))
+    if unknown:
+        raise ValueError(f"unknown bloc(s) {unknown}; choose from {list(c.BLOCS)}")
+    unknown = sorted(set(kinds or ()) - set(c.DIPLOMATIC_KINDS))
+    if unknown:
+        raise ValueError(f"unknown kind(s) {unknown}; choose from {list(c.DIPLOMATIC_KINDS)}")
+    end = diplomatic[c.DE_DATE_END].fillna(diplomatic[c.DE_DATE_START])
+    span = (end - diplomatic[c.DE_DATE_START]).dt.days + 1
+    reason = pd.Series("", index=diplomatic.index, dtype="object")
+    if max_event_days:
+        reason = reason.mask(span > max_event_days, LONG_EVENT_REASON)
+    if kinds:
+        reason = reason.mask((reason == "") & ~diplomatic[c.DE_KIND].isin(list(kinds)), KIND_REASON)
+    if blocs:
+        reason = reason.mask((reason == "") & ~diplomatic[c.DE_BLOC].isin(list(blocs)), BLOC_REASON)
+    kept = diplomatic[reason == ""].sort_values(c.DE_DATE_START).reset_index(drop=True)
+    dropped = diplomatic.loc[reason != "", [c.DE_ID, c.DE_DATE_START, c.DE_BLOC, c.DE_KIND]]
+    dropped = dropped.assign(days=span[reason != ""], reason=reason[reason != ""])
+    return kept, dropped.reset_index(drop=True)
+
+
+def within_coverage(
+    diplomatic: pd.DataFrame,
+    first_day: str | pd.Timestamp,
+    last_day: str | pd.Timestamp,
+    window_days: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Events whose +-``window_days`` window (before: the ``window_days`` days before the
+    start; after: the start and the following days) lies inside [first_day, last_day],
+    and the others with the reason (for the event study on data that end early)."""
+    start = diplomatic[c.DE_DATE_START]
+    inside = (start - pd.Timedelta(days=window_days) >= pd.Timestamp(first_day)) & (
+        start + pd.Timedelta(days=window_days - 1) <= pd.Timestamp(last_day)
+    )
+    kept = diplomatic[inside].reset_index(drop=True)
+    dropped = diplomatic.loc[~inside, [c.DE_ID, c.DE_DATE_START, c.DE_BLOC, c.DE_KIND]]
+    return kept, dropped.assign(reason=OUTSIDE_REASON).reset_index(drop=True)

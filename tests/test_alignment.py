@@ -79,3 +79,57 @@ def test_displacement_detects_a_moved_share() -> None:
     null_panel, _ = _panel(1.0, 6)
     _, null_summary = al.displacement_shares(null_panel, date, pre_periods=10, post_periods=10)
     assert null_summary["total_variation_distance"] < summary["total_variation_distance"]
+
+
+def _fixed_panel(treated_pre: int, control_pre: int, control_post: int) -> pd.DataFrame:
+    """g0 treated; g1, g2 controls; 10 weeks before and 5 after, constant weekly counts,
+    and no treated events after the date."""
+    weeks = pd.date_range("2022-01-03", periods=15, freq="W-MON")
+    rows = []
+    for k, week in enumerate(weeks):
+        post = k >= 10
+        rows.append((week, "g0", 0 if post else treated_pre))
+        for group in ("g1", "g2"):
+            rows.append((week, group, control_post if post else control_pre))
+    frame = pd.DataFrame(rows, columns=[c.PN_PERIOD, c.PN_GROUP, c.PN_EVENTS])
+    frame[c.PN_EVENTS] = frame[c.PN_EVENTS].astype("Int64")  # as panel.build_panel returns
+    return frame
+
+
+def test_zero_post_events_give_an_exact_upper_bound() -> None:
+    from scipy import stats
+
+    panel = _fixed_panel(treated_pre=4, control_pre=10, control_post=15)
+    res = al.did_poisson(panel, ["g0"], "2022-03-14", n_placebo_dates=0)
+    assert res.status == "zero_during" and res.estimate == 0.0
+    # 40 treated events before, none after (no overdispersion: constant counts). Controls:
+    # 200 before over 10 weeks, 150 after over 5 weeks, a change of 0.75 in total counts.
+    # Clopper-Pearson upper bound for 0 of 40 at 97.5%, turned into a ratio of odds
+    p_up = stats.beta.ppf(0.975, 1, 40)
+    assert res.ci_high == pytest.approx(p_up / (1 - p_up) / 0.75, rel=1e-9)
+    assert res.p_value == pytest.approx(2 * (1 / 1.75) ** 40)
+
+
+def test_zero_post_bound_rarely_excludes_the_truth() -> None:
+    """At a true ratio where zero post counts are common, the bound must lie below the
+    truth in at most about 2.5% of runs (one-sided 97.5% bound)."""
+    true_rr, runs, misses, zeros = 0.05, 150, 0, 0
+    for seed in range(runs):
+        panel, date = _panel(true_rr, seed, n_groups=8, n_weeks=100, n_treated=1)
+        res = al.did_poisson(
+            panel, ["g0"], date, pre_periods=20, post_periods=10, n_placebo_dates=0
+        )
+        if res.status == "zero_during":
+            zeros += 1
+            misses += res.ci_high < true_rr
+    assert zeros >= 30  # the case is actually exercised
+    assert misses / runs <= 0.025 + 3 * math.sqrt(0.025 * 0.975 / runs)
+
+
+def test_displacement_accepts_nullable_integer_panels() -> None:
+    panel, date = _panel(0.5, 3)
+    as_int64 = panel.assign(**{c.PN_EVENTS: panel[c.PN_EVENTS].astype("Int64")})
+    table, summary = al.displacement_shares(as_int64, date, pre_periods=10, post_periods=10)
+    ref_table, ref_summary = al.displacement_shares(panel, date, pre_periods=10, post_periods=10)
+    assert summary == pytest.approx(ref_summary)
+    assert table["change_pp"].to_numpy() == pytest.approx(ref_table["change_pp"].to_numpy())

@@ -380,3 +380,17 @@ def test_known_history_arakan_army_truce_november_2022() -> None:
     # the dyad was often quiet for months before 2022, so only the spike-matched placebo
     # (pseudo-dates with a comparable pre-level of fighting) is a fair comparison
     assert result.matched_placebo.p_value < 0.05
+
+
+def test_pooling_a_single_estimate_returns_it() -> None:
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame(
+        {"group": [f"g{i}" for i in range(40)], "log_rr": rng.normal(0, 1, 40), "se": 0.3}
+    )
+    frame.loc[0, ["log_rr", "se"]] = [-0.127155, 0.277132]  # gave tau2 = inf by rounding
+    pooled = ef.pool_random_effects(frame, "group").set_index("group").loc[frame["group"]]
+    assert (pooled["tau2"] == 0).all()
+    assert pooled["pooled_log_rr"].to_numpy() == pytest.approx(frame["log_rr"].to_numpy())
+    assert pooled["ci_high"].to_numpy() == pytest.approx(
+        np.exp(frame["log_rr"] + 1.959963985 * frame["se"]).to_numpy(), rel=1e-6
+    )

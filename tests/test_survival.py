@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from analysis import contract as c
 from analysis import survival as sv
@@ -68,3 +69,73 @@ def test_kaplan_meier_and_cox_recover_known_hazards() -> None:
     assert row["ci_low"] < 2.0 < row["ci_high"]
     med = sv.median_survival(out, by=c.CF_KIND).set_index("group")
     assert abs(med.loc["unilateral", "median_days"] - np.log(2) / 0.10) <= 2
+
+
+def test_counterparties_of_national_and_named_truces() -> None:
+    from analysis import actors, load
+
+    ceasefires = load.load_ceasefires()
+    table = sv.truce_counterparties(ceasefires, actors.load_registry()).set_index(c.CF_ID)
+    # national truce by the military: every ethnic armed organisation
+    assert table.loc["mil-2022", "rule"] == sv.RULE_SIDES
+    assert table.loc["mil-2022", "targets"] == "ethnic_armed_organisation"
+    # 'Arakan Army and Myanmar military': the AA only, not the military itself
+    assert table.loc["aa-mil-2022-11", "targets"] == "AA"
+    # 'Brotherhood Alliance (TNLA, AA, MNDAA)'
+    assert set(table.loc["tba-2019-09", "targets"].split(";")) == {"AA", "MNDAA", "TNLA"}
+    assert table.loc["nug-eq-2025-03", "targets"] == "NUG/PDF"
+    assert table.loc["kia-eq-2025-03", "targets"] == "KIA"
+
+
+def test_counterparty_series_count_only_the_counterparty() -> None:
+    days = pd.to_datetime(["2022-01-02", "2022-01-03", "2022-01-03", "2022-01-05"])
+    events = pd.DataFrame(
+        {
+            c.EV_DATE: days,
+            c.EV_TARGET: pd.array(["AA", "KIA", "NUG/PDF", "AA"], dtype="string"),
+            c.EV_TARGET_SIDE: pd.array(
+                [
+                    "ethnic_armed_organisation",
+                    "ethnic_armed_organisation",
+                    "resistance",
+                    "ethnic_armed_organisation",
+                ],
+                dtype="string",
+            ),
+            c.EV_EVENTS: pd.array([1, 2, 5, 3], dtype="Int64"),
+            c.EV_FATALITIES: pd.array([0, 0, 0, 0], dtype="Int64"),
+        }
+    )
+    parties = pd.DataFrame(
+        {
+            c.CF_ID: ["named", "national", "unknown"],
+            "rule": [sv.RULE_NAMED, sv.RULE_SIDES, sv.RULE_NAMED],
+            "targets": ["AA", "ethnic_armed_organisation", ""],
+        }
+    )
+    series = sv.counterparty_series(events, parties, "2022-01-01", "2022-01-06")
+    assert series["named"].tolist() == [0, 1, 0, 0, 3, 0]
+    assert series["national"].tolist() == [0, 1, 2, 0, 3, 0]
+    assert "unknown" not in series
+
+
+def test_cox_reference_level_can_be_chosen() -> None:
+    rng = np.random.default_rng(3)
+    n = 200
+    bloc = np.where(np.arange(n) % 2 == 0, "none", "China")
+    # exponential durations: hazard 0.1 for unbrokered, 0.05 for China (ratio 0.5)
+    duration = np.ceil(rng.exponential(np.where(bloc == "none", 10.0, 20.0)))
+    table = pd.DataFrame(
+        {
+            c.CF_BROKER_BLOC: bloc,
+            sv.DURATION: duration,
+            sv.BROKE_DOWN: True,
+            "status": "ok",
+        }
+    )
+    default = sv.cox_model(table, (c.CF_BROKER_BLOC,))
+    chosen = sv.cox_model(table, (c.CF_BROKER_BLOC,), reference={c.CF_BROKER_BLOC: "none"})
+    assert default["term"].tolist() == ["broker_bloc_none"]  # 'China' sorts first
+    assert chosen["term"].tolist() == ["broker_bloc_China"]
+    assert chosen["hazard_ratio"].item() == pytest.approx(1 / default["hazard_ratio"].item())
+    assert chosen["ci_low"].item() < 0.5 < chosen["ci_high"].item()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from scipy import stats
 
 from analysis import contract as c
@@ -75,3 +76,41 @@ def test_event_study_around_diplomatic_events_finds_a_rise() -> None:
     assert row["ci_low"] > 1.3 and row["permutation_p"] < 0.01
     assert set(profile["relative_day"]) == set(range(-14, 14))
     assert (per_event["status"] == ef.STATUS_OK).all()
+
+
+def _ceasefires() -> pd.DataFrame:
+    from analysis import load
+
+    return load.load_ceasefires()
+
+
+def test_declaration_dates_select_side_precision_and_chains() -> None:
+    ceasefires = _ceasefires()
+    dates = tm.declaration_dates(ceasefires, declarer_side="state")
+    # mil-covid-2020-10 has no declared_on: its stated effective day stands in
+    assert dates["mil-covid-2020-10"] == pd.Timestamp("2020-10-01")
+    assert "aa-mil-2022-11" not in dates  # declared by both sides, known to the month
+    all_sides = tm.declaration_dates(ceasefires)
+    assert "aa-mil-2022-11" not in all_sides  # month precision dropped
+    assert "aa-mil-2022-11" in tm.declaration_dates(ceasefires, day_precision_only=False)
+    chains = tm.declaration_dates(ceasefires, declarer_side="state", chain=True)
+    # the 2025 earthquake chain has four announcements, kept once at its first declaration
+    assert "mil-eq-2025-04" in chains and "mil-eq-2025-05" not in chains
+    assert len(chains) < len(dates)
+    with pytest.raises(ValueError, match="declarer_side"):
+        tm.declaration_dates(ceasefires, declarer_side="junta")
+
+
+def test_select_calendar_drops_aggregates_and_within_coverage() -> None:
+    cal = _calendar(["2021-02-01", "2022-03-01", "2023-12-22"], ["2022-12-31", None, None])
+    kept, dropped = tm.select_calendar(cal, blocs=["China"], max_event_days=31)
+    assert kept[c.DE_ID].tolist() == ["e1", "e2"]
+    assert dropped.set_index(c.DE_ID).loc["e0", "reason"] == tm.LONG_EVENT_REASON
+    assert dropped.set_index(c.DE_ID).loc["e0", "days"] == 699  # 2021-02-01..2022-12-31
+    inside, outside = tm.within_coverage(kept, "2021-01-01", "2023-12-31", 14)
+    # 22 Dec + 13 days = 4 Jan 2024, past the end of the data
+    assert inside[c.DE_ID].tolist() == ["e1"] and outside[c.DE_ID].tolist() == ["e2"]
+    inside, _ = tm.within_coverage(kept, "2021-01-01", "2023-12-31", 9)
+    assert inside[c.DE_ID].tolist() == ["e1", "e2"]  # 22 Dec + 8 days = 30 Dec
+    with pytest.raises(ValueError, match="unknown bloc"):
+        tm.select_calendar(cal, blocs=["Chinese"])

@@ -1,0 +1,138 @@
+"""Notebooks 03-05 run under papermill with small, non-default parameters, and one recorded
+number of each matches a value computed here, independently, from the bundled CSV files."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import papermill as pm
+import pytest
+
+from analysis import paths, results
+
+NOTEBOOKS = paths.PROJECT_ROOT / "notebooks"
+
+
+def _run(name: str, parameters: dict, tmp_path: Path) -> dict:
+    output = tmp_path / name
+    pm.execute_notebook(
+        str(NOTEBOOKS / name),
+        str(output),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(tmp_path),  # notebooks must not depend on the working directory
+        progress_bar=False,
+    )
+    return results.read_results(output)
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(paths.curated_path(name), encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def test_timing_notebook(tmp_path: Path) -> None:
+    start, end = "2021-01-01", "2023-06-30"
+    recorded = _run(
+        "03_ceasefire_timing.ipynb",
+        {
+            "blocs": ["Russia", "ASEAN"],
+            "study_start": start,
+            "study_end": end,
+            "window_days": 10,
+            "n_permutations": 199,
+        },
+        tmp_path,
+    )
+    declared = [
+        _day(row["declared_on"] or row["effective_from"])
+        for row in _rows("ceasefires.csv")
+        if row["declarer_side"] == "state" and row["date_precision"] in ("day", "")
+    ]
+    in_window = [d for d in declared if _day(start) <= d <= _day(end)]
+    assert recorded["n_declarations"] == len(in_window) > 5
+    # Russia's dated events (at most 31 days long): distance from each declaration to the
+    # nearest one, by brute force over every event day
+    russia_days = set()
+    for row in _rows("diplomatic_events.csv"):
+        first = _day(row["date_start"])
+        last = _day(row["date_end"]) if row["date_end"] else first
+        if row["bloc"] == "Russia" and (last - first).days < 31:
+            russia_days |= {first + dt.timedelta(days=k) for k in range((last - first).days + 1)}
+    distances = sorted(min(abs((d - e).days) for e in russia_days) for d in in_window)
+    middle = len(distances) // 2
+    median = (
+        distances[middle] if len(distances) % 2 else (distances[middle - 1] + distances[middle]) / 2
+    )
+    assert recorded["timing_Russia_observed_median_days"] == median
+    assert 0 < recorded["timing_Russia_p_value"] <= 1
+    assert recorded["study_Russia_k"] >= 1
+
+
+def test_alignment_notebook(tmp_path: Path) -> None:
+    series_start, series_end, pre_days = "2019-01-01", "2023-12-31", 60
+    recorded = _run(
+        "04_alignment.ipynb",
+        {
+            "series_start": series_start,
+            "pre_days": pre_days,
+            "pre_periods": 20,
+            "post_periods": 12,
+            "n_placebo_dates": 5,
+        },
+        tmp_path,
+    )
+    government = {}  # day -> lethal events initiated by the government (UCDP side_a)
+    with open(paths.ucdp_daily_path(), encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["side_a"] == "Government of Myanmar (Burma)":
+                day = _day(row["date"])
+                government[day] = government.get(day, 0) + int(row["events"])
+    first, last = _day(series_start), _day(series_end)
+    estimated = 0
+    for row in _rows("ceasefires.csv"):
+        declared = _day(row["declared_on"] or row["effective_from"])
+        effective = _day(row["effective_from"] or row["declared_on"])
+        pre_start = min(declared, effective) - dt.timedelta(days=pre_days)
+        if pre_start < first or effective > last:
+            continue  # windows outside the series
+        if (last - effective).days + 1 < 7:
+            continue  # during window too short once cut at the end of the data
+        pre_events = sum(
+            government.get(pre_start + dt.timedelta(days=k), 0) for k in range(pre_days)
+        )
+        estimated += pre_events > 0
+    assert recorded["n_ceasefires_estimated"] == estimated > 10
+    assert recorded["did_status"] in ("ok", "zero_during")
+    assert recorded["truce_effective"] == "2022-11-24"
+
+
+def test_reported_counts_notebook(tmp_path: Path) -> None:
+    monitors = ["UN OHCHR", "National Unity Government"]
+    recorded = _run(
+        "05_reported_counts.ipynb",
+        {"monitors": monitors, "measure_kinds": ["air_strikes"]},
+        tmp_path,
+    )
+    rows = {row["count_id"]: row for row in _rows("reported_strike_counts.csv")}
+    row = rows["ohchr-20250328-20250429"]
+    days = (_day(row["period_end"]) - _day(row["period_start"])).days + 1
+    assert recorded["rate_ohchr-20250328-20250429"] == pytest.approx(int(row["strikes"]) / days)
+    # the chain runs 2 April - 30 June 2025; 3-13 April lies inside it
+    assert recorded["phase_nug-20250403-20250413"] == "during"
+    in_range = [
+        r
+        for r in rows.values()
+        if r["monitor"] in monitors
+        and _day(r["period_start"]) <= _day("2025-09-30")
+        and (not r["period_end"] or _day(r["period_end"]) >= _day("2024-01-01"))
+    ]
+    excluded = sorted(r["count_id"] for r in in_range if not r["period_end"] or not r["strikes"])
+    assert sorted(recorded["excluded_ids"]) == excluded
+    assert not any(key.startswith("rate_isp") for key in recorded)  # monitor filter applied
