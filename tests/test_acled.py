@@ -91,23 +91,6 @@ def test_older_layout_loads() -> None:
     assert pd.isna(events.loc["acled-MMR80002", c.EV_TARGET_SIDE])
 
 
-def test_missing_column_names_file_and_column() -> None:
-    path = FIXTURES / "acled_missing_column.csv"
-    with pytest.raises(c.DataContractError) as info:
-        acled.load_acled(path, cache_dir=False)
-    assert info.value.column == "fatalities"
-    assert "acled_missing_column.csv" in str(info.value)
-
-
-def test_unparseable_date_names_file_column_and_row() -> None:
-    with pytest.raises(c.DataContractError) as info:
-        acled.load_acled(FIXTURES / "acled_bad_date.csv", cache_dir=False)
-    assert info.value.column == "event_date"
-    assert info.value.rows == [4]  # third data row = line 4 of the file
-    assert "2025/17/05" in str(info.value)
-    assert "acled_bad_date.csv" in str(info.value)
-
-
 def test_bad_number_names_row(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     text = (FIXTURES / "acled_current_layout.csv").read_text(encoding="utf-8")

@@ -169,26 +169,6 @@ def test_all_events_keeps_everything() -> None:
     assert len(actors.apply_strike_definition(events, "all_events")) == len(events)
 
 
-def test_unknown_definition_lists_known_names() -> None:
-    with pytest.raises(ValueError) as info:
-        actors.apply_strike_definition(_acled_events(), "junta_airs")
-    for name in ("junta_air", "resistance_drone", "ucdp_state_initiated", "all_events"):
-        assert name in str(info.value)
-
-
-def test_definition_for_another_source_is_refused() -> None:
-    with pytest.raises(ValueError, match="applies to sources"):
-        actors.apply_strike_definition(_acled_events(), "ucdp_state_initiated")
-
-
-def test_definition_matching_nothing_names_definition_and_source() -> None:
-    events = _acled_events()
-    no_strikes = events[events[c.EV_CATEGORY] != "air_drone_strike"]
-    with pytest.raises(ValueError) as info:
-        actors.apply_strike_definition(no_strikes, "junta_air")
-    assert "junta_air" in str(info.value) and "acled" in str(info.value)
-
-
 def test_definitions_file_is_checked(tmp_path: Path) -> None:
     path = tmp_path / "strike_definitions.yml"
     shutil.copy(actors.paths.curated_path(actors.DEFINITIONS_FILE), path)

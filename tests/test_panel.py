@@ -110,17 +110,6 @@ def test_open_ended_ceasefires_are_capped_and_flagged() -> None:
     row = windows.iloc[0]
     assert row["start"] == pd.Timestamp("2022-11-24")
     assert row["end"] == pd.Timestamp("2022-12-24") and bool(row["end_assumed"])
-    with pytest.raises(ValueError, match="unknown ceasefire_id"):
-        panel.ceasefire_windows(ceasefires, ids=["not-a-truce"])
-
-
-def test_unknown_frequency_and_bloc() -> None:
-    with pytest.raises(ValueError, match="frequency"):
-        panel.check_frequency("Q")
-    with pytest.raises(ValueError, match="unknown bloc"):
-        panel.diplomatic_events_in_range(
-            load.load_diplomatic_events(), "2021-01-01", "2025-12-31", ["Mars"]
-        )
 
 
 def test_inside_outside_summary_by_hand() -> None:
