@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from factories import make_events
 
 from analysis import contract as c
 from analysis import load, panel
@@ -16,30 +17,7 @@ def events() -> pd.DataFrame:
 
 
 def _toy_events(dates: list[str], counts: list[int], groups: list[str]) -> pd.DataFrame:
-    n = len(dates)
-    return load.conform_events(
-        pd.DataFrame(
-            {
-                c.EV_ID: [f"e{i}" for i in range(n)],
-                c.EV_SOURCE: "ucdp_daily",
-                c.EV_DATE: pd.to_datetime(dates),
-                c.EV_DATE_PRECISION: "day",
-                c.EV_ACTOR: "A",
-                c.EV_ACTOR_RAW: "A",
-                c.EV_ACTOR_SIDE: "state",
-                c.EV_TARGET: "B",
-                c.EV_TARGET_RAW: "B",
-                c.EV_TARGET_SIDE: "other",
-                c.EV_ADMIN1: groups,
-                c.EV_LATITUDE: np.nan,
-                c.EV_LONGITUDE: np.nan,
-                c.EV_CATEGORY: "armed_clash",
-                c.EV_EVENTS: counts,
-                c.EV_FATALITIES: [2 * k for k in counts],
-                c.EV_CIVILIAN_FATALITIES: 0,
-            }
-        )
-    )
+    return make_events(dates, counts, groups, fatalities=[2 * k for k in counts])
 
 
 def test_weekly_panel_starts_on_monday_and_zero_fills() -> None:

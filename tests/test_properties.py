@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from factories import make_events
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import acled, load, panel
+from analysis import acled, panel
 from analysis import contract as c
 
 DAY0 = dt.date(2020, 1, 1)
@@ -20,31 +21,7 @@ day_offsets = st.integers(min_value=0, max_value=400)
 
 
 def _events(offsets: list[int], counts: list[int], groups: list[str]) -> pd.DataFrame:
-    n = len(offsets)
-    dates = pd.to_datetime([DAY0 + dt.timedelta(days=k) for k in offsets])
-    return load.conform_events(
-        pd.DataFrame(
-            {
-                c.EV_ID: [f"e{i}" for i in range(n)],
-                c.EV_SOURCE: "acled",
-                c.EV_DATE: dates,
-                c.EV_DATE_PRECISION: "day",
-                c.EV_ACTOR: "A",
-                c.EV_ACTOR_RAW: "A",
-                c.EV_ACTOR_SIDE: "state",
-                c.EV_TARGET: "B",
-                c.EV_TARGET_RAW: "B",
-                c.EV_TARGET_SIDE: "other",
-                c.EV_ADMIN1: groups,
-                c.EV_LATITUDE: np.nan,
-                c.EV_LONGITUDE: np.nan,
-                c.EV_CATEGORY: "air_drone_strike",
-                c.EV_EVENTS: counts,
-                c.EV_FATALITIES: counts,
-                c.EV_CIVILIAN_FATALITIES: pd.NA,
-            }
-        )
-    )
+    return make_events([DAY0 + dt.timedelta(days=k) for k in offsets], counts, groups)
 
 
 event_rows = st.lists(

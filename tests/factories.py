@@ -1,0 +1,45 @@
+"""Builders for small canonical event tables used by several test modules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis import contract as c
+from analysis import load
+
+
+def make_events(
+    dates: Sequence,
+    counts: Sequence[int],
+    groups: Sequence[str],
+    fatalities: Sequence[int] | None = None,
+    source: str = "acled",
+    category: str = "air_drone_strike",
+) -> pd.DataFrame:
+    """A canonical EVENTS table: one row per date with the given counts and admin1 groups."""
+    return load.conform_events(
+        pd.DataFrame(
+            {
+                c.EV_ID: [f"e{i}" for i in range(len(dates))],
+                c.EV_SOURCE: source,
+                c.EV_DATE: pd.to_datetime(list(dates)),
+                c.EV_DATE_PRECISION: "day",
+                c.EV_ACTOR: "A",
+                c.EV_ACTOR_RAW: "A",
+                c.EV_ACTOR_SIDE: "state",
+                c.EV_TARGET: "B",
+                c.EV_TARGET_RAW: "B",
+                c.EV_TARGET_SIDE: "other",
+                c.EV_ADMIN1: list(groups),
+                c.EV_LATITUDE: np.nan,
+                c.EV_LONGITUDE: np.nan,
+                c.EV_CATEGORY: category,
+                c.EV_EVENTS: list(counts),
+                c.EV_FATALITIES: list(counts if fatalities is None else fatalities),
+                c.EV_CIVILIAN_FATALITIES: pd.NA,
+            }
+        )
+    )
