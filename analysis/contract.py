@@ -578,3 +578,56 @@ def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
 def empty_frame(spec: TableSpec) -> pd.DataFrame:
     """An empty DataFrame with the table's columns and dtypes."""
     return pd.DataFrame({c.name: pd.Series(dtype=PANDAS_DTYPES[c.dtype]) for c in spec.columns})
+
+
+# --- Notebook parameters -----------------------------------------------------------------
+# Checked by the report runner (analysis.reports) before any notebook runs, so an absurd
+# value fails in a second with a message naming the job, not after an hour of permutations.
+
+MAX_DRAWS = 100_000
+"""Upper bound on permutation / placebo draws: beyond it a run takes hours for no gain."""
+
+MAX_WINDOW_DAYS = 20 * 365
+"""Day-count parameters must be shorter than 20 years (longer than any series here)."""
+
+PARAMETER_BOUNDS: dict[str, tuple[int | float, int | float]] = {
+    "n_permutations": (1, MAX_DRAWS),
+    "n_placebos": (1, MAX_DRAWS),
+    "n_placebo_dates": (1, MAX_DRAWS),
+    "seed": (0, 2**32 - 1),  # numpy's legacy seeding accepts 0 .. 2**32 - 1
+    "pre_days": (1, MAX_WINDOW_DAYS - 1),
+    "window_days": (1, MAX_WINDOW_DAYS - 1),
+    "max_during_days": (1, MAX_WINDOW_DAYS - 1),
+    "open_ended_days": (1, MAX_WINDOW_DAYS - 1),
+    "max_event_days": (1, MAX_WINDOW_DAYS - 1),
+    "weeks_before": (1, MAX_WINDOW_DAYS // 7),
+    "weeks_after": (1, MAX_WINDOW_DAYS // 7),
+    "pre_periods": (1, MAX_WINDOW_DAYS - 1),
+    "post_periods": (1, MAX_WINDOW_DAYS - 1),
+}
+"""Inclusive (min, max) of numeric notebook parameters, by parameter name."""
+
+PARAMETER_CHOICES: dict[str, tuple[str, ...]] = {
+    "frequency": tuple(FREQUENCIES),
+    "source": EVENT_SOURCES,
+    "actor_side": ("", *ACTOR_SIDES),
+    "declarer_side": ("", *DECLARER_SIDES),
+    "blocs": BLOCS,
+    "measure_kinds": REPORTED_MEASURES,
+}
+"""Allowed values of text parameters (for list parameters: of each element), by name."""
+
+CEASEFIRE_ID_PARAMETERS = ("ceasefire_id", "ceasefire_ids", "truce_id")
+"""Parameters whose values must be ids in the ceasefires table (the job's data folder)."""
+
+DATE_PARAMETERS = (
+    "start",
+    "end",
+    "series_start",
+    "series_end",
+    "study_start",
+    "study_end",
+    "compare_from",
+    "compare_to",
+)
+"""Text parameters that must be ISO dates (YYYY-MM-DD)."""

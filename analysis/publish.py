@@ -222,9 +222,15 @@ def input_files(notebook: Path, parameters: Mapping[str, Any]) -> list[Path]:
     """Every input a job may read: its notebook, curated and UCDP data, and path parameters.
 
     ``data_dir`` and ``events_path`` parameters redirect where a notebook reads, so the
-    folder or file they name is hashed instead of (or as well as) the defaults.
+    folder or file they name is hashed instead of (or as well as) the defaults; they are
+    resolved as the kernel resolves them (``data_dir`` from the notebook's folder,
+    ``events_path`` from the project root).
     """
-    data_root = paths.data_dir(parameters.get("data_dir") or None)
+    chosen = parameters.get("data_dir") or None
+    if chosen is not None and not Path(chosen).expanduser().is_absolute():
+        # The kernel runs in the notebook's folder, so that is where a relative one starts.
+        chosen = Path(notebook).parent / Path(chosen).expanduser()
+    data_root = paths.data_dir(chosen)
     found: list[Path] = [notebook]
     for sub in DATA_SUBDIRS:
         folder = data_root / sub

@@ -11,6 +11,14 @@ Papermill pitfalls handled here, and how:
 * parameter types: names and types are read from the parameters cell (annotations, else the
   type of the default) and checked before the run; ``-p`` values from the command line are
   converted to the declared type instead of guessed, and YAML dates stay text;
+* parameter values: numbers within :data:`analysis.contract.PARAMETER_BOUNDS` (no
+  ``n_placebos: 0`` or ``10**9``), text within ``PARAMETER_CHOICES``, ISO dates, existing
+  ``events_path`` files and ``data_dir`` folders, and ceasefire ids listed in the job's
+  ceasefire table, all checked before anything runs; explicit job names must be plain folder
+  names (no ``../``, no absolute paths);
+* credentials: kernels start without the ACLED/UCDP credential variables (or any
+  ``*PASSWORD``/``*SECRET``/``*TOKEN``/``*API_KEY``), so no notebook can print one into a
+  shared report;
 * kernel names: every job runs ``python3`` resolved to *this* interpreter
   (``sys.executable``), whatever kernels the machine has registered or the notebook names;
 * port races between parallel kernels: kernels talk over private IPC sockets, not TCP ports,
@@ -219,10 +227,112 @@ def check_parameters(
             continue
         if isinstance(value, int) and not isinstance(value, bool) and spec.types == ("float",):
             value = float(value)
+        problem = value_problem(name, value, notebook.parent)
+        if problem:
+            problems.append(problem)
+            continue
         checked[name] = value
     if problems:
         raise RunFileError(f"job {job!r} ({notebook}): " + "; ".join(problems))
     return checked
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def value_problem(name: str, value: Any, cwd: Path | None = None) -> str | None:
+    """What is wrong with a well-typed parameter value, per the contract's declared bounds,
+    choices, date and path rules (None when nothing is).
+
+    Bounds come from :data:`analysis.contract.PARAMETER_BOUNDS`, choices from
+    ``PARAMETER_CHOICES`` and date names from ``DATE_PARAMETERS``; ``events_path`` must name
+    an existing file and ``data_dir`` an existing folder, both as the notebook's kernel
+    (working in ``cwd``) would resolve them.
+    """
+    from analysis import contract as c
+
+    shown = f"parameter {name!r} = {value!r}"
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if name in c.PARAMETER_BOUNDS and number:
+        low, high = c.PARAMETER_BOUNDS[name]
+        if not low <= value <= high:  # NaN fails this too
+            return f"{shown} is out of range: expected {low} to {high}"
+    if name in c.PARAMETER_CHOICES:
+        allowed = c.PARAMETER_CHOICES[name]
+        items = value if isinstance(value, list | tuple) else [value]
+        bad = [v for v in items if isinstance(v, str) and v not in allowed]
+        if bad:
+            return f"{shown}: {bad} not allowed; choose from {list(allowed)}"
+    if name in c.DATE_PARAMETERS and isinstance(value, str):
+        try:
+            ok = bool(_ISO_DATE.match(value)) and not pd.isna(pd.Timestamp(value))
+        except ValueError:
+            ok = False
+        if not ok:
+            return f"{shown} is not a date: expected YYYY-MM-DD, e.g. '2021-02-01'"
+    if name == "events_path" and isinstance(value, str) and value:
+        resolved = paths.resolve_user_path(value)
+        if not resolved.is_file():
+            return f"{shown}: file not found ({resolved}; relative paths start at the project root)"
+    if name == "data_dir" and isinstance(value, str) and value:
+        folder = job_data_dir(value, cwd)
+        if not folder.is_dir():
+            return f"{shown}: folder not found ({folder})"
+    return None
+
+
+def job_data_dir(value: str, cwd: Path | None) -> Path:
+    """The folder a notebook's ``data_dir`` parameter names, seen from its kernel, which
+    runs in the notebook's folder (``cwd``): relative paths start there."""
+    folder = Path(value).expanduser()
+    return (cwd / folder).resolve() if cwd is not None and not folder.is_absolute() else folder
+
+
+def check_ceasefire_ids(
+    notebook: Path, job: str, parameters: Mapping[str, Any], cache: dict[str, set[str]]
+) -> None:
+    """Reject ceasefire ids (``ceasefire_id``, ``ceasefire_ids``, ``truce_id``) that the
+    job's ceasefire table does not list, before anything runs; ``cache`` holds the ids per
+    data folder so a sweep reads each table once."""
+    import difflib
+
+    from analysis import contract as c
+
+    given = {
+        name: value if isinstance(value, list | tuple) else [value]
+        for name, value in parameters.items()
+        if name in c.CEASEFIRE_ID_PARAMETERS and value not in (None, "", [])
+    }
+    if not given:
+        return
+    data_dir = str(parameters.get("data_dir") or "")
+    if data_dir not in cache:
+        from analysis.load import load_ceasefires
+
+        try:
+            folder = job_data_dir(data_dir, notebook.parent) if data_dir else None
+            table = load_ceasefires(data_dir=folder)
+        except (OSError, ValueError) as exc:
+            raise RunFileError(
+                f"job {job!r} ({notebook}): cannot check ceasefire ids, the ceasefire table "
+                f"does not load: {exc}"
+            ) from exc
+        cache[data_dir] = set(table[c.CF_ID].astype(str))
+    known = cache[data_dir]
+    problems = []
+    for name, values in given.items():
+        unknown = [v for v in values if str(v) not in known]
+        if unknown:
+            close = sorted(
+                {m for u in unknown for m in difflib.get_close_matches(str(u), known, n=3)}
+            )
+            hint = f"; did you mean {close}?" if close else ""
+            problems.append(
+                f"parameter {name!r}: unknown ceasefire_id(s) {unknown}{hint} "
+                f"({len(known)} ids are listed in the ceasefires table)"
+            )
+    if problems:
+        raise RunFileError(f"job {job!r} ({notebook}): " + "; ".join(problems))
 
 
 def convert_cli_value(raw: str, spec: NotebookParameter | None) -> Any:
@@ -282,7 +392,9 @@ def slugify(text: str) -> str:
     return slug
 
 
-def sweep_values(spec: Mapping[str, Any], where_file: str) -> list[Any]:
+def sweep_values(
+    spec: Mapping[str, Any], where_file: str, data_dir: str | Path | None = None
+) -> list[Any]:
     """Values of a sweep: a column of a project table, filtered by ``where``.
 
     ``{parameter: ceasefire_id, from: ceasefires, where: {kind: bilateral}}`` runs the
@@ -297,7 +409,7 @@ def sweep_values(spec: Mapping[str, Any], where_file: str) -> list[Any]:
         )
     from analysis.load import load_ceasefires
 
-    table = load_ceasefires()
+    table = load_ceasefires(data_dir=data_dir or None)
     column = spec.get("column", spec["parameter"])
     if column not in table.columns:
         raise RunFileError(f"{where_file}: sweep column {column!r} is not in table {source!r}")
@@ -307,6 +419,12 @@ def sweep_values(spec: Mapping[str, Any], where_file: str) -> list[Any]:
             raise RunFileError(f"{where_file}: sweep filter column {key!r} not in {source!r}")
         mask &= _matches(table[key], wanted, f"{where_file}: sweep filter {key!r}")
     values = table.loc[mask, column].dropna().tolist()
+    if not values:
+        # A sweep over nothing would "succeed" with no report at all: say so instead.
+        raise RunFileError(
+            f"{where_file}: sweep matches no row of {source!r} "
+            f"(where: {dict(spec.get('where') or {})}); check the filter values"
+        )
     return [v.item() if hasattr(v, "item") else v for v in dict.fromkeys(values)]
 
 
@@ -368,11 +486,15 @@ def load_run_file(
     if not isinstance(entries, list) or not entries:
         raise RunFileError(f"{run_file}: needs a non-empty 'jobs' list")
     base_dir = run_file.resolve().parent
-    default_timeout = float(timeout or spec.get("timeout") or DEFAULT_TIMEOUT)
+    default_timeout = _positive_timeout(
+        timeout if timeout is not None else spec.get("timeout"), DEFAULT_TIMEOUT, str(run_file)
+    )
     jobs: list[Job] = []
     errors: list[str] = []
     for position, entry in enumerate(entries, start=1):
         where = f"{run_file} job #{position}"
+        if isinstance(entry, Mapping) and entry.get("notebook"):
+            where += f" ({entry['notebook']})"
         try:
             jobs.extend(_expand_entry(entry, base_dir, where, overrides or {}, default_timeout))
         except RunFileError as exc:
@@ -418,19 +540,44 @@ def _expand_entry(
         sweep = entry["sweep"]
         if not isinstance(sweep, Mapping) or "parameter" not in sweep:
             raise RunFileError(f"{where}: sweep needs 'parameter' and 'from'")
-        values = sweep_values(sweep, where)
+        data_dir = shared.get("data_dir")
+        values = sweep_values(
+            sweep,
+            where,
+            job_data_dir(data_dir, notebook.parent)
+            if isinstance(data_dir, str) and data_dir
+            else None,
+        )
         sets = [{**s, sweep["parameter"]: v} for s in sets for v in values]
         varying = [*varying, sweep["parameter"]]
     defaults = {n: p.default for n, p in declared.items() if p.default_source and _literal(p)}
     base = str(entry.get("name") or notebook.stem)
-    timeout = float(entry.get("timeout") or default_timeout)
+    if "name" in entry and slugify(base) != base:
+        # An explicit name is a folder name under reports/: a path there is a mistake, so
+        # say so rather than publish under a silently different name.
+        raise RunFileError(
+            f"{where}: job name {base!r} is not a plain folder name (letters, digits, '.', "
+            f"'_', '-'; no '/', '..', spaces or leading '.'/'_'), e.g. {slugify(base)!r}"
+        )
+    timeout = _positive_timeout(entry.get("timeout"), default_timeout, where)
     jobs = []
+    ids_cache: dict[str, set[str]] = {}
     for values in sets:
         params = {**shared, **values}
         name = _job_name(base, params, varying)
         checked = check_parameters(notebook, name, params, declared)
+        check_ceasefire_ids(notebook, name, {**defaults, **checked}, ids_cache)
         jobs.append(Job(name, notebook, checked, timeout, defaults))
     return jobs
+
+
+def _positive_timeout(value: Any, default: float, where: str) -> float:
+    """A job's timeout in seconds: a positive number (a zero budget would kill every job)."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise RunFileError(f"{where}: timeout must be a positive number of seconds, not {value!r}")
+    return float(value)
 
 
 # --- Kernel --------------------------------------------------------------------------------
@@ -560,8 +707,32 @@ def _launch_kernel(cwd: str) -> Any:
     from jupyter_core.utils import run_sync
 
     manager = project_kernel_manager()(kernel_name=KERNEL_NAME)
-    run_sync(manager.start_kernel)(cwd=cwd)
+    run_sync(manager.start_kernel)(cwd=cwd, env=kernel_environment())
     return manager
+
+
+_SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|APIKEY)$", re.IGNORECASE)
+
+
+def credential_variables() -> tuple[str, ...]:
+    """Environment variables the project reads credentials from (ACLED, UCDP APIs)."""
+    from analysis import acled, ucdp
+
+    return (acled.EMAIL_ENV, acled.PASSWORD_ENV, ucdp.TOKEN_ENV)
+
+
+def kernel_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment a report kernel gets: this process's, minus credentials.
+
+    Notebooks read files; API pulls happen before a run (``acled.fetch_acled``,
+    ``ucdp.fetch_ged``), so no kernel needs a credential, and one that is absent cannot end
+    up in a shared report through a notebook or library that prints its environment.
+    Dropped: the project's credential variables and any name ending in PASSWORD, SECRET,
+    TOKEN or API_KEY.
+    """
+    environ = os.environ if environ is None else environ
+    named = set(credential_variables())
+    return {k: v for k, v in environ.items() if k not in named and not _SECRET_NAME.search(k)}
 
 
 def _kill_kernel(manager: Any) -> None:
