@@ -242,14 +242,7 @@ def _check_ceasefire_links(ceasefires: pd.DataFrame, path: Path) -> None:
             _file_lines(ceasefires.index[unknown_parent]),
             f"extends unknown ceasefire_id(s) {names}",
         )
-    reversed_window = ceasefires[c.CF_EFFECTIVE_TO] < ceasefires[c.CF_EFFECTIVE_FROM]
-    if reversed_window.any():
-        raise c.DataContractError(
-            path,
-            c.CF_EFFECTIVE_TO,
-            _file_lines(ceasefires.index[reversed_window]),
-            "effective_to is before effective_from",
-        )
+    _check_ordered(ceasefires, c.CF_EFFECTIVE_FROM, c.CF_EFFECTIVE_TO, path)
     missing_precision = (
         ceasefires[c.CF_DECLARED_ON].notna() & ceasefires[c.CF_DATE_PRECISION].isna()
     )
@@ -343,6 +336,15 @@ def _check_extension_chains(ceasefires: pd.DataFrame, path: Path) -> None:
         )
 
 
+def _check_ordered(table: pd.DataFrame, first: str, last: str, path: Path) -> None:
+    """A period's last date may not precede its first (blanks are not compared)."""
+    reversed_rows = table[last] < table[first]
+    if reversed_rows.any():
+        raise c.DataContractError(
+            path, last, _file_lines(table.index[reversed_rows]), f"{last} is before {first}"
+        )
+
+
 def load_ceasefires(path: PathLike | None = None, data_dir: PathLike | None = None) -> pd.DataFrame:
     """The curated ceasefire table, validated: unique ids, known `extends`, ordered windows."""
     path = Path(path) if path else paths.curated_path("ceasefires.csv", data_dir)
@@ -357,14 +359,7 @@ def load_diplomatic_events(
     """The curated diplomatic calendar, validated."""
     path = Path(path) if path else paths.curated_path("diplomatic_events.csv", data_dir)
     events = read_table(path, c.DIPLOMATIC_EVENTS)
-    reversed_dates = events[c.DE_DATE_END] < events[c.DE_DATE_START]
-    if reversed_dates.any():
-        raise c.DataContractError(
-            path,
-            c.DE_DATE_END,
-            _file_lines(events.index[reversed_dates]),
-            "date_end is before date_start",
-        )
+    _check_ordered(events, c.DE_DATE_START, c.DE_DATE_END, path)
     return events
 
 
@@ -374,14 +369,7 @@ def load_reported_counts(
     """The curated table of published strike counts, validated."""
     path = Path(path) if path else paths.curated_path("reported_strike_counts.csv", data_dir)
     counts = read_table(path, c.REPORTED_COUNTS)
-    reversed_period = counts[c.RC_PERIOD_END] < counts[c.RC_PERIOD_START]
-    if reversed_period.any():
-        raise c.DataContractError(
-            path,
-            c.RC_PERIOD_END,
-            _file_lines(counts.index[reversed_period]),
-            "period_end is before period_start",
-        )
+    _check_ordered(counts, c.RC_PERIOD_START, c.RC_PERIOD_END, path)
     return counts
 
 
