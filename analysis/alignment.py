@@ -282,3 +282,58 @@ def displacement_shares(
         "n_post_periods": n1,
     }
     return table.reset_index(names=c.PN_GROUP), summary
+
+
+# --- Readable tables for rendered reports ------------------------------------------------------
+
+
+def did_table(did: DidResult) -> pd.DataFrame:
+    """The difference-in-differences result as one readable row: ratio, interval, the
+    clustered and the placebo p-value, how many groups and events it rests on."""
+    from analysis.effects import (
+        format_count,
+        format_interval,
+        format_note,
+        format_number,
+        format_p,
+        format_status,
+    )
+
+    return pd.DataFrame(
+        {
+            "Rate ratio (treated vs controls)": [format_number(did.estimate)],
+            "95% interval": [format_interval(did.ci_low, did.ci_high)],
+            "p-value (clustered)": [format_p(did.p_value)],
+            "Placebo p-value": [format_p(did.placebo_p_value)],
+            "Groups (treated)": [f"{format_count(did.n_groups)} ({format_count(did.n_treated)})"],
+            "Periods": [format_count(did.n_periods)],
+            "Treated events before / after": [
+                f"{format_count(did.events_treated_pre)} / {format_count(did.events_treated_post)}"
+            ],
+            "Result": [format_status(did.status)],
+            "Note": [format_note(did.note)],
+        }
+    )
+
+
+def displacement_table(summaries: dict[str, dict[str, float]]) -> pd.DataFrame:
+    """Displacement summaries (from :func:`displacement_shares`) by grouping, side by side:
+    the shift in shares in percentage points and its placebo p-value."""
+    from analysis.effects import format_count, format_number, format_p
+
+    rows = [
+        {
+            "Shares by": label,
+            "Shift in shares (percentage points)": format_number(
+                100 * summary["total_variation_distance"], 2
+            ),
+            "Placebo p-value": format_p(summary["placebo_p_value"]),
+            "Chi-square p-value (too small, see text)": format_p(summary["chi2_p_value"]),
+            "Periods before / after": (
+                f"{format_count(summary['n_pre_periods'])} / "
+                f"{format_count(summary['n_post_periods'])}"
+            ),
+        }
+        for label, summary in summaries.items()
+    ]
+    return pd.DataFrame(rows)

@@ -36,6 +36,7 @@ Design (what a reviewer should know)
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -1260,3 +1261,317 @@ def table_numbers(
 def prefixed(numbers: dict[str, Any], prefix: str) -> dict[str, Any]:
     """The same numbers with ``prefix`` on every key (to record several result sets)."""
     return {f"{prefix}{key}": value for key, value in numbers.items()}
+
+
+# --- Readable tables for rendered reports -----------------------------------------------------
+# Reports are read with the code hidden, by people who need a number and its uncertainty, not
+# a float with sixteen digits. The builders below return plain DataFrames of text (so they can
+# be tested and reused); :func:`report_table` turns one into a Styler without row numbers.
+
+MISSING = "—"
+"""Shown where a value does not exist (no estimate, no end date, not applicable)."""
+
+STATUS_LABELS = {
+    STATUS_OK: "estimated",
+    STATUS_NO_PRE: "no events before",
+    STATUS_ZERO_DURING: "no events during",
+    STATUS_NO_EVENTS: "no events at all",
+    STATUS_NO_DATES: "no dates",
+    STATUS_OUTSIDE: "outside the data",
+    STATUS_TOO_SHORT: "window too short",
+    STATUS_DEGENERATE: "no variation",
+    STATUS_NO_PLACEBO_ROOM: "no room for pseudo-dates",
+}
+"""Plain-language names of the status codes, for tables read by non-programmers."""
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # arrays and other containers are not missing values
+        return False
+
+
+def format_number(value: Any, digits: int = 3) -> str:
+    """``value`` rounded to ``digits`` significant digits, never in scientific notation
+    (0.000123, 1.52, 1230); missing values as an em dash, infinities as ∞."""
+    if _missing(value):
+        return MISSING
+    number = float(value)
+    if math.isinf(number):
+        return "∞" if number > 0 else "−∞"
+    if number == 0:
+        return "0"
+    text = np.format_float_positional(
+        number, precision=digits, unique=False, fractional=False, trim="-"
+    )
+    return text.replace("-", "−")
+
+
+def format_count(value: Any) -> str:
+    """A count of events or days as a whole number with thousands separators."""
+    return MISSING if _missing(value) else f"{float(value):,.0f}".replace("-", "−")
+
+
+def format_interval(low: Any, high: Any, digits: int = 3) -> str:
+    """An interval as 'low–high' (en dash), each end to ``digits`` significant digits."""
+    if _missing(low) and _missing(high):
+        return MISSING
+    return f"{format_number(low, digits)}–{format_number(high, digits)}"
+
+
+def format_p(value: Any) -> str:
+    """A p-value to two significant digits; below 0.001 shown as '<0.001'."""
+    if _missing(value):
+        return MISSING
+    return "<0.001" if float(value) < 0.001 else format_number(value, 2)
+
+
+def format_date(value: Any, precision: Any = "day") -> str:
+    """A date as YYYY-MM-DD, or YYYY-MM when it is known only to the month."""
+    if _missing(value):
+        return MISSING
+    day = pd.Timestamp(value)
+    if precision == "month":
+        return f"{day:%Y-%m} (month only)"
+    if precision == "year":
+        return f"{day:%Y} (year only)"
+    return f"{day:%Y-%m-%d}"
+
+
+def format_note(text: Any) -> str:
+    """A machine-written note as sentences: each starts with a capital letter."""
+    if _missing(text) or not str(text).strip():
+        return ""
+    sentences = str(text).strip().split(". ")
+    return ". ".join(s[:1].upper() + s[1:] for s in sentences)
+
+
+def format_status(status: Any) -> str:
+    """A status code in plain words (unknown codes are shown as they are)."""
+    if _missing(status):
+        return MISSING
+    return STATUS_LABELS.get(str(status), str(status).replace("_", " "))
+
+
+def _link(url: Any) -> str:
+    """An HTML link showing the site's name, for a source-URL cell of a report table."""
+    import html
+    from urllib.parse import urlparse
+
+    if _missing(url) or not str(url).strip():
+        return MISSING
+    text = str(url).strip()
+    site = urlparse(text).netloc.removeprefix("www.") or text
+    return f'<a href="{html.escape(text, quote=True)}">{html.escape(site)}</a>'
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NOWRAP = r'<span style="white-space: nowrap">\g<0></span>'
+"""Dates never break at their hyphens, wherever they stand in a cell."""
+
+LINK_COLUMNS = ("Source",)
+"""Columns of a report table whose cells are URLs, rendered as links named by their site."""
+
+
+def report_table(table: pd.DataFrame, caption: str | None = None) -> Any:
+    """A report table: no row numbers, text left-aligned, URLs as links, optional caption.
+
+    Cells are escaped as HTML except the links this function makes itself, so curated text
+    cannot inject markup into a shared report.
+    """
+    import html
+
+    frame = table.copy()
+    # short cells (numbers, intervals, labels) must not break across lines; long text may
+    short = table.map(lambda v: "white-space: nowrap" if len(str(v)) <= 16 else "")
+    for column in frame.columns:
+        if column in LINK_COLUMNS:
+            frame[column] = frame[column].map(_link)
+        else:
+            frame[column] = frame[column].map(
+                lambda v: MISSING if _missing(v) else _DATE.sub(_NOWRAP, html.escape(str(v)))
+            )
+    styler = frame.style.hide(axis="index").apply(lambda _: short, axis=None)
+    styler = styler.set_table_styles(
+        [
+            {"selector": "", "props": "margin-bottom: 1.2em;"},
+            {"selector": "th", "props": "text-align: left; vertical-align: bottom;"},
+            {"selector": "td", "props": "text-align: left; vertical-align: top;"},
+            {"selector": "caption", "props": "caption-side: top; text-align: left; color: #444;"},
+        ]
+    )
+    if caption:
+        styler = styler.set_caption(html.escape(caption))
+    return styler
+
+
+def facts_table(facts: dict[str, Any]) -> pd.DataFrame:
+    """A two-column table (What, Value) from labelled values: dates as YYYY-MM-DD, floats
+    to three significant digits, lists joined with commas, missing values as a dash."""
+
+    def text(value: Any) -> str:
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value) if value else "all"
+        if isinstance(value, pd.Timestamp):
+            return format_date(value)
+        if isinstance(value, bool | np.bool_):
+            return "yes" if value else "no"
+        if isinstance(value, int | np.integer):
+            return format_count(value)
+        if isinstance(value, float | np.floating):
+            return format_number(value)
+        return MISSING if _missing(value) else str(value)
+
+    return pd.DataFrame({"What": list(facts), "Value": [text(v) for v in facts.values()]})
+
+
+def ceasefire_table(ceasefires: pd.DataFrame) -> pd.DataFrame:
+    """Ceasefire rows as a readable table: dates as YYYY-MM-DD (declarations known only to
+    the month say so), 'open-ended' for no end date, the source URL kept for a link."""
+    precision = ceasefires[c.CF_DATE_PRECISION]
+    out = pd.DataFrame(
+        {
+            "Ceasefire": ceasefires[c.CF_ID].astype(str),
+            "Declared": [
+                format_date(d, p)
+                for d, p in zip(ceasefires[c.CF_DECLARED_ON], precision, strict=True)
+            ],
+            "In force from": ceasefires[c.CF_EFFECTIVE_FROM].map(format_date),
+            "Until": ceasefires[c.CF_EFFECTIVE_TO].map(
+                lambda d: "open-ended" if _missing(d) else format_date(d)
+            ),
+            "Declared by": ceasefires[c.CF_DECLARED_BY],
+            "Kind": ceasefires[c.CF_KIND],
+            "Broker": ceasefires[c.CF_BROKER].fillna("none"),
+            "Scope": ceasefires[c.CF_SCOPE],
+            "Source": ceasefires[c.CF_SOURCE_URL],
+        }
+    )
+    if "chain_members" in ceasefires:
+        members = ceasefires["chain_members"].astype(str).str.replace(c.LIST_SEPARATOR, ", ")
+        out.insert(1, "Chain (announcement and extensions)", members.to_numpy())
+    return out
+
+
+def windows_table(windows: Windows) -> pd.DataFrame:
+    """The analysis windows of one ceasefire: phase, first and last day, number of days."""
+    spans = [("Baseline (before the declaration)", windows.pre_start, windows.pre_end)]
+    if windows.has_interim:
+        spans.append(
+            ("Interim (declared, not yet in force)", windows.interim_start, windows.interim_end)
+        )
+    spans.append(("During the ceasefire", windows.during_start, windows.during_end))
+    return pd.DataFrame(
+        {
+            "Window": [s[0] for s in spans],
+            "First day": [format_date(s[1]) for s in spans],
+            "Last day": [format_date(s[2]) for s in spans],
+            "Days": [format_count((s[2] - s[1]).days + 1) for s in spans],
+        }
+    )
+
+
+def _effect_row(label: str, result: EffectResult) -> dict[str, str]:
+    return {
+        "Comparison": label,
+        "Rate ratio": format_number(result.estimate),
+        "95% interval": format_interval(result.ci_low, result.ci_high),
+        "p-value": format_p(result.p_value),
+        "Events before": format_count(result.events_pre),
+        "Events after": format_count(result.events_during),
+        "Days before": format_count(result.n_pre),
+        "Days after": format_count(result.n_during),
+        "Result": format_status(result.status),
+        "Note": format_note(result.note),
+    }
+
+
+def summary_table(effect: CeasefireEffect, its: ITSResult | None = None) -> pd.DataFrame:
+    """One row per estimate for a ceasefire: the rate ratio during (and interim) vs before,
+    and, when given, the interrupted-time-series level and slope changes; ratios and
+    intervals to three significant digits, p-values as '<0.001' below 0.001."""
+    rows = [_effect_row("During vs before", effect.during)]
+    if effect.interim is not None:
+        rows.append(_effect_row("Interim vs before", effect.interim))
+    if its is not None:
+        rows.append(_effect_row("Level change at entry into force (ITS)", its.level_ratio))
+        rows.append(_effect_row("Trend change per 30 days (ITS)", its.slope_ratio_per_30d))
+    return pd.DataFrame(rows)
+
+
+def placebo_table(effect: CeasefireEffect) -> pd.DataFrame:
+    """The random and spike-matched placebo tests side by side: the observed ratio, how many
+    pseudo-dates were drawn from how many candidates, the middle 95% of the placebo ratios
+    and the permutation p-value."""
+    rows = []
+    for label, result in (
+        ("Random pseudo-dates", effect.placebo),
+        ("Spike-matched pseudo-dates", effect.matched_placebo),
+    ):
+        numbers = result.to_dict()
+        rows.append(
+            {
+                "Placebo": label,
+                "Observed rate ratio": format_number(math.exp(result.observed_log_rr)),
+                "Placebo ratios, middle 95%": format_interval(
+                    math.exp(numbers["placebo_q025"]), math.exp(numbers["placebo_q975"])
+                ),
+                "p-value": format_p(result.p_value),
+                "Pseudo-dates": format_count(result.n_placebos),
+                "Distinct candidate dates": format_count(result.n_candidates),
+                "Note": format_note(result.note),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def batch_table(batch: pd.DataFrame) -> pd.DataFrame:
+    """Every ceasefire of :func:`batch_effects` that lies inside the data, as text: rate
+    ratio during / before with interval, p- and q-value (false discovery rate), plain status."""
+    rows = batch[batch["status"] != STATUS_OUTSIDE]
+    return pd.DataFrame(
+        {
+            "Ceasefire": rows[c.CF_ID].astype(str),
+            "Kind": rows[c.CF_KIND],
+            "Broker bloc": rows[c.CF_BROKER_BLOC],
+            "In force from": rows["during_start"].map(format_date),
+            "Rate ratio": rows["estimate"].map(format_number),
+            "95% interval": [
+                format_interval(lo, hi)
+                for lo, hi in zip(rows["ci_low"], rows["ci_high"], strict=True)
+            ],
+            "p-value": rows["p_value"].map(format_p),
+            "q-value": rows["q_value"].map(format_p),
+            "Result": rows["status"].map(format_status),
+        }
+    ).reset_index(drop=True)
+
+
+def pooled_table(pooled: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Random-effects pooled ratios of :func:`pool_random_effects`, several groupings in one
+    table (``{label: table}``, the grouping column is the table's first column)."""
+    parts = []
+    for label, table in pooled.items():
+        key = table.columns[0]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "Pooled by": label,
+                    "Group": table[key].astype(str).replace("none", "none (unbrokered)"),
+                    "Ceasefires pooled": table["k"].map(format_count),
+                    "Pooled rate ratio": table["pooled_rr"].map(format_number),
+                    "95% interval": [
+                        format_interval(lo, hi)
+                        for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)
+                    ],
+                    "p-value": table["p_value"].map(format_p),
+                    # heterogeneity needs at least two estimates
+                    "Heterogeneity I² (%)": (100 * table["i2"].where(table["k"] >= 2)).map(
+                        lambda v: MISSING if _missing(v) else f"{v:.0f}"
+                    ),
+                    "Left out (no estimate)": table["k_excluded"].map(format_count),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

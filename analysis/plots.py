@@ -95,6 +95,18 @@ def strike_timeline(
 # --- Ceasefire effect figures (statistics helper) ---------------------------------------------
 
 
+def _ratio_axis(axis: object, ticks: tuple[float, ...]) -> None:
+    """Tick labels as plain ratios (0.5, 1, 2) on a log or symlog axis, never 10^0."""
+    import matplotlib.ticker as mticker
+
+    axis.set_major_locator(mticker.FixedLocator(list(ticks)))
+    axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_locator(mticker.NullLocator())
+
+
+RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+
+
 def ceasefire_effect_figure(
     series: pd.Series,
     windows: object,
@@ -102,57 +114,89 @@ def ceasefire_effect_figure(
     placebo: object,
     title: str,
 ) -> Figure:
-    """Three panels for one ceasefire: weekly counts with the pre / interim / during windows
-    shaded; the event study (rate ratio by week vs week -1, pointwise intervals); and the
-    placebo distribution of log rate ratios with the observed value marked.
+    """Three panels for one ceasefire: weekly counts with the baseline / interim / during
+    windows shaded; the event study (rate ratio by week vs week -1, pointwise intervals); and
+    the placebo distribution of rate ratios at pseudo-dates with the observed value marked.
 
     ``windows`` is an ``effects.Windows`` and ``placebo`` an ``effects.PlaceboResult``.
     """
     import numpy as np
 
-    fig, (ax_ts, ax_es, ax_pl) = plt.subplots(1, 3, figsize=(15, 4.2))
+    from analysis.effects import format_p
+
+    fig, (ax_ts, ax_es, ax_pl) = plt.subplots(
+        1, 3, figsize=(15, 4.6), gridspec_kw={"width_ratios": [1.3, 1, 1]}
+    )
     lo = windows.pre_start - pd.Timedelta(days=60)
     hi = windows.during_end + pd.Timedelta(days=60)
     weekly = series.loc[lo:hi].resample("W-MON", label="left", closed="left").sum()
     ax_ts.step(weekly.index, weekly.to_numpy(), where="post", color="#333333", lw=1)
-    spans = [("pre", windows.pre_start, windows.pre_end, "#bbbbbb")]
+    spans = [("baseline", windows.pre_start, windows.pre_end, "#bbbbbb")]
     if not pd.isna(windows.interim_start):
         spans.append(("interim", windows.interim_start, windows.interim_end, "#fdb863"))
-    spans.append(("during", windows.during_start, windows.during_end, "#80cdc1"))
+    spans.append(("ceasefire", windows.during_start, windows.during_end, "#80cdc1"))
     for label, start, end, colour in spans:
         ax_ts.axvspan(start, end + pd.Timedelta(days=1), color=colour, alpha=0.5, label=label)
     ax_ts.set_ylabel("events per week")
+    ax_ts.set_ylim(bottom=0)
     ax_ts.legend(fontsize=8, loc="upper right")
-    ax_ts.xaxis.set_major_locator(mdates.AutoDateLocator())
-    ax_ts.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax_ts.xaxis.get_major_locator()))
+    ax_ts.set_title("Events per week", fontsize=10)
+    _date_axis(ax_ts)
+
     es = event_study.sort_values("week")
     err_low = (es["rate_ratio"] - es["ci_low"]).clip(lower=0)
     err_high = (es["ci_high"] - es["rate_ratio"]).clip(lower=0)
     ax_es.errorbar(
-        es["week"], es["rate_ratio"], yerr=[err_low, err_high], fmt="o", ms=3, color="#1b9e77"
+        es["week"],
+        es["rate_ratio"],
+        yerr=[err_low, err_high],
+        fmt="o",
+        ms=3,
+        color="#1b9e77",
+        label="week vs week -1, 95% interval",
     )
     ax_es.axhline(1, color="grey", lw=0.8)
-    ax_es.axvline(-0.5, color="#d95f02", ls="--", lw=1)
+    ax_es.axvline(-0.5, color="#d95f02", ls="--", lw=1, label="anchor date")
     ax_es.set_yscale("symlog", linthresh=0.1)
     ax_es.set_ylim(bottom=0)
-    ax_es.set_xlabel("week relative to anchor date (reference: week -1)")
+    _ratio_axis(ax_es.yaxis, (0, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50))
+    ax_es.set_xlabel("weeks from the anchor date")
     ax_es.set_ylabel("rate ratio vs week -1")
+    ax_es.legend(fontsize=7, loc="best")
+    ax_es.set_title("Event study", fontsize=10)
+
+    # placebo ratios on a log scale; quiet windows give ratios of 0 (log = -inf), not drawn
     draws = np.asarray(placebo.placebo_log_rr, dtype=float)
     finite = draws[np.isfinite(draws)]
     if len(finite):
-        ax_pl.hist(finite, bins=40, color="#bbbbbb")
+        ax_pl.hist(
+            np.exp(finite),
+            bins=np.geomspace(np.exp(finite.min()), np.exp(finite.max()) * 1.001, 40),
+            color="#bbbbbb",
+            label="pseudo-dates",
+        )
+        ax_pl.set_xscale("log")
+        _ratio_axis(ax_pl.xaxis, RATIO_TICKS)
     observed = placebo.observed_log_rr
+    if len(finite):
+        # the observed ratio is often far outside the placebo draws: keep it in view
+        shown = np.append(finite, observed) if np.isfinite(observed) else finite
+        ax_pl.set_xlim(np.exp(shown.min()) / 1.2, np.exp(shown.max()) * 1.2)
     if np.isfinite(observed):
-        ax_pl.axvline(observed, color="#d95f02", lw=2, label="observed")
+        ax_pl.axvline(np.exp(observed), color="#d95f02", lw=2, label="observed")
     else:
         ax_pl.annotate(
-            "observed: no events during (log ratio = -inf)",
-            (0.02, 0.92),
+            "observed ratio: 0\n(no events during,\noff the log scale)",
+            (0.02, 0.95),
             xycoords="axes fraction",
+            va="top",
             fontsize=8,
+            color="#d95f02",
         )
-    ax_pl.set_xlabel("log rate ratio at pseudo-dates")
-    ax_pl.set_title(f"placebo p = {placebo.p_value:.3f}", fontsize=9)
+    ax_pl.set_xlabel("rate ratio at pseudo-dates (log scale)")
+    ax_pl.set_ylabel("pseudo-dates")
+    ax_pl.legend(fontsize=8, loc="upper right")
+    ax_pl.set_title(f"Random placebo: p = {format_p(placebo.p_value)}", fontsize=10)
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -207,8 +251,10 @@ def timing_calendar_figure(
 def timing_test_figure(distances: pd.DataFrame, test: pd.DataFrame, title: str) -> Figure:
     """Per bloc: each declaration's distance to the nearest event (dots), the observed mean
     (diamond) and the 5-95% range of the mean at random dates (grey bar, tick = null mean)."""
+    from analysis.effects import format_p
+
     blocs = list(test["bloc"])
-    fig, ax = plt.subplots(figsize=(10, 0.7 * len(blocs) + 1.6))
+    fig, ax = plt.subplots(figsize=(10, 0.7 * len(blocs) + 2.2))
     for row, result in enumerate(test.itertuples(index=False)):
         ax.plot([result.null_q05_days, result.null_q95_days], [row, row], color="#bbbbbb", lw=8)
         ax.plot(result.null_mean_days, row, "|", color="#555555", ms=14)
@@ -216,7 +262,7 @@ def timing_test_figure(distances: pd.DataFrame, test: pd.DataFrame, title: str) 
         ax.plot(part, [row + 0.22] * len(part), "o", color="#377eb8", ms=4, alpha=0.6)
         ax.plot(result.observed_mean_days, row, "D", color="#d95f02", ms=8)
         ax.annotate(
-            f"p = {result.p_value:.2g}",
+            f"p = {format_p(result.p_value)}",
             (1.01, row),
             xycoords=("axes fraction", "data"),
             va="center",
@@ -230,8 +276,11 @@ def timing_test_figure(distances: pd.DataFrame, test: pd.DataFrame, title: str) 
             Line2D([], [], marker="o", ls="", color="#377eb8", label="one declaration"),
             Line2D([], [], marker="D", ls="", color="#d95f02", label="observed mean"),
             Line2D([], [], color="#bbbbbb", lw=8, label="random dates: 5-95% of the mean"),
+            Line2D([], [], marker="|", ls="", ms=12, color="#555555", label="random dates: mean"),
         ],
-        loc="lower right",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        ncol=4,
         fontsize=8,
     )
     ax.set_title(title)
@@ -242,6 +291,8 @@ def timing_test_figure(distances: pd.DataFrame, test: pd.DataFrame, title: str) 
 def diplomatic_profile_figure(profile: pd.DataFrame, per_bloc: pd.DataFrame, title: str) -> Figure:
     """Mean daily events by day relative to diplomatic events, one panel per bloc, with the
     2.5-97.5% band of the same mean at random anchor dates."""
+    from analysis.effects import format_number, format_p
+
     blocs = list(dict.fromkeys(profile[c.DE_BLOC]))
     fig, axes = plt.subplots(
         1, len(blocs), figsize=(4.2 * len(blocs), 3.6), sharey=True, squeeze=False
@@ -265,9 +316,10 @@ def diplomatic_profile_figure(profile: pd.DataFrame, per_bloc: pd.DataFrame, tit
         )
         ax.axvline(0, color="#333333", ls="--", lw=1)
         row = stats.loc[bloc]
+        n = int(row["n_in_data"])
         ax.set_title(
-            f"{bloc}: {int(row['n_in_data'])} events, ratio {row['pooled_rr']:.2f}, "
-            f"perm. p {row['permutation_p']:.2f}",
+            f"{bloc}: {n} event{'s' if n != 1 else ''}, ratio {format_number(row['pooled_rr'])}, "
+            f"p = {format_p(row['permutation_p'])}",
             fontsize=9,
         )
         ax.set_xlabel("days from the event (0 = first day)")
@@ -340,13 +392,18 @@ def displacement_figure(tables: dict[str, pd.DataFrame], title: str) -> Figure:
     return fig
 
 
+POOLED_PREFIX = "POOLED · "
+
+
 def forest_figure(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame], title: str) -> Figure:
     """Rate ratio (log scale) with intervals for every estimated ceasefire, then the pooled
     random-effects ratio per group of each pooling table in ``pooled``; q = BH q-value."""
+    from analysis.effects import format_p
+
     rows = batch[batch["estimate"].notna()].sort_values("during_start")
     labels, est, low, high, colours = [], [], [], [], []
     for r in rows.itertuples(index=False):
-        q = "" if pd.isna(r.q_value) else f" q={r.q_value:.2f}"
+        q = "" if pd.isna(r.q_value) else f"  (q = {format_p(r.q_value)})"
         labels.append(f"{getattr(r, c.CF_ID)}{q}")
         est.append(max(r.estimate, 1e-2))
         low.append(max(r.ci_low, 1e-2) if r.ci_low == r.ci_low else 1e-2)
@@ -354,7 +411,8 @@ def forest_figure(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame], title: s
         colours.append(BLOC_COLOURS.get(getattr(r, c.CF_BROKER_BLOC), "#333333"))
     for name, table in pooled.items():
         for r in table[table["k"] > 0].itertuples(index=False):
-            labels.append(f"POOLED {name}={getattr(r, name)} (k={int(r.k)})")
+            group = str(getattr(r, name)).replace("none", "unbrokered")
+            labels.append(f"{POOLED_PREFIX}{name.replace('_', ' ')} {group}: {int(r.k)} pooled")
             est.append(r.pooled_rr)
             low.append(r.ci_low)
             high.append(r.ci_high)
@@ -363,18 +421,20 @@ def forest_figure(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame], title: s
     y = list(range(len(labels)))
     for i in y:
         ax.plot([low[i], high[i]], [i, i], color=colours[i], lw=1.5)
-        marker = "D" if labels[i].startswith("POOLED") else "o"
+        marker = "D" if labels[i].startswith(POOLED_PREFIX) else "o"
         ax.plot(est[i], i, marker, color=colours[i], ms=5)
     ax.axvline(1, color="grey", lw=0.8)
     ax.set_xscale("log")
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("rate ratio during / before (log scale; 0 shown at 0.01)")
+    ax.set_xlabel("rate ratio during / before (log scale; 0 shown at 0.01; 1 = no change)")
+    _ratio_axis(ax.xaxis, RATIO_TICKS)
     blocs = [b for b in BLOC_COLOURS if b in set(rows[c.CF_BROKER_BLOC])]
     handles = [
         Line2D([], [], color=BLOC_COLOURS[b], marker="o", label=f"broker: {b}") for b in blocs
     ]
     handles.append(Line2D([], [], color="#333333", marker="o", label="unbrokered"))
+    handles.append(Line2D([], [], color="#000000", marker="D", label="pooled (random effects)"))
     ax.legend(handles=handles, fontsize=8, loc="lower right")
     ax.set_title(title)
     fig.tight_layout()
@@ -395,7 +455,7 @@ def survival_figure(
             [1.0, *part["survival"]],
             where="post",
             color=colour,
-            label=f"{group} (n={int(part['n_risk'].iloc[0])})",
+            label=f"{'unbrokered' if group == 'none' else group} (n={int(part['n_risk'].iloc[0])})",
         )
         ax.fill_between(
             times,
@@ -406,6 +466,7 @@ def survival_figure(
             alpha=0.12,
         )
     ax.set_xscale("symlog", linthresh=10)
+    _ratio_axis(ax.xaxis, (0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000))
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(xlabel + " (log scale past 10)")
     ax.set_ylabel("share still holding")
@@ -430,13 +491,14 @@ def reported_rates_figure(rates: pd.DataFrame, title: str) -> Figure:
     )
     for ax, kind in zip(axes[:, 0], kinds, strict=True):
         part = rates[rates[c.RC_MEASURE_KIND] == kind].reset_index(drop=True)
-        scope = part[c.RC_SCOPE].astype(str).str.slice(0, 28)
+        scope = part[c.RC_SCOPE].astype(str)
+        scope = scope.where(scope.str.len() <= 36, scope.str.slice(0, 35) + "…")
         labels = (
             part[c.RC_MONITOR].astype(str)
             + "  "
-            + part[c.RC_PERIOD_START].dt.strftime("%d %b %Y")
-            + " - "
-            + part[c.RC_PERIOD_END].dt.strftime("%d %b %Y")
+            + part[c.RC_PERIOD_START].dt.strftime("%Y-%m-%d")
+            + " to "
+            + part[c.RC_PERIOD_END].dt.strftime("%Y-%m-%d")
             + "  ["
             + scope
             + "]"
@@ -446,14 +508,20 @@ def reported_rates_figure(rates: pd.DataFrame, title: str) -> Figure:
         ax.set_yticks(range(len(part)), labels, fontsize=8)
         ax.set_ylim(len(part) - 0.5, -0.5)
         ax.set_xlim(0, float(part["per_day"].max()) * 1.08 if len(part) else 1)
-        ax.set_title(f"measure: {kind}", fontsize=10, loc="left")
+        ax.set_title(f"Measure: {str(kind).replace('_', ' ')}", fontsize=10, loc="left")
         ax.set_xlabel("reported per day (count / days in its period)")
     handles = [
         Line2D([], [], marker="o", ls="", color=colour, label=phase.replace("_", " "))
         for phase, colour in PHASE_COLOURS.items()
         if phase in set(rates["phase"])
     ]
-    axes[0, 0].legend(handles=handles, title="period vs ceasefire", fontsize=8, loc="lower right")
+    axes[0, 0].legend(
+        handles=handles,
+        title="period vs ceasefire",
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+    )
     fig.suptitle(title)
     fig.tight_layout()
     return fig

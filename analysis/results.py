@@ -7,6 +7,7 @@ side files), and :func:`read_results` collects them again from the executed ``.i
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from collections.abc import Mapping
@@ -56,7 +57,28 @@ def record(results: Mapping[str, Any]) -> None:
 
     payload = to_json_ready(results)
     text = "\n".join(f"{key}: {value}" for key, value in payload.items())
-    display({RESULTS_MIME: payload, "text/plain": text}, raw=True)
+    display(
+        {RESULTS_MIME: payload, "text/html": results_html(payload), "text/plain": text}, raw=True
+    )
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def results_html(payload: Mapping[str, Any]) -> str:
+    """A collapsed, escaped table of the recorded numbers: the report's narrative and tables
+    show the results; this block is for readers who want every stored value."""
+    rows = "".join(
+        f"<tr><th>{html.escape(str(key))}</th><td>{html.escape(_short(value))}</td></tr>"
+        for key, value in payload.items()
+    )
+    return (
+        '<details class="recorded-results"><summary>All recorded numbers '
+        f"({len(payload)})</summary><table>{rows}</table></details>"
+    )
 
 
 def read_results(notebook_path: str | Path) -> dict[str, Any]:

@@ -257,3 +257,74 @@ def counterparty_series(
         series = daily_series(events[events[column].isin(chosen).fillna(False)], start, end)
         out.update({cf_id: series for cf_id in group[c.CF_ID]})
     return out
+
+
+# --- Readable tables for rendered reports ------------------------------------------------------
+
+
+def breakdown_display_table(table: pd.DataFrame, counterparties: pd.DataFrame) -> pd.DataFrame:
+    """Truces with a usable start (status 'ok') from :func:`breakdown_table`: whom the
+    breakdown rule watches, and when the first strike on them came or follow-up ended."""
+    from analysis.effects import format_count, format_date
+
+    usable = table[table["status"] == "ok"].merge(counterparties, on=c.CF_ID, how="left")
+    first_strike = usable["start"] + pd.to_timedelta(usable[DURATION] - 1, unit="D")
+    outcome = [
+        f"strike on {format_date(day)}" if broke else f"none until {format_date(censor)}"
+        for broke, day, censor in zip(
+            usable[BROKE_DOWN], first_strike, usable["censor_at"], strict=True
+        )
+    ]
+    return pd.DataFrame(
+        {
+            "Truce": usable[c.CF_ID].astype(str),
+            "Broker bloc": usable[c.CF_BROKER_BLOC],
+            "Counterparty watched": (
+                usable["rule"].fillna("")
+                + ": "
+                + usable["targets"].fillna("").astype(str).str.replace(c.LIST_SEPARATOR, ", ")
+            ).str.replace("_", " "),
+            "In force from": usable["start"].map(format_date),
+            "First strike on the counterparty": outcome,
+            "Days to strike or end of follow-up": usable[DURATION].map(format_count),
+        }
+    )
+
+
+def median_table(medians: pd.DataFrame) -> pd.DataFrame:
+    """:func:`median_survival` as text; 'not reached' when fewer than half broke down."""
+    from analysis.effects import format_count
+
+    return pd.DataFrame(
+        {
+            "Broker bloc": medians["group"].astype(str).replace("none", "none (unbrokered)"),
+            "Truces": medians["n"].map(format_count),
+            "Ended by a strike": medians["breakdowns"].map(format_count),
+            "Median days held": medians["median_days"].map(
+                lambda v: "not reached" if pd.isna(v) else format_count(v)
+            ),
+        }
+    )
+
+
+def cox_table(
+    cox: pd.DataFrame, covariate: str = c.CF_BROKER_BLOC, reference: str = "none"
+) -> pd.DataFrame:
+    """:func:`cox_model` as text: each term as 'level vs reference', hazard ratio with
+    interval (above 1: breaks down sooner than the reference) and p-value."""
+    from analysis.effects import format_count, format_interval, format_number, format_p
+
+    level = cox["term"].astype(str).str.removeprefix(f"{covariate}_")
+    return pd.DataFrame(
+        {
+            "Compared": level + " vs " + ("unbrokered" if reference == "none" else reference),
+            "Hazard ratio": cox["hazard_ratio"].map(format_number),
+            "95% interval": [
+                format_interval(lo, hi)
+                for lo, hi in zip(cox["ci_low"], cox["ci_high"], strict=True)
+            ],
+            "p-value": cox["p_value"].map(format_p),
+            "Truces": cox["n"].map(format_count),
+            "Breakdowns": cox["events"].map(format_count),
+        }
+    )

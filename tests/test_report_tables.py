@@ -1,0 +1,308 @@
+"""Readable report tables: numbers rounded as documented, dates as YYYY-MM-DD, no row
+numbers, curated text escaped. Expected strings are written out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import alignment, effects, reported, survival, timing
+from analysis import contract as c
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.880597, "0.881"),
+        (1234.5, "1230"),
+        (0.000123456, "0.000123"),
+        (0.5, "0.5"),
+        (-0.25, "−0.25"),
+        (0.0, "0"),
+        (math.inf, "∞"),
+        (math.nan, "—"),
+        (None, "—"),
+        (pd.NA, "—"),
+    ],
+)
+def test_format_number_uses_significant_digits_without_exponents(value, text) -> None:
+    assert effects.format_number(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(4.1e-9, "<0.001"), (0.0116, "0.012"), (0.001, "0.001"), (0.9872, "0.99"), (1.0, "1")],
+)
+def test_format_p(value, text) -> None:
+    assert effects.format_p(value) == text
+
+
+def test_intervals_dates_and_statuses() -> None:
+    assert effects.format_interval(0.51154, 1.5159) == "0.512–1.52"
+    assert effects.format_interval(math.nan, math.nan) == "—"
+    assert effects.format_date(pd.Timestamp("2022-11-01 00:00:00")) == "2022-11-01"
+    assert effects.format_date(pd.Timestamp("2022-11-01"), "month") == "2022-11 (month only)"
+    assert effects.format_date(pd.NaT) == "—"
+    assert effects.format_status("zero_during") == "no events during"
+    assert effects.format_note("one thing. another: yes.") == "One thing. Another: yes."
+
+
+def test_report_table_hides_row_numbers_escapes_text_and_links_sources() -> None:
+    table = pd.DataFrame(
+        {"What": ["<b>bold</b>", "x"], "Source": ["https://www.example.org/a?b=1", None]}
+    )
+    html = effects.report_table(table, caption="A & B").to_html()
+    assert "row_heading" not in html  # no index column
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold" not in html
+    assert '<a href="https://www.example.org/a?b=1">example.org</a>' in html
+    assert "A &amp; B" in html
+
+
+def test_facts_table_formats_each_kind_of_value() -> None:
+    facts = effects.facts_table(
+        {
+            "day": pd.Timestamp("2023-12-31"),
+            "share": 0.123456,
+            "count": 3439,
+            "flag": True,
+            "list": ["AA", "KIA"],
+            "empty": [],
+        }
+    )
+    assert list(facts["Value"]) == ["2023-12-31", "0.123", "3,439", "yes", "AA, KIA", "all"]
+
+
+def _result(estimate, low, high, p, status="ok", note="") -> effects.EffectResult:
+    return effects.EffectResult(estimate, low, high, p, 90, 180, status, note, "x", "m", 40, 10)
+
+
+def test_summary_table_rows_and_rounding() -> None:
+    day = pd.Timestamp("2022-01-01")
+    windows = effects.Windows("x", day, day, day, day, pd.NaT, pd.NaT, day, day, "exclude", "")
+    placebo = effects.PlaceboResult(math.log(0.5), 0.2, 99, 500, 1, False, "ok", "")
+    effect = effects.CeasefireEffect(
+        windows, _result(0.50004, 0.25, 1.0, 0.0004), None, placebo, placebo
+    )
+    its = effects.ITSResult(
+        _result(math.nan, math.nan, math.nan, math.nan, "zero_during", "no events during."),
+        _result(1.2345, 0.9, 1.7, 0.3),
+        "",
+    )
+    table = effects.summary_table(effect, its)
+    assert list(table["Comparison"]) == [
+        "During vs before",
+        "Level change at entry into force (ITS)",
+        "Trend change per 30 days (ITS)",
+    ]
+    assert list(table.iloc[0][["Rate ratio", "95% interval", "p-value"]]) == [
+        "0.5",
+        "0.25–1",
+        "<0.001",
+    ]
+    assert list(table.iloc[1][["Rate ratio", "95% interval", "Result"]]) == [
+        "—",
+        "—",
+        "no events during",
+    ]
+    assert table.iloc[2]["Rate ratio"] == "1.23"
+    assert table.iloc[0]["Events before"] == "40"
+    # the placebo table shows ratios, not log ratios
+    assert effects.placebo_table(effect).iloc[0]["Observed rate ratio"] == "0.5"
+
+
+def test_ceasefire_table_marks_month_precision_and_open_ends() -> None:
+    rows = pd.DataFrame(
+        {
+            c.CF_ID: ["a"],
+            c.CF_DECLARED_ON: [pd.Timestamp("2022-11-01")],
+            c.CF_DATE_PRECISION: ["month"],
+            c.CF_EFFECTIVE_FROM: [pd.Timestamp("2022-11-24")],
+            c.CF_EFFECTIVE_TO: [pd.NaT],
+            c.CF_DECLARED_BY: ["someone"],
+            c.CF_KIND: ["bilateral"],
+            c.CF_BROKER: [None],
+            c.CF_SCOPE: ["Rakhine State"],
+            c.CF_SOURCE_URL: ["https://example.org/x"],
+        }
+    )
+    row = effects.ceasefire_table(rows).iloc[0]
+    assert (row["Declared"], row["In force from"], row["Until"], row["Broker"]) == (
+        "2022-11 (month only)",
+        "2022-11-24",
+        "open-ended",
+        "none",
+    )
+
+
+def test_pooled_heterogeneity_is_blank_for_a_single_estimate() -> None:
+    pooled = pd.DataFrame(
+        {
+            c.CF_BROKER_BLOC: ["China", "none"],
+            "k": [1, 4],
+            "pooled_rr": [0.5, 1.0],
+            "ci_low": [0.4, 0.8],
+            "ci_high": [0.7, 1.25],
+            "p_value": [0.0001, 0.99],
+            "i2": [1.0, 0.456],
+            "k_excluded": [0, 2],
+        }
+    )
+    table = effects.pooled_table({"broker bloc": pooled})
+    assert list(table["Heterogeneity I² (%)"]) == ["—", "46"]
+    assert list(table["Group"]) == ["China", "none (unbrokered)"]
+
+
+def test_timing_table_rounds_days_and_shows_the_random_range() -> None:
+    test = pd.DataFrame(
+        {
+            "bloc": ["China"],
+            "n_dates": [12],
+            "n_bloc_events": [2],
+            "observed_mean_days": [560.5],
+            "observed_median_days": [754.0],
+            "null_mean_days": [327.131],
+            "null_q05_days": [168.66],
+            "null_q95_days": [499.34],
+            "p_value": [0.9872],
+            "note": ["fewer than 3 events of this bloc."],
+        }
+    )
+    row = timing.timing_table(test).iloc[0]
+    assert row["Random dates: mean (90% range)"] == "327 (169–499)"
+    assert row["Median days to nearest event"] == "754"
+    assert row["Note"] == "Fewer than 3 events of this bloc."
+
+
+def test_breakdown_display_table_names_the_first_strike_day() -> None:
+    table = pd.DataFrame(
+        {
+            c.CF_ID: ["a", "b", "c"],
+            c.CF_BROKER_BLOC: ["none", "Japan", "China"],
+            "start": pd.to_datetime(["2020-01-01", "2020-02-01", "2030-01-01"]),
+            "censor_at": pd.to_datetime(["2020-01-31", "2020-02-29", "2023-12-31"]),
+            survival.DURATION: [3.0, 29.0, np.nan],
+            survival.BROKE_DOWN: [True, False, False],
+            "status": ["ok", "ok", "starts_outside_data"],
+        }
+    )
+    parties = pd.DataFrame(
+        {
+            c.CF_ID: ["a", "b", "c"],
+            "rule": ["named parties"] * 3,
+            "targets": ["AA;TNLA", "KIA", "AA"],
+        }
+    )
+    shown = survival.breakdown_display_table(table, parties)
+    assert list(shown["Truce"]) == ["a", "b"]  # the truce outside the data is not listed
+    assert list(shown["First strike on the counterparty"]) == [
+        "strike on 2020-01-03",
+        "none until 2020-02-29",
+    ]
+    assert shown.iloc[0]["Counterparty watched"] == "named parties: AA, TNLA"
+
+
+def test_cox_and_median_tables_say_unbrokered() -> None:
+    cox = pd.DataFrame(
+        {
+            "term": ["broker_bloc_China"],
+            "hazard_ratio": [1.743748],
+            "ci_low": [0.222471],
+            "ci_high": [13.66766],
+            "p_value": [0.596602],
+            "n": [24],
+            "events": [22],
+        }
+    )
+    row = survival.cox_table(cox).iloc[0]
+    assert (row["Compared"], row["Hazard ratio"], row["95% interval"], row["p-value"]) == (
+        "China vs unbrokered",
+        "1.74",
+        "0.222–13.7",
+        "0.6",
+    )
+    medians = pd.DataFrame(
+        {
+            "group": ["none", "Japan"],
+            "n": [21, 2],
+            "breakdowns": [19, 1],
+            "median_days": [4.0, np.nan],
+        }
+    )
+    assert list(survival.median_table(medians)["Median days held"]) == ["4", "not reached"]
+
+
+def test_did_and_displacement_tables() -> None:
+    did = alignment.DidResult(
+        0.0, 0.0, 0.1123, 1.2e-9, math.nan, 14, 1, 52, 48, 0, "zero_during", ""
+    )
+    row = alignment.did_table(did).iloc[0]
+    assert (row["95% interval"], row["p-value (clustered)"], row["Placebo p-value"]) == (
+        "0–0.112",
+        "<0.001",
+        "—",
+    )
+    shift = alignment.displacement_table(
+        {
+            "target": {
+                "total_variation_distance": 0.0946,
+                "chi2_p_value": 2e-15,
+                "placebo_p_value": 0.952,
+                "n_pre_periods": 26,
+                "n_post_periods": 26,
+            }
+        }
+    ).iloc[0]
+    assert shift["Shift in shares (percentage points)"] == "9.5"
+    assert shift["Periods before / after"] == "26 / 26"
+
+
+def test_reported_rates_table_keeps_phases_and_overlaps_readable() -> None:
+    rates = pd.DataFrame(
+        {
+            c.RC_ID: ["x1", "x2"],
+            c.RC_MONITOR: ["M", "M"],
+            c.RC_MEASURE_KIND: ["air_strikes", "air_strikes"],
+            c.RC_SCOPE: ["national", "national"],
+            c.RC_PERIOD_START: pd.to_datetime(["2025-03-28", "2025-04-02"]),
+            c.RC_PERIOD_END: pd.to_datetime(["2025-04-24", "2025-04-04"]),
+            c.RC_STRIKES: [140, 16],
+            reported.DAYS: [28.0, 3.0],
+            reported.PER_DAY: [5.0, 16 / 3],
+            reported.PHASE: [reported.SPANS_BOTH, reported.DURING],
+            reported.DAYS_IN_WINDOW: [23.0, 3.0],
+            reported.OVERLAPS_WITH: ["x2", "x1"],
+        }
+    )
+    table = reported.rates_display_table(rates)
+    assert list(table["Relative to the ceasefire"]) == ["spans both (23 days inside)", "during"]
+    assert list(table["Per day"]) == ["5", "5.33"]
+    assert list(table["Period"]) == ["2025-03-28 to 2025-04-24", "2025-04-02 to 2025-04-04"]
+    assert list(table["Reported"]) == ["140 in 28 days", "16 in 3 days"]
+    summary = pd.DataFrame(
+        {
+            c.RC_MEASURE_KIND: ["air_strikes"] * 2,
+            c.RC_MONITOR: ["M", "N"],
+            reported.PHASE: [reported.BEFORE, reported.DURING],
+            "counts": [2, 1],
+            "min_per_day": [2.09, 5.0],
+            "max_per_day": [6.77, 5.0],
+        }
+    )
+    assert list(reported.phase_summary_table(summary)["Per day (lowest–highest)"]) == [
+        "2.09–6.77",
+        "5",
+    ]
+
+
+def test_recorded_numbers_block_is_escaped_and_compact() -> None:
+    from analysis.results import results_html
+
+    block = results_html(
+        {"<script>x</script>": "<img src=x onerror=alert(1)>", "ratio": 0.123456789}
+    )
+    assert "<script>" not in block and "<img" not in block
+    assert "&lt;script&gt;" in block and "0.1235" in block
+    assert block.startswith("<details")
