@@ -446,11 +446,13 @@ def raw_to_events(
             c.EV_SOURCE: SOURCE,
             c.EV_DATE: dates,
             c.EV_DATE_PRECISION: precision.astype("string"),
-            c.EV_ACTOR: _strings(raw["actor1"]),
-            c.EV_ACTOR_RAW: _strings(raw["actor1"]),
+            # Raw actor names stay categorical: the registry resolves them per distinct name
+            # (analysis.actors.canonicalise), which also turns them into the contract's text.
+            c.EV_ACTOR: raw["actor1"],
+            c.EV_ACTOR_RAW: raw["actor1"],
             c.EV_ACTOR_SIDE: _sides(inter1, raw.index),
-            c.EV_TARGET: _strings(raw["actor2"]),
-            c.EV_TARGET_RAW: _strings(raw["actor2"]),
+            c.EV_TARGET: raw["actor2"],
+            c.EV_TARGET_RAW: raw["actor2"],
             c.EV_TARGET_SIDE: _sides(inter2, raw.index),
             c.EV_ADMIN1: admin1_names(raw["admin1"]),
             c.EV_LATITUDE: latitude,

@@ -164,12 +164,15 @@ def canonicalise(events: pd.DataFrame, registry: pd.DataFrame | None = None) -> 
         (c.EV_TARGET_RAW, c.EV_TARGET, c.EV_TARGET_SIDE, "other"),
     )
     for raw_col, canon_col, side_col, default_side in roles:
-        raw = _as_category(out[raw_col].astype("string"))
+        # Work on distinct names: a categorical column (as the ACLED reader delivers) is
+        # used as it is, text is factorised once.
+        raw = _as_category(out[raw_col])
         categories = pd.Index(raw.cat.categories.astype("string"))
         codes = raw.cat.codes.to_numpy()
         ids = resolve_names(categories, registry).reindex(categories)
         canonical = ids.fillna(pd.Series(categories, index=categories, dtype="string"))
         mapped_side = ids.map(side_by_id)
+        out[raw_col] = raw
         out[canon_col] = take_strings(canonical.to_numpy(), codes)
         side_from_registry = take_strings(mapped_side.to_numpy(), codes)
         fallback = (
@@ -180,9 +183,14 @@ def canonicalise(events: pd.DataFrame, registry: pd.DataFrame | None = None) -> 
         if default_side is not None:
             fallback = fallback.fillna(default_side)
         side = pd.Series(side_from_registry, index=out.index).fillna(fallback)
-        out[side_col] = side.where(out[raw_col].notna(), pd.NA).astype("string")
+        out[side_col] = side.where(pd.Series(codes >= 0, index=out.index), pd.NA).astype("string")
     out.attrs = dict(events.attrs)
     out.attrs[UNMAPPED_ATTR] = unmapped_report(out, registry).to_dict(orient="records")
+    for raw_col, *_ in roles:
+        raw = out[raw_col]
+        out[raw_col] = take_strings(
+            raw.cat.categories.astype("string").to_numpy(), raw.cat.codes.to_numpy()
+        )
     return out
 
 
@@ -196,17 +204,18 @@ def unmapped_report(events: pd.DataFrame, registry: pd.DataFrame | None = None) 
         ("actor", c.EV_ACTOR_RAW, c.EV_ACTOR_SIDE),
         ("target", c.EV_TARGET_RAW, c.EV_TARGET_SIDE),
     ):
-        raw = events[raw_col].astype("string")
-        ids = resolve_names(raw, registry)
-        unmapped_names = ids[ids.isna()].index
-        if len(unmapped_names) == 0:
+        raw = _as_category(events[raw_col])
+        categories = pd.Index(raw.cat.categories.astype("string"))
+        codes = raw.cat.codes.to_numpy()
+        unmapped = resolve_names(categories, registry).reindex(categories).isna().to_numpy()
+        if not unmapped.any():
             continue
-        rows = raw.isin(unmapped_names).fillna(False).astype(bool)
+        rows = (codes >= 0) & np.append(unmapped, False)[codes]
         sub = pd.DataFrame(
             {
-                "raw_name": raw[rows],
-                "events": events.loc[rows, c.EV_EVENTS].astype("int64"),
-                "fallback_side": events.loc[rows, side_col].astype("string").fillna("other"),
+                "raw_name": categories[codes[rows]],
+                "events": events[c.EV_EVENTS].to_numpy()[rows].astype("int64"),
+                "fallback_side": events[side_col].astype("string").fillna("other").to_numpy()[rows],
             }
         )
         grouped = sub.groupby("raw_name", observed=True).agg(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -26,6 +27,9 @@ CACHE_DISABLED = False
 """Pass as ``cache_dir`` to parse without reading or writing the cache."""
 
 PathLike = str | os.PathLike[str]
+
+_pending_writes: dict[Path, threading.Thread] = {}
+_pending_lock = threading.Lock()
 
 
 def file_sha256(path: PathLike) -> str:
@@ -69,25 +73,62 @@ def cached_frame(
     key = cache_key(kind, version, inputs)
     table_path = folder / f"{key}.parquet"
     attrs_path = folder / f"{key}.attrs.json"
+    _wait_for(table_path)
     if table_path.is_file() and attrs_path.is_file():
         frame = pd.read_parquet(table_path)
         frame.attrs = json.loads(attrs_path.read_text(encoding="utf-8"))
         return frame
     frame = build()
-    folder.mkdir(parents=True, exist_ok=True)
-    # Write to temporary names and rename, so an interrupted run never leaves a truncated file
-    # that a later run would trust.
-    tmp_table = table_path.with_suffix(".parquet.tmp")
-    frame.to_parquet(tmp_table, index=False)
-    tmp_attrs = attrs_path.with_suffix(".json.tmp")
-    tmp_attrs.write_text(json.dumps(frame.attrs, default=str, indent=1), encoding="utf-8")
-    os.replace(tmp_table, table_path)
-    os.replace(tmp_attrs, attrs_path)
+    # The caller gets the table now; the Parquet copy is written by a background thread from
+    # a snapshot (arrow-backed columns make the copy nearly free), so a first, cold load
+    # costs no more than parsing. Python waits for the thread before exiting.
+    snapshot = frame.copy(deep=True)
+    snapshot.attrs = dict(frame.attrs)
+    writer = threading.Thread(
+        target=_write_cache, args=(snapshot, table_path, attrs_path), name=f"cache-{key}"
+    )
+    with _pending_lock:
+        _pending_writes[table_path] = writer
+    writer.start()
     return frame
+
+
+def _write_cache(frame: pd.DataFrame, table_path: Path, attrs_path: Path) -> None:
+    """Write a cache entry under temporary names and rename them into place, so an
+    interrupted write never leaves a truncated file that a later run would trust."""
+    tmp_table = table_path.with_suffix(".parquet.tmp")
+    tmp_attrs = attrs_path.with_suffix(".json.tmp")
+    try:
+        table_path.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_parquet(tmp_table, index=False)
+        tmp_attrs.write_text(json.dumps(frame.attrs, default=str, indent=1), encoding="utf-8")
+        os.replace(tmp_table, table_path)
+        os.replace(tmp_attrs, attrs_path)
+    except OSError:
+        # A cache that cannot be written (read-only or full disk) only costs a re-parse.
+        tmp_table.unlink(missing_ok=True)
+        tmp_attrs.unlink(missing_ok=True)
+
+
+def _wait_for(table_path: Path) -> None:
+    with _pending_lock:
+        writer = _pending_writes.pop(table_path, None)
+    if writer is not None:
+        writer.join()
+
+
+def wait_for_pending_writes() -> None:
+    """Block until every cache entry started by this process is on disk."""
+    with _pending_lock:
+        writers = list(_pending_writes.values())
+        _pending_writes.clear()
+    for writer in writers:
+        writer.join()
 
 
 def clear_cache(cache_dir: PathLike | None = None) -> int:
     """Delete every cached table in the folder; returns how many files were removed."""
+    wait_for_pending_writes()
     folder = Path(cache_dir) if cache_dir else default_cache_dir()
     if not folder.is_dir():
         return 0

@@ -126,6 +126,7 @@ def test_cache_reuses_parsed_table_until_the_file_changes(
     shutil.copy(FIXTURES / "acled_current_layout.csv", source)
     cache_dir = tmp_path / "cache"
     first = acled.load_acled(source, cache_dir=cache_dir)
+    cache.wait_for_pending_writes()
     assert len(list(cache_dir.glob("*.parquet"))) == 1
 
     def no_parsing(*args, **kwargs):
@@ -139,6 +140,7 @@ def test_cache_reuses_parsed_table_until_the_file_changes(
 
     source.write_text(source.read_text(encoding="utf-8").replace(",7,,", ",8,,"), "utf-8")
     changed = acled.load_acled(source, cache_dir=cache_dir)
+    cache.wait_for_pending_writes()
     assert len(list(cache_dir.glob("*.parquet"))) == 2
     assert changed[c.EV_FATALITIES].sum() == first[c.EV_FATALITIES].sum() + 1
     assert cache.clear_cache(cache_dir) == 4
