@@ -165,19 +165,29 @@ def _display(value: Any) -> str:
 
 
 CARD_MAX_NUMBERS = 12
+HEADLINE_KEY = "headline"
 CARD_MAX_TEXT = 40
 
 
-def card_numbers(results: Mapping[str, Any]) -> tuple[list[tuple[str, str]], int]:
+def card_numbers(
+    results: Mapping[str, Any], parameter_names: Iterable[str] = ()
+) -> tuple[list[tuple[str, str]], int]:
     """The key numbers a gallery card shows, and how many more the report holds.
 
     Long texts (notes, citations), nested values and attribution stay in the report itself so
-    a card stays readable at a glance.
+    a card stays readable at a glance; values that merely echo a notebook parameter are left
+    out because the card lists the parameters already. A notebook may record a
+    ``headline`` list of result names to show first.
     """
+    echoed = set(parameter_names) | {HEADLINE_KEY}
+    headline = results.get(HEADLINE_KEY)
+    first = [k for k in headline if k in results] if isinstance(headline, list) else []
+    ordered = {key: results[key] for key in [*first, *results]}
     shown = [
         (str(key), _display(value))
-        for key, value in results.items()
+        for key, value in ordered.items()
         if key != ACLED_KEY
+        and key not in echoed
         and not isinstance(value, Mapping | list)
         and not (isinstance(value, str) and len(value) > CARD_MAX_TEXT)
     ]
@@ -382,7 +392,9 @@ def _card(folder: Path, manifest: Mapping[str, Any], reports_root: Path) -> dict
     files = manifest.get("files", {})
     thumb = folder / THUMBNAIL
     results = manifest.get("results", {})
-    key_numbers, more_numbers = card_numbers(results)
+    key_numbers, more_numbers = card_numbers(
+        results, manifest.get("effective_parameters", manifest.get("parameters", {}))
+    )
     return {
         "job": manifest.get("job", folder.name),
         "title": manifest.get("title", folder.name),

@@ -164,3 +164,11 @@ def test_cards_show_short_numbers_and_leave_long_text_to_the_report() -> None:
     assert len(shown) == CARD_MAX_NUMBERS and more == 3
     assert ("n2", "2.469") in shown
     assert all(name not in {"note", "acled_attribution"} for name, _ in shown)
+
+
+def test_cards_put_headline_first_and_skip_echoed_parameters() -> None:
+    from analysis.publish import card_numbers
+
+    results = {"a": 1, "b": 2, "seed": 7, "rate_ratio": 0.5, "headline": ["rate_ratio", "gone"]}
+    shown, more = card_numbers(results, parameter_names={"seed": 7})
+    assert [name for name, _ in shown] == ["rate_ratio", "a", "b"] and more == 0
