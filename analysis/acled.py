@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analysis import actors, api, cache, paths
@@ -66,6 +67,10 @@ REQUIRED_COLUMNS = (
 )  # fmt: skip
 OPTIONAL_COLUMNS = ("civilian_targeting", "timestamp")
 ID_COLUMN = "event_id_cnty"
+TIMESTAMP_COLUMN = "timestamp"
+PLAIN_TEXT_COLUMNS = (ID_COLUMN, TIMESTAMP_COLUMN)
+"""Columns read as plain text rather than dictionary-encoded: nearly every value is distinct,
+so a dictionary would only add a hash table the size of the column."""
 
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y")
 """event_date forms seen in ACLED files, tried in this order: ISO (API, new exports),
@@ -149,7 +154,9 @@ def _parse(path: Path, registry: pd.DataFrame) -> pd.DataFrame:
     # reported rows are first_row-based for JSON records too.
     conformed = conform_events(events)
     conformed.index = events.index + (first_row - (CSV_HEADER_LINES + 1))
-    checked = validate_frame(conformed, c.EVENTS, path).reset_index(drop=True)
+    # drop_duplicate_ids has made the ids unique, so pandera need not hash them a second time.
+    checked = validate_frame(conformed, c.EVENTS, path, unique_checked=(c.EV_ID,))
+    checked = checked.reset_index(drop=True)
     checked.attrs = {**events.attrs, "dropped": dropped, "source_file": path.name}
     return checked
 
@@ -197,10 +204,10 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise c.DataContractError(path, None, [], "file is empty (no header row)")
     header = [name.strip() for name in header]
     wanted = _check_layout(header, path)
-    # Every needed column except the id is dictionary-encoded while reading: dates, actors,
-    # regions and even coordinates repeat, so each distinct value is parsed once.
+    # Every needed column except the id and timestamp is dictionary-encoded while reading:
+    # dates, actors, regions and even coordinates repeat, so each distinct value is parsed once.
     types = {col: pa.dictionary(pa.int32(), pa.string()) for col in wanted}
-    types[ID_COLUMN] = pa.string()
+    types.update({col: pa.string() for col in PLAIN_TEXT_COLUMNS if col in wanted})
     try:
         table = pacsv.read_csv(
             path,
@@ -260,7 +267,7 @@ def _read_json(path: Path) -> pd.DataFrame:
     wanted = _check_layout(list(frame.columns), path)
     # The API sends every field as a string and missing values as ''.
     text = frame[wanted].astype("string").apply(lambda col: col.str.strip()).replace("", pd.NA)
-    return text.astype({col: "category" for col in wanted if col != ID_COLUMN})
+    return text.astype({col: "category" for col in wanted if col not in PLAIN_TEXT_COLUMNS})
 
 
 # --- Parsing (on distinct values, mapped back through categorical codes) -----------------------
@@ -271,6 +278,18 @@ def _category_parts(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
     categories = pd.Series(cat.cat.categories.astype("string")).str.strip()
     return categories, cat.cat.codes.to_numpy()
+
+
+def _spread(per_category: np.ndarray, codes: np.ndarray, missing: Any) -> np.ndarray:
+    """Per-row values from per-category values (``missing`` where the code is -1)."""
+    return np.append(per_category, np.array([missing], dtype=per_category.dtype))[codes]
+
+
+def _equals(values: pd.Series, text: str) -> np.ndarray:
+    """Rows whose value is exactly ``text`` (as written, blanks never), compared per category."""
+    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    hit = np.asarray(cat.cat.categories.astype("string") == text, dtype=bool)
+    return _spread(hit, cat.cat.codes.to_numpy(), False)
 
 
 def _rows(codes: np.ndarray, bad_codes: np.ndarray, index: pd.Index, first_row: int) -> list[int]:
@@ -307,7 +326,7 @@ def parse_dates(
     return extended[codes]
 
 
-def parse_numbers(
+def _number_parts(
     values: pd.Series,
     path: Path,
     first_row: int,
@@ -316,10 +335,9 @@ def parse_numbers(
     nullable: bool = True,
     minimum: float | None = None,
     maximum: float | None = None,
-) -> np.ndarray:
-    """Parse a numeric column (float64 array, NaN for blanks), naming rows that do not parse
-    or fall outside [minimum, maximum] (checked here so the message names the file's own
-    column, e.g. GED 'best' rather than the canonical 'fatalities')."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Checked per-category numbers (float64, NaN for blanks) and per-row codes; see
+    :func:`parse_numbers`."""
     categories, codes = _category_parts(values)
     numbers = pd.to_numeric(categories, errors="coerce").astype("float64")
     invalid = numbers.isna() & categories.notna()
@@ -353,11 +371,33 @@ def parse_numbers(
             _rows(codes, outside, values.index, first_row),
             f"expected a value {allowed}, found {categories.iloc[outside].head(3).tolist()}",
         )
-    return np.append(numbers.to_numpy(), np.nan)[codes]
+    return numbers.to_numpy(), codes
 
 
-def _inter_codes(values: pd.Series, path: Path, first_row: int, column: str) -> np.ndarray:
-    """ACLED actor-type codes (float, NaN where blank) from codes or text labels."""
+def parse_numbers(
+    values: pd.Series,
+    path: Path,
+    first_row: int,
+    column: str,
+    whole: bool = False,
+    nullable: bool = True,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> np.ndarray:
+    """Parse a numeric column (float64 array, NaN for blanks), naming rows that do not parse
+    or fall outside [minimum, maximum] (checked here so the message names the file's own
+    column, e.g. GED 'best' rather than the canonical 'fatalities')."""
+    numbers, codes = _number_parts(
+        values, path, first_row, column, whole, nullable, minimum, maximum
+    )
+    return _spread(numbers, codes, np.nan)
+
+
+def _inter_parts(
+    values: pd.Series, path: Path, first_row: int, column: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """ACLED actor-type codes per category (float, NaN where blank) and per-row codes, from
+    codes or text labels."""
     categories, codes = _category_parts(values)
     as_number = pd.to_numeric(categories, errors="coerce")
     as_label = categories.str.lower().map(c.ACLED_INTER_LABELS)
@@ -372,7 +412,14 @@ def _inter_codes(values: pd.Series, path: Path, first_row: int, column: str) -> 
             f"unknown actor type(s) {categories.iloc[bad].head(3).tolist()}; expected 1-8 or "
             f"{list(c.ACLED_INTER_LABELS)}",
         )
-    return np.append(code.to_numpy(), np.nan)[codes]
+    return code.to_numpy(), codes
+
+
+def _coded(vocabulary: Sequence[str], per_category: pd.Series, codes: np.ndarray) -> np.ndarray:
+    """Per-row positions in ``vocabulary`` (-1 = NA) of per-category labels."""
+    position = {label: i for i, label in enumerate(vocabulary)}
+    index = per_category.map(position).fillna(-1).to_numpy(dtype=np.int64)
+    return _spread(index, codes, -1)
 
 
 def _strings(values: pd.Series) -> pd.Series:
@@ -381,10 +428,17 @@ def _strings(values: pd.Series) -> pd.Series:
     return pd.Series(actors.take_strings(categories.to_numpy(), codes), index=values.index)
 
 
-def _mapped(values: pd.Series, mapping: Any) -> pd.Series:
-    """Map each distinct value (through ``mapping``: dict or function) and spread to rows."""
+def _mapped(values: pd.Series, mapping: Any, missing: str | None = None) -> pd.Series:
+    """Map each distinct value (through ``mapping``: dict or function) and spread to rows;
+    ``missing`` stands in for blanks and for values the mapping leaves NA."""
     categories, codes = _category_parts(values)
     mapped = mapping(categories) if callable(mapping) else categories.map(mapping)
+    mapped = pd.Series(mapped, dtype="string")
+    if missing is not None:
+        # One extra category for blanks, so the fill happens once per category, not per row.
+        mapped = pd.concat([mapped, pd.Series([missing], dtype="string")], ignore_index=True)
+        mapped = mapped.fillna(missing)
+        codes = np.where(codes < 0, len(mapped) - 1, codes)
     return pd.Series(actors.take_strings(mapped.to_numpy(), codes), index=values.index)
 
 
@@ -392,60 +446,84 @@ def admin1_names(values: pd.Series) -> pd.Series:
     """Normalised state/region names (analysis.load.normalise_admin1); blank -> 'Unknown'."""
     from analysis.load import normalise_admin1
 
-    return _mapped(values, normalise_admin1).fillna(c.ADMIN1_UNKNOWN)
+    return _mapped(values, normalise_admin1, missing=c.ADMIN1_UNKNOWN)
 
 
-def _sides(inter: np.ndarray, index: pd.Index) -> pd.Series:
-    sides = pd.Series(inter, index=index).map(c.ACLED_INTER_SIDES)
-    return sides.astype("string")
+SIDE_VOCABULARY = tuple(dict.fromkeys(c.ACLED_INTER_SIDES.values()))
+CATEGORY_VOCABULARY = tuple(
+    dict.fromkeys(
+        [*SUB_EVENT_CATEGORY.values(), *EVENT_TYPE_CATEGORY.values(), "other", "non_state_conflict"]
+    )
+)
+
+
+def _sides(inter: tuple[np.ndarray, np.ndarray], index: pd.Index) -> pd.Series:
+    """Fallback sides from inter codes, kept categorical until the registry has resolved them."""
+    per_category, codes = inter
+    labels = pd.Series(per_category).map(c.ACLED_INTER_SIDES)
+    row_codes = _coded(SIDE_VOCABULARY, labels, codes)
+    return pd.Series(pd.Categorical.from_codes(row_codes, list(SIDE_VOCABULARY)), index=index)
+
+
+def _categories(raw: pd.DataFrame, inter1: np.ndarray, inter2: np.ndarray) -> pd.Series:
+    """Event category per row: sub_event_type, else event_type, else 'other'; battles between
+    two non-state actors become non_state_conflict. Decided on codes, decoded once."""
+    sub_labels, sub_codes = _category_parts(raw["sub_event_type"])
+    type_labels, type_codes = _category_parts(raw["event_type"])
+    sub = _coded(CATEGORY_VOCABULARY, sub_labels.map(SUB_EVENT_CATEGORY), sub_codes)
+    by_type = _coded(CATEGORY_VOCABULARY, type_labels.map(EVENT_TYPE_CATEGORY), type_codes)
+    other = CATEGORY_VOCABULARY.index("other")
+    code = np.where(sub >= 0, sub, np.where(by_type >= 0, by_type, other))
+    # A battle between two non-state actors is what UCDP calls non-state conflict.
+    both_non_state = (inter1 != 1) & (inter2 != 1) & ~np.isnan(inter2)
+    is_battle = _equals(raw["event_type"], BATTLES)
+    code[is_battle & both_non_state] = CATEGORY_VOCABULARY.index("non_state_conflict")
+    return pd.Series(actors.take_strings(np.array(CATEGORY_VOCABULARY), code), index=raw.index)
 
 
 def raw_to_events(
     raw: pd.DataFrame, path: Path, first_row: int
 ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    """Canonical (pre-registry) events plus the list of dropped-row reports."""
+    """Canonical (pre-registry) events plus the list of dropped-row reports.
+
+    Columns are worked on per distinct value and spread to rows through categorical codes;
+    the actor, target and side columns stay categorical for :func:`actors.canonicalise`.
+    """
     raw, dropped = drop_duplicate_ids(raw, path, first_row)
     dates = parse_dates(raw["event_date"], path, first_row)
-    precision_code = parse_numbers(raw["time_precision"], path, first_row, "time_precision", True)
-    precision = pd.Series(precision_code, index=raw.index).map(c.ACLED_TIME_PRECISION)
-    bad_precision = precision.isna()
-    if bad_precision.any():
-        rows = [int(i) + first_row for i in raw.index[bad_precision]]
+    precision_number, precision_codes = _number_parts(
+        raw["time_precision"], path, first_row, "time_precision", True
+    )
+    precision_label = pd.Series(precision_number).map(c.ACLED_TIME_PRECISION)
+    bad_precision = np.flatnonzero(precision_label.isna().to_numpy())
+    if len(bad_precision) or (precision_codes < 0).any():
+        rows = _rows(precision_codes, np.append(bad_precision, -1), raw.index, first_row)
         _fail(path, "time_precision", rows, "expected 1, 2 or 3 (day, week, month)")
     fatalities = parse_numbers(
         raw["fatalities"], path, first_row, "fatalities", True, False, minimum=0
     )
     latitude = parse_numbers(raw["latitude"], path, first_row, "latitude", **LATITUDE_RANGE)
     longitude = parse_numbers(raw["longitude"], path, first_row, "longitude", **LONGITUDE_RANGE)
-    inter1 = _inter_codes(raw["inter1"], path, first_row, "inter1")
-    inter2 = _inter_codes(raw["inter2"], path, first_row, "inter2")
+    inter1 = _inter_parts(raw["inter1"], path, first_row, "inter1")
+    inter2 = _inter_parts(raw["inter2"], path, first_row, "inter2")
     if raw["actor1"].isna().any():
         rows = [int(i) + first_row for i in raw.index[raw["actor1"].isna()]]
         _fail(path, "actor1", rows, "blank actor1 (every ACLED event has one)")
 
-    sub_category = _mapped(raw["sub_event_type"], SUB_EVENT_CATEGORY)
-    type_category = _mapped(raw["event_type"], EVENT_TYPE_CATEGORY)
-    category = sub_category.fillna(type_category).fillna("other")
-    # A battle between two non-state actors is what UCDP calls non-state conflict.
-    both_non_state = (inter1 != 1) & (inter2 != 1) & ~np.isnan(inter2)
-    is_battle = (raw["event_type"].astype("string") == BATTLES).fillna(False).to_numpy(bool)
-    category = category.mask(is_battle & both_non_state, "non_state_conflict")
-
-    civilian_fatalities = pd.Series(pd.NA, index=raw.index, dtype="Int64")
+    category = _categories(raw, _spread(*inter1, np.nan), _spread(*inter2, np.nan))
+    whole_fatalities = fatalities.astype("int64")  # blanks were rejected above
     if "civilian_targeting" in raw:
-        flagged = (raw["civilian_targeting"].astype("string") == CIVILIAN_TARGETING_FLAG).fillna(
-            False
-        )
-        civilian_fatalities = civilian_fatalities.mask(
-            flagged.to_numpy(bool), pd.Series(fatalities, index=raw.index).astype("Int64")
-        )
-    ids = raw[ID_COLUMN].astype("string").str.strip()
+        flagged = _equals(raw["civilian_targeting"], CIVILIAN_TARGETING_FLAG)
+    else:
+        flagged = np.zeros(len(raw), dtype=bool)
+    civilian_fatalities = pd.arrays.IntegerArray(whole_fatalities, ~flagged)
+    precision = _mapped(raw["time_precision"], lambda _: precision_label)
     events = pd.DataFrame(
         {
-            c.EV_ID: SOURCE + "-" + ids,
-            c.EV_SOURCE: SOURCE,
+            c.EV_ID: _prefixed_ids(raw[ID_COLUMN]),
+            c.EV_SOURCE: pd.Series(SOURCE, index=raw.index, dtype="string"),
             c.EV_DATE: dates,
-            c.EV_DATE_PRECISION: precision.astype("string"),
+            c.EV_DATE_PRECISION: precision,
             # Raw actor names stay categorical: the registry resolves them per distinct name
             # (analysis.actors.canonicalise), which also turns them into the contract's text.
             c.EV_ACTOR: raw["actor1"],
@@ -458,8 +536,12 @@ def raw_to_events(
             c.EV_LATITUDE: latitude,
             c.EV_LONGITUDE: longitude,
             c.EV_CATEGORY: category,
-            c.EV_EVENTS: 1,
-            c.EV_FATALITIES: fatalities,
+            c.EV_EVENTS: pd.arrays.IntegerArray(
+                np.ones(len(raw), dtype="int64"), np.zeros(len(raw), dtype=bool)
+            ),
+            c.EV_FATALITIES: pd.arrays.IntegerArray(
+                whole_fatalities, np.zeros(len(raw), dtype=bool)
+            ),
             c.EV_CIVILIAN_FATALITIES: civilian_fatalities,
         },
         index=raw.index,
@@ -467,19 +549,43 @@ def raw_to_events(
     return events, dropped
 
 
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """A text column as an Arrow array (no copy for Arrow-backed columns)."""
+    return pa.array(pd.array(values, dtype="string"))
+
+
+def _prefixed_ids(ids: pd.Series) -> pd.Series:
+    """'acled-<event_id_cnty>' in Arrow, without a Python string per row."""
+    text = _arrow_text(ids)
+    joined = pc.binary_join_element_wise(
+        pa.scalar(SOURCE, text.type), text, pa.scalar("-", text.type)
+    )
+    return pd.Series(pd.arrays.ArrowStringArray(joined), index=ids.index, dtype="string")
+
+
 def drop_duplicate_ids(
     raw: pd.DataFrame, path: Path, first_row: int
 ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    """Drop rows repeating an event id, keeping the latest ``timestamp`` (else the last row)."""
-    ids = raw[ID_COLUMN].astype("string").str.strip()
-    if ids.isna().any():
-        rows = [int(i) + first_row for i in raw.index[ids.isna()]]
+    """Drop rows repeating an event id, keeping the latest ``timestamp`` (else the last row).
+
+    The returned frame carries the ids stripped of surrounding blanks, and they are unique:
+    callers need not check uniqueness again.
+    """
+    text = pc.utf8_trim_whitespace(_arrow_text(raw[ID_COLUMN]))
+    blank = pc.is_null(text)
+    if pc.any(blank).as_py():
+        rows = [int(i) + first_row for i in raw.index[blank.to_numpy(zero_copy_only=False)]]
         _fail(path, ID_COLUMN, rows, "blank event id")
-    repeated = ids.duplicated(keep=False)
-    if not repeated.any():
+    raw = raw.assign(
+        **{ID_COLUMN: pd.Series(pd.arrays.ArrowStringArray(text), index=raw.index, dtype="string")}
+    )
+    # One hash pass over the ids answers "any repeats?"; the full duplicate analysis below
+    # runs only when there are some.
+    if len(pc.unique(text)) == len(text):
         return raw, []
-    if "timestamp" in raw:
-        stamp = parse_numbers(raw["timestamp"], path, first_row, "timestamp", whole=True)
+    ids = raw[ID_COLUMN]
+    if TIMESTAMP_COLUMN in raw:
+        stamp = parse_numbers(raw[TIMESTAMP_COLUMN], path, first_row, TIMESTAMP_COLUMN, whole=True)
     else:
         stamp = np.zeros(len(raw))
     order = pd.DataFrame({"id": ids, "stamp": stamp, "row": np.arange(len(raw))}, index=raw.index)

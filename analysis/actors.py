@@ -148,6 +148,12 @@ def take_strings(values: Any, codes: np.ndarray) -> pd.api.extensions.ExtensionA
     return pd.array(pd.arrays.ArrowStringArray(decoded), dtype="string")
 
 
+def _codes_with_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row codes (-1 = NA) and the distinct values (object array) of a column."""
+    raw = _as_category(values)
+    return raw.cat.codes.to_numpy(), raw.cat.categories.astype("string").to_numpy(dtype=object)
+
+
 def canonicalise(events: pd.DataFrame, registry: pd.DataFrame | None = None) -> pd.DataFrame:
     """Fill actor/target canonical names and sides from the raw names via the registry.
 
@@ -164,26 +170,38 @@ def canonicalise(events: pd.DataFrame, registry: pd.DataFrame | None = None) -> 
         (c.EV_TARGET_RAW, c.EV_TARGET, c.EV_TARGET_SIDE, "other"),
     )
     for raw_col, canon_col, side_col, default_side in roles:
-        # Work on distinct names: a categorical column (as the ACLED reader delivers) is
-        # used as it is, text is factorised once.
+        # Work on distinct names and distinct fallback sides: a categorical column (as the
+        # ACLED reader delivers) is used as it is, text is factorised once; each output
+        # column is decoded from codes once.
         raw = _as_category(out[raw_col])
         categories = pd.Index(raw.cat.categories.astype("string"))
         codes = raw.cat.codes.to_numpy()
         ids = resolve_names(categories, registry).reindex(categories)
         canonical = ids.fillna(pd.Series(categories, index=categories, dtype="string"))
-        mapped_side = ids.map(side_by_id)
+        mapped_side = ids.map(side_by_id).astype("string")
         out[raw_col] = raw
         out[canon_col] = take_strings(canonical.to_numpy(), codes)
-        side_from_registry = take_strings(mapped_side.to_numpy(), codes)
-        fallback = (
-            out[side_col].astype("string")
-            if side_col in out
-            else pd.Series(pd.NA, index=out.index, dtype="string")
+        if side_col in out:
+            fallback_codes, fallback_values = _codes_with_values(out[side_col])
+        else:
+            fallback_codes = np.full(len(out), -1)
+            fallback_values = np.array([], dtype=object)
+        # Side vocabulary: registry side per raw name, then the fallback sides, then the
+        # default; each row points at the first of these it has.
+        vocabulary = np.concatenate(
+            [
+                mapped_side.to_numpy(dtype=object, na_value=None),
+                fallback_values,
+                np.array([default_side], dtype=object),
+            ]
         )
-        if default_side is not None:
-            fallback = fallback.fillna(default_side)
-        side = pd.Series(side_from_registry, index=out.index).fillna(fallback)
-        out[side_col] = side.where(pd.Series(codes >= 0, index=out.index), pd.NA).astype("string")
+        has_registry_side = np.append(mapped_side.notna().to_numpy(dtype=bool), False)[codes]
+        fallback = np.where(
+            fallback_codes >= 0, len(categories) + fallback_codes, len(vocabulary) - 1
+        )
+        side_codes = np.where(has_registry_side, codes, fallback)
+        side_codes[codes < 0] = -1
+        out[side_col] = take_strings(vocabulary, side_codes)
     out.attrs = dict(events.attrs)
     out.attrs[UNMAPPED_ATTR] = unmapped_report(out, registry).to_dict(orient="records")
     for raw_col, *_ in roles:
@@ -211,15 +229,31 @@ def unmapped_report(events: pd.DataFrame, registry: pd.DataFrame | None = None) 
         if not unmapped.any():
             continue
         rows = (codes >= 0) & np.append(unmapped, False)[codes]
+        # Count per (name, side) pair on integer codes; only the few distinct pairs become
+        # Python strings.
+        side_codes, side_values = _codes_with_values(events[side_col])
+        sides = np.append(pd.Series(side_values, dtype="string").fillna("other"), "other")
+        pair = pd.DataFrame(
+            {
+                "name": codes[rows],
+                "side": np.where(side_codes[rows] >= 0, side_codes[rows], len(sides) - 1),
+                "events": events[c.EV_EVENTS].to_numpy()[rows].astype("int64"),
+            }
+        )
+        counted = pair.groupby(["name", "side"]).agg(
+            rows=("events", "size"), events=("events", "sum")
+        )
+        counted = counted.reset_index()
         sub = pd.DataFrame(
             {
-                "raw_name": categories[codes[rows]],
-                "events": events[c.EV_EVENTS].to_numpy()[rows].astype("int64"),
-                "fallback_side": events[side_col].astype("string").fillna("other").to_numpy()[rows],
+                "raw_name": categories[counted["name"].to_numpy()],
+                "rows": counted["rows"].to_numpy(),
+                "events": counted["events"].to_numpy(),
+                "fallback_side": sides[counted["side"].to_numpy()],
             }
         )
         grouped = sub.groupby("raw_name", observed=True).agg(
-            rows=("events", "size"),
+            rows=("rows", "sum"),
             events=("events", "sum"),
             fallback_side=("fallback_side", lambda s: ";".join(sorted(set(s)))),
         )

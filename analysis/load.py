@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -203,14 +204,24 @@ def _raise_schema_errors(errors: pa.errors.SchemaErrors, path: Path) -> None:
     raise c.DataContractError(path, column, [r + CSV_HEADER_LINES + 1 for r in rows], problem)
 
 
-def validate_frame(frame: pd.DataFrame, spec: c.TableSpec, path: PathLike) -> pd.DataFrame:
+def validate_frame(
+    frame: pd.DataFrame,
+    spec: c.TableSpec,
+    path: PathLike,
+    unique_checked: Sequence[str] = (),
+) -> pd.DataFrame:
     """Check a typed DataFrame against the contract (allowed values, ranges, uniqueness).
 
     ``frame`` must carry the default RangeIndex of the file it came from so that failing rows
-    map back to file lines.
+    map back to file lines. ``unique_checked`` names unique columns whose uniqueness the
+    caller has already enforced (e.g. a loader that drops repeated ids): hashing a million
+    ids again would only cost time. Every other check, on those columns too, still runs.
     """
+    schema = c.pandera_schema(spec)
+    if unique_checked:
+        schema = schema.update_columns({name: {"unique": False} for name in unique_checked})
     try:
-        return c.pandera_schema(spec).validate(frame, lazy=True)
+        return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         _raise_schema_errors(errors, Path(path))
     raise AssertionError("unreachable")  # pragma: no cover
