@@ -161,24 +161,17 @@ def did_poisson(
         events_treated_pre=ev_pre,
         events_treated_post=ev_post,
     )
+    no_estimate = (math.nan,) * 5
     if len(pre) < 2 or len(post) < 1 or n_groups - len(treated) < 1:
         return DidResult(
-            math.nan,
-            math.nan,
-            math.nan,
-            math.nan,
-            math.nan,
+            *no_estimate,
             status="too_short",
             note="need >= 2 pre periods, >= 1 post period and a control group.",
             **base,
         )
     if ev_pre == 0:
         return DidResult(
-            math.nan,
-            math.nan,
-            math.nan,
-            math.nan,
-            math.nan,
+            *no_estimate,
             status="no_pre_events",
             note="treated groups have no pre-period events.",
             **base,
