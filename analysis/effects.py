@@ -1320,6 +1320,18 @@ def format_interval(low: Any, high: Any, digits: int = 3) -> str:
     return f"{format_number(low, digits)}–{format_number(high, digits)}"
 
 
+def format_intervals(table: pd.DataFrame, low: str = "ci_low", high: str = "ci_high") -> list[str]:
+    """One :func:`format_interval` per row of a table's interval columns."""
+    return [format_interval(lo, hi) for lo, hi in zip(table[low], table[high], strict=True)]
+
+
+def format_heterogeneity(table: pd.DataFrame) -> pd.Series:
+    """I² in percent per pooled row; shown as missing when fewer than two estimates were
+    pooled, because heterogeneity is not defined for a single estimate."""
+    percent = 100 * table["i2"].where(table["k"] >= 2)
+    return percent.map(lambda v: MISSING if _missing(v) else f"{v:.0f}")
+
+
 def format_p(value: Any) -> str:
     """A p-value to two significant digits; below 0.001 shown as '<0.001'."""
     if _missing(value):
@@ -1537,10 +1549,7 @@ def batch_table(batch: pd.DataFrame) -> pd.DataFrame:
             "Broker bloc": rows[c.CF_BROKER_BLOC],
             "In force from": rows["during_start"].map(format_date),
             "Rate ratio": rows["estimate"].map(format_number),
-            "95% interval": [
-                format_interval(lo, hi)
-                for lo, hi in zip(rows["ci_low"], rows["ci_high"], strict=True)
-            ],
+            "95% interval": format_intervals(rows),
             "p-value": rows["p_value"].map(format_p),
             "q-value": rows["q_value"].map(format_p),
             "Result": rows["status"].map(format_status),
@@ -1561,15 +1570,9 @@ def pooled_table(pooled: dict[str, pd.DataFrame]) -> pd.DataFrame:
                     "Group": table[key].astype(str).replace("none", "none (unbrokered)"),
                     "Ceasefires pooled": table["k"].map(format_count),
                     "Pooled rate ratio": table["pooled_rr"].map(format_number),
-                    "95% interval": [
-                        format_interval(lo, hi)
-                        for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)
-                    ],
+                    "95% interval": format_intervals(table),
                     "p-value": table["p_value"].map(format_p),
-                    # heterogeneity needs at least two estimates
-                    "Heterogeneity I² (%)": (100 * table["i2"].where(table["k"] >= 2)).map(
-                        lambda v: MISSING if _missing(v) else f"{v:.0f}"
-                    ),
+                    "Heterogeneity I² (%)": format_heterogeneity(table),
                     "Left out (no estimate)": table["k_excluded"].map(format_count),
                 }
             )

@@ -312,17 +312,14 @@ def cox_table(
 ) -> pd.DataFrame:
     """:func:`cox_model` as text: each term as 'level vs reference', hazard ratio with
     interval (above 1: breaks down sooner than the reference) and p-value."""
-    from analysis.effects import format_count, format_interval, format_number, format_p
+    from analysis.effects import format_count, format_intervals, format_number, format_p
 
     level = cox["term"].astype(str).str.removeprefix(f"{covariate}_")
     return pd.DataFrame(
         {
             "Compared": level + " vs " + ("unbrokered" if reference == "none" else reference),
             "Hazard ratio": cox["hazard_ratio"].map(format_number),
-            "95% interval": [
-                format_interval(lo, hi)
-                for lo, hi in zip(cox["ci_low"], cox["ci_high"], strict=True)
-            ],
+            "95% interval": format_intervals(cox),
             "p-value": cox["p_value"].map(format_p),
             "Truces": cox["n"].map(format_count),
             "Breakdowns": cox["events"].map(format_count),

@@ -384,22 +384,22 @@ def timing_table(test: pd.DataFrame) -> pd.DataFrame:
 def event_study_table(per_bloc: pd.DataFrame) -> pd.DataFrame:
     """Per bloc, from :func:`diplomatic_event_study`: events used, pooled rate ratio after /
     before with interval, permutation p-value and heterogeneity."""
-    from analysis.effects import MISSING, format_count, format_interval, format_number, format_p
+    from analysis.effects import (
+        format_count,
+        format_heterogeneity,
+        format_intervals,
+        format_number,
+        format_p,
+    )
 
     return pd.DataFrame(
         {
             "Bloc": per_bloc[c.DE_BLOC],
             "Diplomatic events used": per_bloc["n_in_data"].map(format_count),
             "Rate ratio after / before (pooled)": per_bloc["pooled_rr"].map(format_number),
-            "95% interval": [
-                format_interval(lo, hi)
-                for lo, hi in zip(per_bloc["ci_low"], per_bloc["ci_high"], strict=True)
-            ],
+            "95% interval": format_intervals(per_bloc),
             "Permutation p-value": per_bloc["permutation_p"].map(format_p),
-            # heterogeneity needs at least two estimates; with one it is not defined
-            "Heterogeneity I² (%)": (100 * per_bloc["i2"].where(per_bloc["k"] >= 2)).map(
-                lambda v: MISSING if pd.isna(v) else f"{v:.0f}"
-            ),
+            "Heterogeneity I² (%)": format_heterogeneity(per_bloc),
         }
     )
 
@@ -410,7 +410,7 @@ def per_event_table(per_event: pd.DataFrame) -> pd.DataFrame:
     from analysis.effects import (
         format_count,
         format_date,
-        format_interval,
+        format_intervals,
         format_number,
         format_status,
     )
@@ -424,10 +424,7 @@ def per_event_table(per_event: pd.DataFrame) -> pd.DataFrame:
             "Events before": per_event["events_pre"].map(format_count),
             "Events after": per_event["events_during"].map(format_count),
             "Rate ratio": per_event["estimate"].map(format_number),
-            "95% interval": [
-                format_interval(lo, hi)
-                for lo, hi in zip(per_event["ci_low"], per_event["ci_high"], strict=True)
-            ],
+            "95% interval": format_intervals(per_event),
             "Result": per_event["status"].map(format_status),
         }
     )
