@@ -658,6 +658,15 @@ class JobResult:
     folder: str
     error: str | None = None
 
+    @classmethod
+    def of(
+        cls, job: Job, status: str, seconds: float, folder: str = "", error: str | None = None
+    ) -> JobResult:
+        """The result of ``job``, naming it the same way wherever the result is made."""
+        return cls(
+            job.name, str(job.notebook), dict(job.parameters), status, seconds, folder, error
+        )
+
 
 def _is_timeout(exc: BaseException) -> bool:
     seen: BaseException | None = exc
@@ -862,15 +871,7 @@ def execute_job(job: Job, reports_root: str | Path, show_code: bool = False) -> 
             shutil.rmtree(stale_failure, ignore_errors=True)
     else:
         final = publish.swap_in(staged, root / publish.FAILED_DIR / job.name)
-    return JobResult(
-        name=job.name,
-        notebook=str(job.notebook),
-        parameters=dict(job.parameters),
-        status=status,
-        seconds=round(time.monotonic() - clock, 2),
-        folder=str(final),
-        error=error,
-    )
+    return JobResult.of(job, status, round(time.monotonic() - clock, 2), str(final), error)
 
 
 def _safe_execute(job: Job, reports_root: str, show_code: bool) -> JobResult:
@@ -881,13 +882,10 @@ def _safe_execute(job: Job, reports_root: str, show_code: bool) -> JobResult:
         # Dask runs tasks in a copy of a context where another thread's loop may be running.
         return contextvars.Context().run(execute_job, job, reports_root, show_code)
     except Exception as exc:
-        return JobResult(
-            name=job.name,
-            notebook=str(job.notebook),
-            parameters=dict(job.parameters),
-            status=STATUS_FAILED,
-            seconds=round(time.monotonic() - clock, 2),
-            folder="",
+        return JobResult.of(
+            job,
+            STATUS_FAILED,
+            round(time.monotonic() - clock, 2),
             error=f"runner error: {_short_error(exc)}\n{traceback.format_exc(limit=3)}",
         )
 
@@ -924,15 +922,7 @@ def _result_or_crash(future: Future[JobResult], job: Job) -> JobResult:
     try:
         return future.result()
     except Exception as exc:  # a worker process died (e.g. killed by the OOM killer)
-        return JobResult(
-            job.name,
-            str(job.notebook),
-            dict(job.parameters),
-            STATUS_FAILED,
-            0.0,
-            "",
-            f"worker crashed: {_short_error(exc)}",
-        )
+        return JobResult.of(job, STATUS_FAILED, 0.0, error=f"worker crashed: {_short_error(exc)}")
 
 
 def _run_dask(
@@ -964,14 +954,8 @@ def _run_dask(
                 yield future.result()
             except Exception as exc:
                 job = by_key[future.key]
-                yield JobResult(
-                    job.name,
-                    str(job.notebook),
-                    dict(job.parameters),
-                    STATUS_FAILED,
-                    0.0,
-                    "",
-                    f"dask task failed: {_short_error(exc)}",
+                yield JobResult.of(
+                    job, STATUS_FAILED, 0.0, error=f"dask task failed: {_short_error(exc)}"
                 )
     finally:
         client.close()
