@@ -1,8 +1,9 @@
-"""Builders for small canonical event tables used by several test modules."""
+"""Helpers shared by several test modules: small canonical event tables, process checks."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -43,3 +44,12 @@ def make_events(
             }
         )
     )
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process still runs (a zombie awaiting its parent counts as gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in status

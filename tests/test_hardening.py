@@ -29,6 +29,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from factories import process_alive
 from test_browser import _check_page, driver  # noqa: F401  (driver is a fixture used below)
 
 from analysis import paths, publish, reports
@@ -363,14 +364,6 @@ def test_bad_parameter_stops_the_cli_before_anything_runs(
 # --- a runner killed mid-run ------------------------------------------------------------------
 
 
-def _alive(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return False
-    return "State:\tZ" not in status
-
-
 def _wait_for(condition, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -429,7 +422,7 @@ def test_sigkill_mid_run_keeps_published_reports_and_next_run_recovers(tmp_path:
             runner.wait(timeout=30)
         # The kernel runs in its own session; ipykernel exits once its parent is gone, but
         # make sure this test leaves no process behind.
-        if kernel_pid is not None and not _wait_for(lambda: not _alive(kernel_pid), 10):
+        if kernel_pid is not None and not _wait_for(lambda: not process_alive(kernel_pid), 10):
             os.kill(kernel_pid, signal.SIGKILL)
     assert runner.returncode == -signal.SIGKILL
 

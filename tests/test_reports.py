@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from factories import process_alive
 
 from analysis import paths, publish, reports
 from analysis.results import read_results
@@ -258,14 +259,6 @@ def test_failure_is_isolated_and_last_good_copy_survives(tmp_path: Path) -> None
     assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
 
 
-def _alive(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return False
-    return "State:\tZ" not in status
-
-
 def test_hung_kernel_times_out_and_is_killed(tmp_path: Path) -> None:
     pid_file = tmp_path / "kernel.pid"
     run_file = write_run_file(
@@ -283,9 +276,9 @@ def test_hung_kernel_times_out_and_is_killed(tmp_path: Path) -> None:
     assert (tmp_path / "reports" / publish.FAILED_DIR / "sleeps" / "sleeps.ipynb").is_file()
     pid = int(pid_file.read_text())
     deadline = time.monotonic() + 10
-    while _alive(pid) and time.monotonic() < deadline:
+    while process_alive(pid) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not _alive(pid)
+    assert not process_alive(pid)
 
 
 def test_recover_restores_copy_renamed_aside_by_a_killed_run(tmp_path: Path) -> None:
