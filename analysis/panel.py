@@ -1,4 +1,4 @@
-"""Panels: zero-filled counts per period and group, event filters and ceasefire windows.
+"""Panels: event filters, zero-filled counts per period and group, and daily series.
 
 Everything here is vectorised (group-bys, reindexing and difference arrays), so a panel over
 millions of events builds in about the time it takes to read them.
@@ -6,7 +6,6 @@ millions of events builds in about the time it takes to read them.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
 import numpy as np
@@ -147,99 +146,6 @@ def daily_series(
     return series.rename(value)
 
 
-def ceasefire_windows(
-    ceasefires: pd.DataFrame,
-    open_ended_days: int = 90,
-    ids: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """Each ceasefire's window: start = effective_from (else declared_on), end = effective_to.
-
-    Open-ended or unknown ends are capped at ``open_ended_days`` after the start and flagged
-    in ``end_assumed`` so figures and tables can say so. Rows with no usable start date are
-    dropped and listed in ``ceasefire_windows.attrs['dropped']``.
-    """
-    selected = ceasefires if not ids else ceasefires[ceasefires[c.CF_ID].isin(list(ids))]
-    unknown = sorted(set(ids or []) - set(ceasefires[c.CF_ID]))
-    if unknown:
-        known = ceasefires[c.CF_ID].astype(str).tolist()
-        close = sorted({m for u in unknown for m in difflib.get_close_matches(u, known, n=3)})
-        hint = f"; did you mean {close}?" if close else ""
-        raise ValueError(
-            f"unknown ceasefire_id(s) {unknown}{hint} ({len(known)} ids are listed in the "
-            "ceasefire_id column of the ceasefire table, data/curated/ceasefires.csv)"
-        )
-    window_start = selected[c.CF_EFFECTIVE_FROM].fillna(selected[c.CF_DECLARED_ON])
-    assumed_end = window_start + pd.Timedelta(days=open_ended_days)
-    windows = pd.DataFrame(
-        {
-            c.CF_ID: selected[c.CF_ID],
-            "start": window_start,
-            "end": selected[c.CF_EFFECTIVE_TO].fillna(assumed_end),
-            "end_assumed": selected[c.CF_EFFECTIVE_TO].isna(),
-            c.CF_DECLARER_SIDE: selected[c.CF_DECLARER_SIDE],
-            c.CF_KIND: selected[c.CF_KIND],
-            c.CF_BROKER_BLOC: selected[c.CF_BROKER_BLOC],
-        }
-    )
-    usable = windows["start"].notna()
-    windows = windows[usable].reset_index(drop=True)
-    windows.attrs["dropped"] = selected.loc[~usable.to_numpy(), c.CF_ID].tolist()
-    return windows
-
-
-def window_mask(days: pd.DatetimeIndex, windows: pd.DataFrame) -> np.ndarray:
-    """Boolean array: is each day inside at least one [start, end] window?
-
-    Uses a difference array (+1 at each start, -1 after each end) so the cost is linear in
-    days + windows rather than their product.
-    """
-    if len(days) == 0:
-        return np.zeros(0, dtype=bool)
-    origin = days[0]
-    n_days = len(days)
-    starts = ((windows["start"] - origin).dt.days).to_numpy()
-    ends = ((windows["end"] - origin).dt.days).to_numpy() + 1
-    starts = np.clip(starts, 0, n_days)
-    ends = np.clip(ends, 0, n_days)
-    valid = ends > starts
-    marks = np.zeros(n_days + 1, dtype=np.int64)
-    np.add.at(marks, starts[valid], 1)
-    np.add.at(marks, ends[valid], -1)
-    return np.cumsum(marks[:-1]) > 0
-
-
-def inside_outside_summary(daily: pd.Series, inside: np.ndarray) -> dict[str, float | int]:
-    """Totals and mean daily counts inside vs outside ceasefire windows."""
-    values = daily.to_numpy(dtype="float64")
-    days_inside = int(inside.sum())
-    days_outside = int((~inside).sum())
-    total_inside = float(values[inside].sum())
-    total_outside = float(values[~inside].sum())
-    mean_inside = total_inside / days_inside if days_inside else float("nan")
-    mean_outside = total_outside / days_outside if days_outside else float("nan")
-    return {
-        "days_inside": days_inside,
-        "days_outside": days_outside,
-        "events_inside": int(total_inside),
-        "events_outside": int(total_outside),
-        "mean_daily_events_inside": mean_inside,
-        "mean_daily_events_outside": mean_outside,
-        "inside_outside_ratio": mean_inside / mean_outside if mean_outside else float("nan"),
-    }
-
-
-def ceasefires_in_range(ceasefires: pd.DataFrame, windows: pd.DataFrame) -> pd.DataFrame:
-    """The ceasefire rows whose windows are listed in ``windows``, with the window columns."""
-    table = ceasefires.merge(windows[[c.CF_ID, "start", "end", "end_assumed"]], on=c.CF_ID)
-    return table.sort_values("start").reset_index(drop=True)
-
-
-def overlapping_windows(windows: pd.DataFrame, start: DateLike, end: DateLike) -> pd.DataFrame:
-    """Windows that overlap [start, end]."""
-    overlaps = (windows["end"] >= pd.Timestamp(start)) & (windows["start"] <= pd.Timestamp(end))
-    return windows[overlaps].reset_index(drop=True)
-
-
 def diplomatic_events_in_range(
     diplomatic: pd.DataFrame, start: DateLike, end: DateLike, blocs: Selection = None
 ) -> pd.DataFrame:
@@ -254,3 +160,27 @@ def diplomatic_events_in_range(
             raise ValueError(f"unknown bloc(s) {unknown}; choose from {list(c.BLOCS)}")
         keep &= diplomatic[c.DE_BLOC].isin(chosen)
     return diplomatic[keep].sort_values(c.DE_DATE_START).reset_index(drop=True)
+
+
+def check_daily_series(series: pd.Series) -> pd.Series:
+    """Validate a zero-filled daily count series (contiguous daily DatetimeIndex, counts >= 0).
+
+    Returns it as float64 with a frequency-tagged index. Raises ValueError explaining the
+    problem, since a gap in the index would silently shift every window.
+    """
+    if not isinstance(series.index, pd.DatetimeIndex):
+        raise ValueError("daily series must be indexed by a DatetimeIndex")
+    if len(series) < 2:
+        raise ValueError("daily series needs at least two days")
+    regular = np.asarray((series.index[1:] - series.index[:-1]) == pd.Timedelta(days=1))
+    if not regular.all():
+        bad = series.index[1:][~regular][:5]
+        raise ValueError(
+            f"daily series must have one row per day with no gaps or duplicates; "
+            f"irregular step before {list(bad.date)} (use panel.daily_series to zero-fill)"
+        )
+    values = series.to_numpy(dtype="float64", na_value=np.nan)
+    if np.isnan(values).any() or (values < 0).any():
+        raise ValueError("daily series must hold non-negative counts without missing values")
+    out = pd.Series(values, index=pd.DatetimeIndex(series.index, freq="D"), name=series.name)
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
@@ -11,6 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from analysis import contract as c
+from analysis.formatting import format_number, format_p
 
 DECLARER_COLOURS = {"state": "#d95f02", "non_state": "#1b9e77", "both": "#7570b3"}
 BLOC_COLOURS = {
@@ -120,9 +122,6 @@ def ceasefire_effect_figure(
 
     ``windows`` is an ``effects.Windows`` and ``placebo`` an ``effects.PlaceboResult``.
     """
-    import numpy as np
-
-    from analysis.effects import format_p
 
     fig, (ax_ts, ax_es, ax_pl) = plt.subplots(
         1, 3, figsize=(15, 4.6), gridspec_kw={"width_ratios": [1.3, 1, 1]}
@@ -251,7 +250,6 @@ def timing_calendar_figure(
 def timing_test_figure(distances: pd.DataFrame, test: pd.DataFrame, title: str) -> Figure:
     """Per bloc: each declaration's distance to the nearest event (dots), the observed mean
     (diamond) and the 5-95% range of the mean at random dates (grey bar, tick = null mean)."""
-    from analysis.effects import format_p
 
     blocs = list(test["bloc"])
     fig, ax = plt.subplots(figsize=(10, 0.7 * len(blocs) + 2.2))
@@ -291,7 +289,6 @@ def timing_test_figure(distances: pd.DataFrame, test: pd.DataFrame, title: str) 
 def diplomatic_profile_figure(profile: pd.DataFrame, per_bloc: pd.DataFrame, title: str) -> Figure:
     """Mean daily events by day relative to diplomatic events, one panel per bloc, with the
     2.5-97.5% band of the same mean at random anchor dates."""
-    from analysis.effects import format_number, format_p
 
     blocs = list(dict.fromkeys(profile[c.DE_BLOC]))
     fig, axes = plt.subplots(
@@ -398,7 +395,6 @@ POOLED_PREFIX = "POOLED · "
 def forest_figure(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame], title: str) -> Figure:
     """Rate ratio (log scale) with intervals for every estimated ceasefire, then the pooled
     random-effects ratio per group of each pooling table in ``pooled``; q = BH q-value."""
-    from analysis.effects import format_p
 
     rows = batch[batch["estimate"].notna()].sort_values("during_start")
     labels, est, low, high, colours = [], [], [], [], []

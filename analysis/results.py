@@ -1,4 +1,8 @@
-"""Key numbers a notebook records for tests, the report index and later comparison.
+"""Result objects and the key numbers a notebook records for tests, the gallery and comparison.
+
+Every result a notebook gets back is either a documented table or a dataclass built on
+:class:`Result`, which gives it ``to_dict()`` (plain numbers, ready for :func:`record`) and an
+HTML view, so ``display(result)`` in JupyterLab shows a readable table of its numbers.
 
 A notebook calls :func:`record` once per result set. The numbers travel inside the executed
 notebook as a display output with a private MIME type (so they survive papermill and need no
@@ -7,6 +11,7 @@ side files), and :func:`read_results` collects them again from the executed ``.i
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import math
@@ -17,8 +22,66 @@ from typing import Any
 import nbformat
 import numpy as np
 import pandas as pd
+from IPython.display import display
 
 RESULTS_MIME = "application/vnd.ceasefire.results+json"
+
+
+class Result:
+    """Mixin for result dataclasses: ``to_dict()`` and a readable HTML view.
+
+    Fields holding tables or arrays are left out of ``to_dict()`` (their numbers are recorded
+    through the table's own columns); subclasses override ``to_dict`` to flatten nested
+    results with prefixes.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scalar fields as a plain dict (nested results flattened as ``field_key``)."""
+        out: dict[str, Any] = {}
+        for item in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, item.name)
+            if isinstance(value, Result):
+                out.update(prefixed(value.to_dict(), f"{item.name}_"))
+            elif not isinstance(value, pd.DataFrame | pd.Series | pd.Index | np.ndarray):
+                out[item.name] = value
+        return out
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th>{html.escape(str(key))}</th><td>{html.escape(_short(value))}</td></tr>"
+            for key, value in _plain(self.to_dict()).items()
+        )
+        return f"<table><caption>{type(self).__name__}</caption>{rows}</table>"
+
+
+def table_numbers(
+    table: pd.DataFrame, key: str, columns: list[str], prefix: str = ""
+) -> dict[str, Any]:
+    """Flatten a small results table into ``{prefix}{key value}_{column}`` pairs.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per group (e.g. per bloc).
+    key : str
+        The column naming each row.
+    columns : list of str
+        The columns to keep.
+    prefix : str
+        Put before every key, e.g. ``'timing_'`` gives ``'timing_China_p_value'``.
+
+    Returns
+    -------
+    dict
+        Ready for :func:`record`.
+    """
+    long = table.set_index(key)[columns].stack(future_stack=True)
+    return {f"{prefix}{row}_{column}": value for (row, column), value in long.items()}
+
+
+def prefixed(numbers: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    """The same numbers with ``prefix`` on every key (to record several result sets)."""
+    return {f"{prefix}{key}": value for key, value in numbers.items()}
 
 
 def _plain(value: Any) -> Any:
@@ -53,8 +116,6 @@ def to_json_ready(results: Mapping[str, Any]) -> dict[str, Any]:
 
 def record(results: Mapping[str, Any]) -> None:
     """Record key numbers from inside a notebook (shown as a small table, stored as JSON)."""
-    from IPython.display import display
-
     payload = to_json_ready(results)
     text = "\n".join(f"{key}: {value}" for key, value in payload.items())
     display(

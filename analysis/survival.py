@@ -12,15 +12,18 @@ few dozen ceasefires the Cox model has little power and ties are common (Breslow
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight
 
 from analysis import contract as c
-from analysis.effects import check_daily_series
+from analysis.panel import check_daily_series, daily_series
+from analysis.windows import effective_start
 
 DURATION = "duration_days"
 BROKE_DOWN = "broke_down"
@@ -41,9 +44,7 @@ def breakdown_table(
     status ('ok', 'no_start_date', 'starts_outside_data', 'no_series').
     """
     table = ceasefires.reset_index(drop=True).copy()
-    start = table[c.CF_EFFECTIVE_FROM].fillna(table[c.CF_DECLARED_ON]) + pd.Timedelta(
-        days=grace_days
-    )
+    start = effective_start(table) + pd.Timedelta(days=grace_days)
     out = table.assign(start=start, censor_at=pd.NaT, **{DURATION: np.nan, BROKE_DOWN: False})
     out["status"] = "ok"
     if isinstance(series, pd.Series):
@@ -111,7 +112,6 @@ def kaplan_meier(table: pd.DataFrame, by: str | None = None, level: float = 0.95
 
 def _pointwise(fit: SurvfuncRight, level: float) -> tuple[np.ndarray, np.ndarray]:
     """Log-log pointwise interval from Greenwood's standard errors."""
-    from scipy import stats
 
     z = stats.norm.ppf(0.5 + level / 2)
     s = np.clip(fit.surv_prob, 1e-12, 1 - 1e-12)
@@ -189,7 +189,6 @@ RULE_SIDES = "all targets on sides"
 def _named_actors(text: pd.Series, registry: pd.DataFrame) -> pd.Series:
     """Non-state registry actors whose id or plain alias appears as a whole word in each
     text (case-sensitive, so 'AA' does not match inside words), joined with ';'."""
-    import re
 
     long = registry[[c.AC_ID, c.AC_ALIASES, c.AC_SIDE]].copy()
     long = long[~long[c.AC_SIDE].isin(["state", "civilians", "militia"])]
@@ -247,8 +246,6 @@ def counterparty_series(
     """Daily zero-filled counts of ``events`` (already filtered to the initiating side, e.g.
     the state) on each ceasefire's counterparty, for :func:`breakdown_table`. Ceasefires
     with no named counterparty are left out (breakdown_table marks them 'no_series')."""
-    from analysis.panel import daily_series
-
     out: dict[str, pd.Series] = {}
     usable = counterparties[counterparties["targets"].fillna("") != ""]
     for (rule, targets), group in usable.groupby(["rule", "targets"]):  # a few distinct sets
@@ -260,68 +257,3 @@ def counterparty_series(
 
 
 # --- Readable tables for rendered reports ------------------------------------------------------
-
-
-def breakdown_display_table(table: pd.DataFrame, counterparties: pd.DataFrame) -> pd.DataFrame:
-    """Truces with a usable start (status 'ok') from :func:`breakdown_table`: whom the
-    breakdown rule watches, and when the first strike on them came or follow-up ended."""
-    from analysis.effects import format_count, format_date
-
-    usable = table[table["status"] == "ok"].merge(counterparties, on=c.CF_ID, how="left")
-    first_strike = usable["start"] + pd.to_timedelta(usable[DURATION] - 1, unit="D")
-    outcome = [
-        f"strike on {format_date(day)}" if broke else f"none until {format_date(censor)}"
-        for broke, day, censor in zip(
-            usable[BROKE_DOWN], first_strike, usable["censor_at"], strict=True
-        )
-    ]
-    return pd.DataFrame(
-        {
-            "Truce": usable[c.CF_ID].astype(str),
-            "Broker bloc": usable[c.CF_BROKER_BLOC],
-            "Counterparty watched": (
-                usable["rule"].fillna("")
-                + ": "
-                + usable["targets"].fillna("").astype(str).str.replace(c.LIST_SEPARATOR, ", ")
-            ).str.replace("_", " "),
-            "In force from": usable["start"].map(format_date),
-            "First strike on the counterparty": outcome,
-            "Days to strike or end of follow-up": usable[DURATION].map(format_count),
-        }
-    )
-
-
-def median_table(medians: pd.DataFrame) -> pd.DataFrame:
-    """:func:`median_survival` as text; 'not reached' when fewer than half broke down."""
-    from analysis.effects import format_count
-
-    return pd.DataFrame(
-        {
-            "Broker bloc": medians["group"].astype(str).replace("none", "none (unbrokered)"),
-            "Truces": medians["n"].map(format_count),
-            "Ended by a strike": medians["breakdowns"].map(format_count),
-            "Median days held": medians["median_days"].map(
-                lambda v: "not reached" if pd.isna(v) else format_count(v)
-            ),
-        }
-    )
-
-
-def cox_table(
-    cox: pd.DataFrame, covariate: str = c.CF_BROKER_BLOC, reference: str = "none"
-) -> pd.DataFrame:
-    """:func:`cox_model` as text: each term as 'level vs reference', hazard ratio with
-    interval (above 1: breaks down sooner than the reference) and p-value."""
-    from analysis.effects import format_count, format_intervals, format_number, format_p
-
-    level = cox["term"].astype(str).str.removeprefix(f"{covariate}_")
-    return pd.DataFrame(
-        {
-            "Compared": level + " vs " + ("unbrokered" if reference == "none" else reference),
-            "Hazard ratio": cox["hazard_ratio"].map(format_number),
-            "95% interval": format_intervals(cox),
-            "p-value": cox["p_value"].map(format_p),
-            "Truces": cox["n"].map(format_count),
-            "Breakdowns": cox["events"].map(format_count),
-        }
-    )

@@ -21,12 +21,11 @@ import numpy as np
 import pandas as pd
 
 from analysis import contract as c
-from analysis.effects import (
-    STATUS_OK,
-    check_daily_series,
-    log_ratio_from_windows,
-    pool_random_effects,
-)
+from analysis.batch import log_ratio_from_windows
+from analysis.panel import check_daily_series
+from analysis.pooling import pool_random_effects
+from analysis.status import STATUS_OK
+from analysis.windows import collapse_chains, declaration_date
 
 
 def _event_intervals(diplomatic: pd.DataFrame, bloc: str) -> tuple[np.ndarray, np.ndarray]:
@@ -247,8 +246,6 @@ def declaration_dates(
     by up to a month; ``chain`` keeps one date per extension chain (its first declaration),
     because monthly extensions are not independent decisions.
     """
-    from analysis.effects import collapse_chains
-
     if declarer_side and declarer_side not in c.DECLARER_SIDES:
         raise ValueError(f"declarer_side must be one of {c.DECLARER_SIDES}, got {declarer_side!r}")
     table = collapse_chains(ceasefires) if chain else ceasefires
@@ -259,7 +256,7 @@ def declaration_dates(
         # a blank precision means declared_on is unknown: effective_from (a stated day) is used
         keep &= table[c.CF_DATE_PRECISION].fillna("day") == "day"
     part = table[keep.fillna(False).astype(bool)]
-    dates = part[c.CF_DECLARED_ON].fillna(part[c.CF_EFFECTIVE_FROM])
+    dates = declaration_date(part)
     out = pd.Series(dates.to_numpy(), index=part[c.CF_ID].to_numpy(), name="declared")
     out.index.name = c.CF_ID
     return out.dropna().sort_values()
@@ -318,113 +315,3 @@ def within_coverage(
 
 
 # --- Readable tables for rendered reports ------------------------------------------------------
-
-
-def declarations_table(dates: pd.Series, ceasefires: pd.DataFrame) -> pd.DataFrame:
-    """The declarations tested (from :func:`declaration_dates`) with who declared them."""
-    from analysis.effects import format_date
-
-    info = ceasefires.drop_duplicates(c.CF_ID).set_index(c.CF_ID)
-    ids = pd.Index(dates.index.astype(str))
-    return pd.DataFrame(
-        {
-            "Ceasefire": ids,
-            "Declared": pd.Series(dates.to_numpy()).map(format_date).to_numpy(),
-            "Declared by": info[c.CF_DECLARED_BY].reindex(ids).to_numpy(),
-            "Kind": info[c.CF_KIND].reindex(ids).to_numpy(),
-        }
-    )
-
-
-def dropped_events_table(dropped: pd.DataFrame) -> pd.DataFrame:
-    """Diplomatic rows left out (from :func:`select_calendar` or :func:`within_coverage`)."""
-    from analysis.effects import format_count, format_date
-
-    out = pd.DataFrame(
-        {
-            "Diplomatic event": dropped[c.DE_ID].astype(str),
-            "Starts": dropped[c.DE_DATE_START].map(format_date),
-            "Bloc": dropped[c.DE_BLOC],
-            "Kind": dropped[c.DE_KIND].astype(str).str.replace("_", " "),
-        }
-    )
-    if "days" in dropped:
-        out["Days long"] = dropped["days"].map(format_count)
-    out["Why left out"] = dropped["reason"].astype(str).str.replace("+-", "±")
-    return out
-
-
-def timing_table(test: pd.DataFrame) -> pd.DataFrame:
-    """The permutation test of :func:`timing_permutation_test` per bloc: observed distances,
-    where random dates fall, and the one-sided p-value, in whole days."""
-    from analysis.effects import format_count, format_note, format_p
-
-    return pd.DataFrame(
-        {
-            "Bloc": test["bloc"],
-            "Dated events": test["n_bloc_events"].map(format_count),
-            "Declarations": test["n_dates"].map(format_count),
-            "Median days to nearest event": test["observed_median_days"].map(format_count),
-            "Mean days to nearest event": test["observed_mean_days"].map(format_count),
-            "Random dates: mean (90% range)": [
-                f"{format_count(m)} ({format_count(lo)}–{format_count(hi)})"
-                for m, lo, hi in zip(
-                    test["null_mean_days"],
-                    test["null_q05_days"],
-                    test["null_q95_days"],
-                    strict=True,
-                )
-            ],
-            "p-value (closer than random)": test["p_value"].map(format_p),
-            "Note": test["note"].map(format_note),
-        }
-    )
-
-
-def event_study_table(per_bloc: pd.DataFrame) -> pd.DataFrame:
-    """Per bloc, from :func:`diplomatic_event_study`: events used, pooled rate ratio after /
-    before with interval, permutation p-value and heterogeneity."""
-    from analysis.effects import (
-        format_count,
-        format_heterogeneity,
-        format_intervals,
-        format_number,
-        format_p,
-    )
-
-    return pd.DataFrame(
-        {
-            "Bloc": per_bloc[c.DE_BLOC],
-            "Diplomatic events used": per_bloc["n_in_data"].map(format_count),
-            "Rate ratio after / before (pooled)": per_bloc["pooled_rr"].map(format_number),
-            "95% interval": format_intervals(per_bloc),
-            "Permutation p-value": per_bloc["permutation_p"].map(format_p),
-            "Heterogeneity I² (%)": format_heterogeneity(per_bloc),
-        }
-    )
-
-
-def per_event_table(per_event: pd.DataFrame) -> pd.DataFrame:
-    """Each diplomatic event of :func:`diplomatic_event_study`: events in the window before
-    and after it and their ratio with interval (plain status when there is no estimate)."""
-    from analysis.effects import (
-        format_count,
-        format_date,
-        format_intervals,
-        format_number,
-        format_status,
-    )
-
-    return pd.DataFrame(
-        {
-            "Diplomatic event": per_event[c.DE_ID].astype(str),
-            "Starts": per_event[c.DE_DATE_START].map(format_date),
-            "Bloc": per_event[c.DE_BLOC],
-            "Kind": per_event[c.DE_KIND].astype(str).str.replace("_", " "),
-            "Events before": per_event["events_pre"].map(format_count),
-            "Events after": per_event["events_during"].map(format_count),
-            "Rate ratio": per_event["estimate"].map(format_number),
-            "95% interval": format_intervals(per_event),
-            "Result": per_event["status"].map(format_status),
-        }
-    )

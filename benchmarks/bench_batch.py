@@ -1,7 +1,7 @@
 """Speed of the vectorised batch estimator against the single-ceasefire path.
 
 Estimates 2,000 synthetic ceasefires on one simulated daily panel with
-``effects.batch_effects`` and compares with running ``effects.estimate_ceasefire_effect``
+``bt.batch_effects`` and compares with running ``effects.estimate_ceasefire_effect``
 (NB2 fit + placebos) once per ceasefire: a few are timed and the total extrapolated. When
 notebooks/02_ceasefire_effect.ipynb exists, papermill runs of it (2) are timed the same way.
 
@@ -18,8 +18,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis import batch as bt
 from analysis import contract as c
 from analysis import effects as ef
+from analysis import pooling as po
+from analysis import simulate as sim
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def synthetic(n: int, days: int = 3000, seed: int = 1) -> tuple[pd.Series, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     index = pd.date_range("2015-01-01", periods=days, freq="D")
-    series = pd.Series(ef.simulate_counts(1, days, seed=seed)[0], index=index)
+    series = pd.Series(sim.simulate_counts(1, days, seed=seed)[0], index=index)
     declared = index[rng.integers(200, days - 200, n)]
     gap = pd.to_timedelta(rng.integers(0, 10, n), unit="D")
     length = pd.to_timedelta(rng.integers(14, 120, n), unit="D")
@@ -58,9 +61,9 @@ def main() -> None:
     series, table = synthetic(args.n)
 
     t0 = time.perf_counter()
-    out = ef.batch_effects(series, table, pre_days=90, gap="interim", max_during_days=180)
-    ef.pool_random_effects(out, c.CF_KIND)
-    ef.pool_random_effects(out, c.CF_BROKER_BLOC)
+    out = bt.batch_effects(series, table, pre_days=90, gap="interim", max_during_days=180)
+    po.pool_random_effects(out, c.CF_KIND)
+    po.pool_random_effects(out, c.CF_BROKER_BLOC)
     batch = time.perf_counter() - t0
     print(
         f"batch: {args.n} ceasefires in {batch:.3f} s ({(out['status'] == 'ok').sum()} estimable)"

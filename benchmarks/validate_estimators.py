@@ -18,8 +18,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis import batch as bt
 from analysis import contract as c
 from analysis import effects as ef
+from analysis import placebo as pl
+from analysis import simulate as sim
+from analysis import status as st
+from analysis import windows as wn
 
 RATIOS = (0.5, 1.0, 1.3)
 SCENARIOS = (  # (label, pre_days, during_days, phi, sd, dispersion, mean)
@@ -41,7 +46,7 @@ def batch_scenario(
     rr: float,
     seed: int,
 ):
-    y = ef.simulate_counts(
+    y = sim.simulate_counts(
         runs,
         pre + dur,
         mean=mean,
@@ -53,10 +58,10 @@ def batch_scenario(
         seed=seed,
     )
     starts = np.arange(runs) * (pre + dur)
-    out = ef.log_ratio_from_windows(
+    out = bt.log_ratio_from_windows(
         y.ravel(), starts, np.full(runs, pre), starts + pre, np.full(runs, dur)
     )
-    ok = out["status"] == ef.STATUS_OK
+    ok = out["status"] == st.STATUS_OK
     cover = ((out["ci_low"] <= rr) & (rr <= out["ci_high"]))[ok].mean()
     bias = (out["log_rr"][ok] - math.log(rr)).mean()
     naive_se = np.sqrt(1 / out["events_pre"] + 1 / out["events_during"])[ok]
@@ -66,7 +71,7 @@ def batch_scenario(
 
 def nb_path(runs: int, rr: float, seed: int) -> tuple[float, float, float]:
     pre, dur = 90, 60
-    y = ef.simulate_counts(runs, pre + dur, rate_ratio=rr, change_day=pre, seed=seed)
+    y = sim.simulate_counts(runs, pre + dur, rate_ratio=rr, change_day=pre, seed=seed)
     index = pd.date_range("2020-01-01", periods=pre + dur, freq="D")
     table = pd.DataFrame(
         {
@@ -79,7 +84,7 @@ def nb_path(runs: int, rr: float, seed: int) -> tuple[float, float, float]:
     hits, logs, disp = [], [], []
     for run in y:
         s = pd.Series(run, index=index)
-        r, _ = ef.rate_ratio_nb(s, ef.ceasefire_windows(table, s, pre_days=pre), day_of_week=True)
+        r, _ = ef.rate_ratio_nb(s, wn.ceasefire_windows(table, s, pre_days=pre), day_of_week=True)
         hits.append(r.ci_low <= rr <= r.ci_high)
         logs.append(math.log(r.estimate))
         disp.append(r.dispersion)
@@ -88,7 +93,7 @@ def nb_path(runs: int, rr: float, seed: int) -> tuple[float, float, float]:
 
 def placebo_ks(runs: int) -> float:
     days, change = 900, 750
-    y = ef.simulate_counts(runs, days, seed=99)
+    y = sim.simulate_counts(runs, days, seed=99)
     index = pd.date_range("2015-01-01", periods=days, freq="D")
     table = pd.DataFrame(
         {
@@ -102,8 +107,8 @@ def placebo_ks(runs: int) -> float:
     for i, run in enumerate(y):
         s = pd.Series(run, index=index)
         p.append(
-            ef.placebo_test(
-                s, ef.ceasefire_windows(table, s, pre_days=90), n_placebos=999, seed=i
+            pl.placebo_test(
+                s, wn.ceasefire_windows(table, s, pre_days=90), n_placebos=999, seed=i
             ).p_value
         )
     return float(stats.kstest(p, "uniform").pvalue)

@@ -24,6 +24,7 @@ import pytest
 
 from analysis import acled, actors, load, panel, reports, ucdp
 from analysis import contract as c
+from analysis import windows as wn
 from analysis.paths import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -825,7 +826,7 @@ CASES: list[Case] = [
     ),
     Case(
         "unknown-ceasefire-id",
-        call(lambda tmp: panel.ceasefire_windows(load.load_ceasefires(), ids=["mil-eq-2025-4"])),
+        call(lambda tmp: wn.ceasefire_periods(load.load_ceasefires(), ids=["mil-eq-2025-4"])),
         ValueError,
         r"^unknown ceasefire_id\(s\) \['mil-eq-2025-4'\]; did you mean \[.*'mil-eq-2025-04'.*\]\? "
         r"\(\d+ ids are listed in the ceasefire_id column",

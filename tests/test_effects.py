@@ -16,8 +16,16 @@ import pytest
 from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
 
+from analysis import batch as bt
 from analysis import contract as c
 from analysis import effects as ef
+from analysis import panel
+from analysis import placebo as pl
+from analysis import pooling as po
+from analysis import simulate as sim
+from analysis import status as st
+from analysis import time_series as ts
+from analysis import windows as wn
 
 PRE, DURING = 90, 60
 TRUE_RATIOS = (0.5, 1.0, 1.3)
@@ -38,7 +46,7 @@ def _ceasefire_table(rows: list[dict]) -> pd.DataFrame:
 
 def _segments(rate_ratio: float, runs: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Independent runs laid end to end; run i has pre days then during days."""
-    y = ef.simulate_counts(runs, PRE + DURING, rate_ratio=rate_ratio, change_day=PRE, seed=seed)
+    y = sim.simulate_counts(runs, PRE + DURING, rate_ratio=rate_ratio, change_day=PRE, seed=seed)
     starts = np.arange(runs) * (PRE + DURING)
     return y.ravel(), starts
 
@@ -47,14 +55,14 @@ def _segments(rate_ratio: float, runs: int, seed: int) -> tuple[np.ndarray, np.n
 def test_batch_interval_covers_truth_and_is_unbiased(true_rr: float) -> None:
     runs = 3000  # binomial sd of coverage 0.004: 0.93-0.97 is +-5 sd around 0.95
     y, starts = _segments(true_rr, runs, seed=int(true_rr * 1000))
-    out = ef.log_ratio_from_windows(
+    out = bt.log_ratio_from_windows(
         y,
         starts,
         np.full(runs, PRE),
         starts + PRE,
         np.full(runs, DURING),
     )
-    ok = out["status"] == ef.STATUS_OK
+    ok = out["status"] == st.STATUS_OK
     assert ok.mean() > 0.99
     covered = (out.loc[ok, "ci_low"] <= true_rr) & (true_rr <= out.loc[ok, "ci_high"])
     assert 0.93 <= covered.mean() <= 0.97, covered.mean()
@@ -81,14 +89,14 @@ def test_batch_effects_with_dates_recovers_a_known_ratio() -> None:
             for i, d in enumerate(declared)
         ]
     )
-    out = ef.batch_effects(pd.Series(y, index=index), table, pre_days=PRE)
+    out = bt.batch_effects(pd.Series(y, index=index), table, pre_days=PRE)
     assert (out["n_pre"] == PRE).all() and (out["n_during"] == DURING).all()
     covered = (out["ci_low"] <= true_rr) & (true_rr <= out["ci_high"])
     sd = math.sqrt(0.95 * 0.05 / runs)
     assert abs(covered.mean() - 0.95) < 4 * sd
     # every true ratio is 0.5 so most ceasefires should be significant after FDR
     assert (out["q_value"] < 0.05).mean() > 0.5
-    pooled = ef.pool_random_effects(out, c.CF_KIND)
+    pooled = po.pool_random_effects(out, c.CF_KIND)
     assert set(pooled[c.CF_KIND]) == {"unilateral", "bilateral"}
     assert ((pooled["ci_low"] < true_rr) & (true_rr < pooled["ci_high"])).all()
 
@@ -96,7 +104,7 @@ def test_batch_effects_with_dates_recovers_a_known_ratio() -> None:
 @pytest.mark.parametrize("true_rr", TRUE_RATIOS)
 def test_single_nb2_interval_coverage(true_rr: float) -> None:
     runs = 150
-    y = ef.simulate_counts(
+    y = sim.simulate_counts(
         runs, PRE + DURING + 10, rate_ratio=true_rr, change_day=PRE + 10, seed=11
     )
     index = pd.date_range("2020-01-01", periods=PRE + DURING + 10, freq="D")
@@ -113,9 +121,9 @@ def test_single_nb2_interval_coverage(true_rr: float) -> None:
     hits, logs, dispersions = [], [], []
     for run in y:  # one NB2 fit per simulated run: this is the single-ceasefire path
         series = pd.Series(run, index=index)
-        windows = ef.ceasefire_windows(table, series, pre_days=PRE)
+        windows = wn.ceasefire_windows(table, series, pre_days=PRE)
         result, _ = ef.rate_ratio_nb(series, windows, day_of_week=True)
-        assert result.status == ef.STATUS_OK
+        assert result.status == st.STATUS_OK
         hits.append(result.ci_low <= true_rr <= result.ci_high)
         logs.append(math.log(result.estimate))
         dispersions.append(result.dispersion)
@@ -138,14 +146,14 @@ def test_nb2_dispersion_estimate_matches_iid_truth() -> None:
     estimates = []
     for run in y:
         series = pd.Series(run.astype(float), index=index)
-        windows = ef.ceasefire_windows(table, series, pre_days=200)
+        windows = wn.ceasefire_windows(table, series, pre_days=200)
         estimates.append(ef.rate_ratio_nb(series, windows)[0].dispersion)
     assert abs(np.mean(estimates) - 0.6) < 0.08
 
 
 def test_placebo_p_values_are_uniform_under_the_null() -> None:
     runs, days, change = 300, 900, 750
-    y = ef.simulate_counts(runs, days, seed=21)
+    y = sim.simulate_counts(runs, days, seed=21)
     index = pd.date_range("2015-01-01", periods=days, freq="D")
     table = _ceasefire_table(
         [
@@ -159,25 +167,25 @@ def test_placebo_p_values_are_uniform_under_the_null() -> None:
     p_values = []
     for i, run in enumerate(y):
         series = pd.Series(run, index=index)
-        windows = ef.ceasefire_windows(table, series, pre_days=PRE)
-        p_values.append(ef.placebo_test(series, windows, n_placebos=499, seed=i).p_value)
+        windows = wn.ceasefire_windows(table, series, pre_days=PRE)
+        p_values.append(pl.placebo_test(series, windows, n_placebos=499, seed=i).p_value)
     assert stats.kstest(p_values, "uniform").pvalue > 0.01
 
 
 def test_placebo_detects_a_real_drop_and_is_reproducible() -> None:
     index = pd.date_range("2015-01-01", periods=900, freq="D")
-    y = ef.simulate_counts(1, 900, rate_ratio=0.2, change_day=750, seed=5)[0]
+    y = sim.simulate_counts(1, 900, rate_ratio=0.2, change_day=750, seed=5)[0]
     table = _ceasefire_table(
         [{c.CF_ID: "drop", c.CF_DECLARED_ON: index[750], c.CF_EFFECTIVE_TO: index[809]}]
     )
     series = pd.Series(y, index=index)
-    windows = ef.ceasefire_windows(table, series, pre_days=PRE)
-    first = ef.placebo_test(series, windows, n_placebos=999, seed=1)
-    again = ef.placebo_test(series, windows, n_placebos=999, seed=1)
+    windows = wn.ceasefire_windows(table, series, pre_days=PRE)
+    first = pl.placebo_test(series, windows, n_placebos=999, seed=1)
+    again = pl.placebo_test(series, windows, n_placebos=999, seed=1)
     assert first.p_value == again.p_value
     assert first.p_value < 0.01
-    matched = ef.placebo_test(series, windows, n_placebos=999, seed=1, match_pre_level=True)
-    assert matched.status == ef.STATUS_OK and matched.matched
+    matched = pl.placebo_test(series, windows, n_placebos=999, seed=1, match_pre_level=True)
+    assert matched.status == st.STATUS_OK and matched.matched
 
 
 def test_regression_to_the_mean_is_visible_in_matched_placebo() -> None:
@@ -185,17 +193,17 @@ def test_regression_to_the_mean_is_visible_in_matched_placebo() -> None:
     ratio looks like a drop; the spike-matched placebo must not call it significant."""
     rng = np.random.default_rng(8)
     index = pd.date_range("2012-01-01", periods=2000, freq="D")
-    y = ef.simulate_counts(1, 2000, phi=0.9, sd=0.8, seed=rng)[0]
+    y = sim.simulate_counts(1, 2000, phi=0.9, sd=0.8, seed=rng)[0]
     rolling = pd.Series(y).rolling(30).mean().to_numpy()
     peak = int(np.nanargmax(rolling[1200:1900])) + 1200 + 1
     table = _ceasefire_table(
         [{c.CF_ID: "spike", c.CF_DECLARED_ON: index[peak], c.CF_EFFECTIVE_TO: index[peak + 59]}]
     )
     series = pd.Series(y, index=index)
-    windows = ef.ceasefire_windows(table, series, pre_days=30)
-    matched = ef.placebo_test(series, windows, n_placebos=999, seed=2, match_pre_level=True)
+    windows = wn.ceasefire_windows(table, series, pre_days=30)
+    matched = pl.placebo_test(series, windows, n_placebos=999, seed=2, match_pre_level=True)
     assert matched.observed_log_rr < 0  # the spike makes the naive ratio look like a drop
-    assert matched.status == ef.STATUS_OK
+    assert matched.status == st.STATUS_OK
     assert matched.p_value > 0.05
 
 
@@ -206,12 +214,12 @@ def test_zero_pre_events_gives_an_explained_result() -> None:
         [{c.CF_ID: "quiet", c.CF_DECLARED_ON: index[100], c.CF_EFFECTIVE_TO: index[159]}]
     )
     series = pd.Series(y, index=index)
-    windows = ef.ceasefire_windows(table, series, pre_days=60)
+    windows = wn.ceasefire_windows(table, series, pre_days=60)
     result, _ = ef.rate_ratio_nb(series, windows)
-    assert result.status == ef.STATUS_NO_PRE
+    assert result.status == st.STATUS_NO_PRE
     assert math.isnan(result.estimate)
     assert "pre window" in result.note
-    assert result.to_dict()["status"] == ef.STATUS_NO_PRE
+    assert result.to_dict()["status"] == st.STATUS_NO_PRE
 
 
 def test_zero_during_gives_zero_with_upper_bound() -> None:
@@ -221,9 +229,9 @@ def test_zero_during_gives_zero_with_upper_bound() -> None:
         [{c.CF_ID: "stop", c.CF_DECLARED_ON: index[100], c.CF_EFFECTIVE_TO: index[159]}]
     )
     series = pd.Series(y, index=index)
-    windows = ef.ceasefire_windows(table, series, pre_days=60)
+    windows = wn.ceasefire_windows(table, series, pre_days=60)
     result, _ = ef.rate_ratio_nb(series, windows)
-    assert result.status == ef.STATUS_ZERO_DURING
+    assert result.status == st.STATUS_ZERO_DURING
     assert result.estimate == 0.0
     # 120 pre events, no dispersion: the exact bound is small but positive
     assert 0 < result.ci_high < 0.1
@@ -236,11 +244,11 @@ def test_window_outside_data_raises_clear_error() -> None:
     table = _ceasefire_table(
         [{c.CF_ID: "early", c.CF_DECLARED_ON: index[30], c.CF_EFFECTIVE_TO: index[60]}]
     )
-    with pytest.raises(ef.WindowOutsideDataError, match="early"):
-        ef.ceasefire_windows(table, series, pre_days=90)
+    with pytest.raises(wn.WindowOutsideDataError, match="early"):
+        wn.ceasefire_windows(table, series, pre_days=90)
     late = _ceasefire_table([{c.CF_ID: "late", c.CF_DECLARED_ON: "2021-06-01"}])
-    with pytest.raises(ef.WindowOutsideDataError, match="not covered"):
-        ef.ceasefire_windows(late, series, pre_days=30)
+    with pytest.raises(wn.WindowOutsideDataError, match="not covered"):
+        wn.ceasefire_windows(late, series, pre_days=30)
 
 
 def test_gap_handling_and_interim_phase() -> None:
@@ -259,18 +267,18 @@ def test_gap_handling_and_interim_phase() -> None:
             }
         ]
     )
-    w_ex = ef.ceasefire_windows(table, series, pre_days=90, gap="exclude")
+    w_ex = wn.ceasefire_windows(table, series, pre_days=90, gap="exclude")
     assert w_ex.pre_end == index[149] and w_ex.during_start == index[170]
     during, interim = ef.rate_ratio_nb(
-        series, ef.ceasefire_windows(table, series, pre_days=90, gap="interim")
+        series, wn.ceasefire_windows(table, series, pre_days=90, gap="interim")
     )
     assert interim is not None and interim.n_during == 20
     assert interim.ci_low > 1.5  # interim tripled
     assert during.ci_high < 0.8  # during halved
-    w_in = ef.ceasefire_windows(table, series, pre_days=90, gap="during")
+    w_in = wn.ceasefire_windows(table, series, pre_days=90, gap="during")
     assert w_in.during_start == index[150]
     with pytest.raises(ValueError, match="gap"):
-        ef.ceasefire_windows(table, series, gap="sometimes")  # type: ignore[arg-type]
+        wn.ceasefire_windows(table, series, gap="sometimes")  # type: ignore[arg-type]
 
 
 def test_open_ended_window_is_capped_and_chain_is_resolved() -> None:
@@ -293,24 +301,24 @@ def test_open_ended_window_is_capped_and_chain_is_resolved() -> None:
             {c.CF_ID: "z", c.CF_DECLARED_ON: "2020-06-01", c.CF_EFFECTIVE_TO: "2020-06-10"},
         ]
     )
-    assert ef.chain_members(table, "b") == ["a", "b", "c"]
-    chain = ef.select_ceasefire(table, "c", chain=True).iloc[0]
+    assert wn.chain_members(table, "b") == ["a", "b", "c"]
+    chain = wn.select_ceasefire(table, "c", chain=True).iloc[0]
     assert chain[c.CF_ID] == "a"
     assert chain[c.CF_EFFECTIVE_FROM] == pd.Timestamp("2020-03-01")
     assert pd.isna(chain[c.CF_EFFECTIVE_TO])  # the chain's last member is open-ended
-    w = ef.window_table(ef.select_ceasefire(table, "c", chain=True), max_during_days=100).iloc[0]
+    w = wn.window_table(wn.select_ceasefire(table, "c", chain=True), max_during_days=100).iloc[0]
     assert w["during_end"] == pd.Timestamp("2020-03-01") + pd.Timedelta(days=99)
-    alone = ef.window_table(ef.select_ceasefire(table, "b")).iloc[0]
+    alone = wn.window_table(wn.select_ceasefire(table, "b")).iloc[0]
     assert "extends" in alone["window_note"]
     cyclic = table.assign(**{c.CF_EXTENDS: pd.array(["c", "a", "b", pd.NA], dtype="string")})
     with pytest.raises(ValueError, match="cycle"):
-        ef.chain_roots(cyclic)
+        wn.chain_roots(cyclic)
 
 
 def test_daily_series_with_gaps_is_rejected() -> None:
     index = pd.DatetimeIndex(["2020-01-01", "2020-01-02", "2020-01-04"])
     with pytest.raises(ValueError, match="no gaps"):
-        ef.check_daily_series(pd.Series([1, 2, 3], index=index))
+        panel.check_daily_series(pd.Series([1, 2, 3], index=index))
 
 
 def test_random_effects_pooling_matches_statsmodels() -> None:
@@ -322,7 +330,7 @@ def test_random_effects_pooling_matches_statsmodels() -> None:
             "se": rng.uniform(0.1, 0.4, 12),
         }
     )
-    pooled = ef.pool_random_effects(frame, "group").set_index("group")
+    pooled = po.pool_random_effects(frame, "group").set_index("group")
     for name, part in frame.groupby("group"):
         ref = combine_effects(part["log_rr"], part["se"] ** 2, method_re="dl")
         assert pooled.loc[name, "pooled_log_rr"] == pytest.approx(ref.mean_effect_re)
@@ -341,7 +349,7 @@ def test_interrupted_time_series_covers_level_and_slope() -> None:
     level_hits, slope_hits = [], []
     for run in rng.poisson(lam * rng.gamma(2.0, 0.5, (runs, 240))):
         series = pd.Series(run.astype(float), index=index)
-        its = ef.interrupted_time_series(series, ef.ceasefire_windows(table, series, pre_days=120))
+        its = ts.interrupted_time_series(series, wn.ceasefire_windows(table, series, pre_days=120))
         level_hits.append(its.level_ratio.ci_low < 1 / 3 < its.level_ratio.ci_high)
         slope_hits.append(its.slope_ratio_per_30d.ci_low < 1 < its.slope_ratio_per_30d.ci_high)
     floor = 0.95 - 3 * math.sqrt(0.95 * 0.05 / runs)
@@ -353,7 +361,7 @@ def test_event_study_shows_flat_pretrend_and_drop() -> None:
     index = pd.date_range("2020-01-01", periods=300, freq="D")
     lam = np.r_[np.full(150, 4.0), np.full(150, 1.0)]
     series = pd.Series(rng.poisson(lam).astype(float), index=index)
-    es = ef.event_study(series, index[150], weeks_before=8, weeks_after=8)
+    es = ts.event_study(series, index[150], weeks_before=8, weeks_after=8)
     pre = es[es["week"] < -1]
     post = es[es["week"] >= 0]
     assert ((pre["ci_low"] < 1) & (pre["ci_high"] > 1)).mean() >= 0.8
@@ -388,7 +396,7 @@ def test_pooling_a_single_estimate_returns_it() -> None:
         {"group": [f"g{i}" for i in range(40)], "log_rr": rng.normal(0, 1, 40), "se": 0.3}
     )
     frame.loc[0, ["log_rr", "se"]] = [-0.127155, 0.277132]  # gave tau2 = inf by rounding
-    pooled = ef.pool_random_effects(frame, "group").set_index("group").loc[frame["group"]]
+    pooled = po.pool_random_effects(frame, "group").set_index("group").loc[frame["group"]]
     assert (pooled["tau2"] == 0).all()
     assert pooled["pooled_log_rr"].to_numpy() == pytest.approx(frame["log_rr"].to_numpy())
     assert pooled["ci_high"].to_numpy() == pytest.approx(

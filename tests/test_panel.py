@@ -9,6 +9,7 @@ from factories import make_events
 
 from analysis import contract as c
 from analysis import load, panel
+from analysis import windows as wn
 
 
 @pytest.fixture(scope="module")
@@ -79,12 +80,12 @@ def test_window_mask_matches_brute_force() -> None:
             for d in days
         ]
     )
-    assert (panel.window_mask(days, windows) == expected).all()
+    assert (wn.window_mask(days, windows) == expected).all()
 
 
 def test_open_ended_ceasefires_are_capped_and_flagged() -> None:
     ceasefires = load.load_ceasefires()
-    windows = panel.ceasefire_windows(ceasefires, open_ended_days=30, ids=["aa-mil-2022-11"])
+    windows = wn.ceasefire_periods(ceasefires, open_ended_days=30, ids=["aa-mil-2022-11"])
     row = windows.iloc[0]
     assert row["start"] == pd.Timestamp("2022-11-24")
     assert row["end"] == pd.Timestamp("2022-12-24") and bool(row["end_assumed"])
@@ -93,7 +94,7 @@ def test_open_ended_ceasefires_are_capped_and_flagged() -> None:
 def test_inside_outside_summary_by_hand() -> None:
     daily = pd.Series([0, 2, 4, 0, 1], index=pd.date_range("2024-01-01", periods=5))
     inside = np.array([False, True, True, False, False])
-    summary = panel.inside_outside_summary(daily, inside)
+    summary = wn.inside_outside_summary(daily, inside)
     assert summary["events_inside"] == 6 and summary["events_outside"] == 1
     assert summary["mean_daily_events_inside"] == 3.0
     assert summary["mean_daily_events_outside"] == pytest.approx(1 / 3)

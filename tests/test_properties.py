@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from analysis import acled, panel
 from analysis import contract as c
+from analysis import windows as wn
 
 DAY0 = dt.date(2020, 1, 1)
 day_offsets = st.integers(min_value=0, max_value=400)
@@ -65,7 +66,7 @@ def test_window_mask_equals_union_of_day_sets(spans, n_days) -> None:
     )
     covered = {s + k for s, length in spans for k in range(length + 1)}
     expected = np.array([k in covered for k in range(n_days)], dtype=bool)
-    assert (panel.window_mask(days, windows) == expected).all()
+    assert (wn.window_mask(days, windows) == expected).all()
 
 
 @settings(max_examples=60, deadline=None)
@@ -83,7 +84,7 @@ def test_open_ended_windows_last_exactly_the_cap(start, length, cap) -> None:
             c.CF_BROKER_BLOC: ["none", "China"],
         }
     )
-    windows = panel.ceasefire_windows(ceasefires, open_ended_days=cap).set_index(c.CF_ID)
+    windows = wn.ceasefire_periods(ceasefires, open_ended_days=cap).set_index(c.CF_ID)
     assert (windows.loc["open", "end"] - windows.loc["open", "start"]).days == cap
     assert bool(windows.loc["open", "end_assumed"]) and not bool(
         windows.loc["closed", "end_assumed"]

@@ -9,8 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import alignment, effects, reported, survival, timing
+from analysis import alignment, effects, reported, survival
 from analysis import contract as c
+from analysis import formatting as fm
+from analysis import placebo as pl
+from analysis import tables as tb
+from analysis import time_series as ts
+from analysis import windows as wn
 
 
 @pytest.mark.parametrize(
@@ -29,7 +34,7 @@ from analysis import contract as c
     ],
 )
 def test_format_number_uses_significant_digits_without_exponents(value, text) -> None:
-    assert effects.format_number(value) == text
+    assert fm.format_number(value) == text
 
 
 @pytest.mark.parametrize(
@@ -37,24 +42,24 @@ def test_format_number_uses_significant_digits_without_exponents(value, text) ->
     [(4.1e-9, "<0.001"), (0.0116, "0.012"), (0.001, "0.001"), (0.9872, "0.99"), (1.0, "1")],
 )
 def test_format_p(value, text) -> None:
-    assert effects.format_p(value) == text
+    assert fm.format_p(value) == text
 
 
 def test_intervals_dates_and_statuses() -> None:
-    assert effects.format_interval(0.51154, 1.5159) == "0.512–1.52"
-    assert effects.format_interval(math.nan, math.nan) == "—"
-    assert effects.format_date(pd.Timestamp("2022-11-01 00:00:00")) == "2022-11-01"
-    assert effects.format_date(pd.Timestamp("2022-11-01"), "month") == "2022-11 (month only)"
-    assert effects.format_date(pd.NaT) == "—"
-    assert effects.format_status("zero_during") == "no events during"
-    assert effects.format_note("one thing. another: yes.") == "One thing. Another: yes."
+    assert fm.format_interval(0.51154, 1.5159) == "0.512–1.52"
+    assert fm.format_interval(math.nan, math.nan) == "—"
+    assert fm.format_date(pd.Timestamp("2022-11-01 00:00:00")) == "2022-11-01"
+    assert fm.format_date(pd.Timestamp("2022-11-01"), "month") == "2022-11 (month only)"
+    assert fm.format_date(pd.NaT) == "—"
+    assert fm.format_status("zero_during") == "no events during"
+    assert fm.format_note("one thing. another: yes.") == "One thing. Another: yes."
 
 
 def test_report_table_hides_row_numbers_escapes_text_and_links_sources() -> None:
     table = pd.DataFrame(
         {"What": ["<b>bold</b>", "x"], "Source": ["https://www.example.org/a?b=1", None]}
     )
-    html = effects.report_table(table, caption="A & B").to_html()
+    html = fm.report_table(table, caption="A & B").to_html()
     assert "row_heading" not in html  # no index column
     assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold" not in html
     assert '<a href="https://www.example.org/a?b=1">example.org</a>' in html
@@ -62,7 +67,7 @@ def test_report_table_hides_row_numbers_escapes_text_and_links_sources() -> None
 
 
 def test_facts_table_formats_each_kind_of_value() -> None:
-    facts = effects.facts_table(
+    facts = fm.facts_table(
         {
             "day": pd.Timestamp("2023-12-31"),
             "share": 0.123456,
@@ -81,17 +86,17 @@ def _result(estimate, low, high, p, status="ok", note="") -> effects.EffectResul
 
 def test_summary_table_rows_and_rounding() -> None:
     day = pd.Timestamp("2022-01-01")
-    windows = effects.Windows("x", day, day, day, day, pd.NaT, pd.NaT, day, day, "exclude", "")
-    placebo = effects.PlaceboResult(math.log(0.5), 0.2, 99, 500, 1, False, "ok", "")
+    windows = wn.Windows("x", day, day, day, day, pd.NaT, pd.NaT, day, day, "exclude", "")
+    placebo = pl.PlaceboResult(math.log(0.5), 0.2, 99, 500, 1, False, "ok", "")
     effect = effects.CeasefireEffect(
         windows, _result(0.50004, 0.25, 1.0, 0.0004), None, placebo, placebo
     )
-    its = effects.ITSResult(
+    its = ts.ITSResult(
         _result(math.nan, math.nan, math.nan, math.nan, "zero_during", "no events during."),
         _result(1.2345, 0.9, 1.7, 0.3),
         "",
     )
-    table = effects.summary_table(effect, its)
+    table = tb.summary_table(effect, its)
     assert list(table["Comparison"]) == [
         "During vs before",
         "Level change at entry into force (ITS)",
@@ -110,7 +115,7 @@ def test_summary_table_rows_and_rounding() -> None:
     assert table.iloc[2]["Rate ratio"] == "1.23"
     assert table.iloc[0]["Events before"] == "40"
     # the placebo table shows ratios, not log ratios
-    assert effects.placebo_table(effect).iloc[0]["Observed rate ratio"] == "0.5"
+    assert tb.placebo_table(effect).iloc[0]["Observed rate ratio"] == "0.5"
 
 
 def test_ceasefire_table_marks_month_precision_and_open_ends() -> None:
@@ -128,7 +133,7 @@ def test_ceasefire_table_marks_month_precision_and_open_ends() -> None:
             c.CF_SOURCE_URL: ["https://example.org/x"],
         }
     )
-    row = effects.ceasefire_table(rows).iloc[0]
+    row = tb.ceasefire_table(rows).iloc[0]
     assert (row["Declared"], row["In force from"], row["Until"], row["Broker"]) == (
         "2022-11 (month only)",
         "2022-11-24",
@@ -150,7 +155,7 @@ def test_pooled_heterogeneity_is_blank_for_a_single_estimate() -> None:
             "k_excluded": [0, 2],
         }
     )
-    table = effects.pooled_table({"broker bloc": pooled})
+    table = tb.pooled_table({"broker bloc": pooled})
     assert list(table["Heterogeneity I² (%)"]) == ["—", "46"]
     assert list(table["Group"]) == ["China", "none (unbrokered)"]
 
@@ -170,7 +175,7 @@ def test_timing_table_rounds_days_and_shows_the_random_range() -> None:
             "note": ["fewer than 3 events of this bloc."],
         }
     )
-    row = timing.timing_table(test).iloc[0]
+    row = tb.timing_table(test).iloc[0]
     assert row["Random dates: mean (90% range)"] == "327 (169–499)"
     assert row["Median days to nearest event"] == "754"
     assert row["Note"] == "Fewer than 3 events of this bloc."
@@ -195,7 +200,7 @@ def test_breakdown_display_table_names_the_first_strike_day() -> None:
             "targets": ["AA;TNLA", "KIA", "AA"],
         }
     )
-    shown = survival.breakdown_display_table(table, parties)
+    shown = tb.breakdown_display_table(table, parties)
     assert list(shown["Truce"]) == ["a", "b"]  # the truce outside the data is not listed
     assert list(shown["First strike on the counterparty"]) == [
         "strike on 2020-01-03",
@@ -216,7 +221,7 @@ def test_cox_and_median_tables_say_unbrokered() -> None:
             "events": [22],
         }
     )
-    row = survival.cox_table(cox).iloc[0]
+    row = tb.cox_table(cox).iloc[0]
     assert (row["Compared"], row["Hazard ratio"], row["95% interval"], row["p-value"]) == (
         "China vs unbrokered",
         "1.74",
@@ -231,20 +236,20 @@ def test_cox_and_median_tables_say_unbrokered() -> None:
             "median_days": [4.0, np.nan],
         }
     )
-    assert list(survival.median_table(medians)["Median days held"]) == ["4", "not reached"]
+    assert list(tb.median_table(medians)["Median days held"]) == ["4", "not reached"]
 
 
 def test_did_and_displacement_tables() -> None:
     did = alignment.DidResult(
         0.0, 0.0, 0.1123, 1.2e-9, math.nan, 14, 1, 52, 48, 0, "zero_during", ""
     )
-    row = alignment.did_table(did).iloc[0]
+    row = tb.did_table(did).iloc[0]
     assert (row["95% interval"], row["p-value (clustered)"], row["Placebo p-value"]) == (
         "0–0.112",
         "<0.001",
         "—",
     )
-    shift = alignment.displacement_table(
+    shift = tb.displacement_table(
         {
             "target": {
                 "total_variation_distance": 0.0946,
@@ -276,7 +281,7 @@ def test_reported_rates_table_keeps_phases_and_overlaps_readable() -> None:
             reported.OVERLAPS_WITH: ["x2", "x1"],
         }
     )
-    table = reported.rates_display_table(rates)
+    table = tb.rates_display_table(rates)
     assert list(table["Relative to the ceasefire"]) == ["spans both (23 days inside)", "during"]
     assert list(table["Per day"]) == ["5", "5.33"]
     assert list(table["Period"]) == ["2025-03-28 to 2025-04-24", "2025-04-02 to 2025-04-04"]
@@ -291,7 +296,7 @@ def test_reported_rates_table_keeps_phases_and_overlaps_readable() -> None:
             "max_per_day": [6.77, 5.0],
         }
     )
-    assert list(reported.phase_summary_table(summary)["Per day (lowest–highest)"]) == [
+    assert list(tb.phase_summary_table(summary)["Per day (lowest–highest)"]) == [
         "2.09–6.77",
         "5",
     ]

@@ -8,7 +8,8 @@ import pytest
 from scipy import stats
 
 from analysis import contract as c
-from analysis import effects as ef
+from analysis import simulate as sim
+from analysis import status as st
 from analysis import timing as tm
 
 
@@ -63,7 +64,7 @@ def test_dates_next_to_events_are_detected() -> None:
 
 def test_event_study_around_diplomatic_events_finds_a_rise() -> None:
     index = pd.date_range("2018-01-01", periods=1500, freq="D")
-    y = ef.simulate_counts(1, 1500, seed=3)[0]
+    y = sim.simulate_counts(1, 1500, seed=3)[0]
     anchors = np.arange(100, 1400, 60)
     rng = np.random.default_rng(3)
     for a in anchors:  # strikes double in the two weeks after each visit
@@ -75,7 +76,7 @@ def test_event_study_around_diplomatic_events_finds_a_rise() -> None:
     row = per_bloc.set_index(c.DE_BLOC).loc["Russia"]
     assert row["ci_low"] > 1.3 and row["permutation_p"] < 0.01
     assert set(profile["relative_day"]) == set(range(-14, 14))
-    assert (per_event["status"] == ef.STATUS_OK).all()
+    assert (per_event["status"] == st.STATUS_OK).all()
 
 
 def _ceasefires() -> pd.DataFrame:

@@ -1,0 +1,176 @@
+"""Numbers, dates and tables as people read them in a rendered report.
+
+Reports are read with the code hidden, by people who need a number and its uncertainty, not
+a float with sixteen digits. The formatters return text (so they can be tested and reused);
+:func:`report_table` turns a table of text into a Styler without row numbers, with links and
+escaped cells. This module knows no statistics: the tables of each analysis are built in
+:mod:`analysis.tables` from these pieces.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+import pandas as pd
+
+from analysis.status import STATUS_LABELS
+
+MISSING = "—"
+"""Shown where a value does not exist (no estimate, no end date, not applicable)."""
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, NaT and pd.NA; False for anything else, containers included."""
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # arrays and other containers are not missing values
+        return False
+
+
+def format_number(value: Any, digits: int = 3) -> str:
+    """``value`` rounded to ``digits`` significant digits, never in scientific notation
+    (0.000123, 1.52, 1230); missing values as an em dash, infinities as ∞."""
+    if is_missing(value):
+        return MISSING
+    number = float(value)
+    if math.isinf(number):
+        return "∞" if number > 0 else "−∞"
+    if number == 0:
+        return "0"
+    text = np.format_float_positional(
+        number, precision=digits, unique=False, fractional=False, trim="-"
+    )
+    return text.replace("-", "−")
+
+
+def format_count(value: Any) -> str:
+    """A count of events or days as a whole number with thousands separators."""
+    return MISSING if is_missing(value) else f"{float(value):,.0f}".replace("-", "−")
+
+
+def format_interval(low: Any, high: Any, digits: int = 3) -> str:
+    """An interval as 'low–high' (en dash), each end to ``digits`` significant digits."""
+    if is_missing(low) and is_missing(high):
+        return MISSING
+    return f"{format_number(low, digits)}–{format_number(high, digits)}"
+
+
+def format_intervals(table: pd.DataFrame, low: str = "ci_low", high: str = "ci_high") -> list[str]:
+    """One :func:`format_interval` per row of a table's interval columns."""
+    return [format_interval(lo, hi) for lo, hi in zip(table[low], table[high], strict=True)]
+
+
+def format_heterogeneity(table: pd.DataFrame) -> pd.Series:
+    """I² in percent per pooled row; shown as missing when fewer than two estimates were
+    pooled, because heterogeneity is not defined for a single estimate."""
+    percent = 100 * table["i2"].where(table["k"] >= 2)
+    return percent.map(lambda v: MISSING if is_missing(v) else f"{v:.0f}")
+
+
+def format_p(value: Any) -> str:
+    """A p-value to two significant digits; below 0.001 shown as '<0.001'."""
+    if is_missing(value):
+        return MISSING
+    return "<0.001" if float(value) < 0.001 else format_number(value, 2)
+
+
+def format_date(value: Any, precision: Any = "day") -> str:
+    """A date as YYYY-MM-DD, or YYYY-MM when it is known only to the month."""
+    if is_missing(value):
+        return MISSING
+    day = pd.Timestamp(value)
+    if precision == "month":
+        return f"{day:%Y-%m} (month only)"
+    if precision == "year":
+        return f"{day:%Y} (year only)"
+    return f"{day:%Y-%m-%d}"
+
+
+def format_note(text: Any) -> str:
+    """A machine-written note as sentences: each starts with a capital letter."""
+    if is_missing(text) or not str(text).strip():
+        return ""
+    sentences = str(text).strip().split(". ")
+    return ". ".join(s[:1].upper() + s[1:] for s in sentences)
+
+
+def format_status(status: Any) -> str:
+    """A status code in plain words (unknown codes are shown as they are)."""
+    if is_missing(status):
+        return MISSING
+    return STATUS_LABELS.get(str(status), str(status).replace("_", " "))
+
+
+def link_html(url: Any) -> str:
+    """An HTML link showing the site's name, for a source-URL cell of a report table."""
+    if is_missing(url) or not str(url).strip():
+        return MISSING
+    text = str(url).strip()
+    site = urlparse(text).netloc.removeprefix("www.") or text
+    return f'<a href="{html.escape(text, quote=True)}">{html.escape(site)}</a>'
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+_NOWRAP = r'<span style="white-space: nowrap">\g<0></span>'
+"""Dates never break at their hyphens, wherever they stand in a cell."""
+
+
+LINK_COLUMNS = ("Source",)
+"""Columns of a report table whose cells are URLs, rendered as links named by their site."""
+
+
+def report_table(table: pd.DataFrame, caption: str | None = None) -> Any:
+    """A report table: no row numbers, text left-aligned, URLs as links, optional caption.
+
+    Cells are escaped as HTML except the links this function makes itself, so curated text
+    cannot inject markup into a shared report.
+    """
+    frame = table.copy()
+    # short cells (numbers, intervals, labels) must not break across lines; long text may
+    short = table.map(lambda v: "white-space: nowrap" if len(str(v)) <= 16 else "")
+    for column in frame.columns:
+        if column in LINK_COLUMNS:
+            frame[column] = frame[column].map(link_html)
+        else:
+            frame[column] = frame[column].map(
+                lambda v: MISSING if is_missing(v) else _DATE.sub(_NOWRAP, html.escape(str(v)))
+            )
+    styler = frame.style.hide(axis="index").apply(lambda _: short, axis=None)
+    styler = styler.set_table_styles(
+        [
+            {"selector": "", "props": "margin-bottom: 1.2em;"},
+            {"selector": "th", "props": "text-align: left; vertical-align: bottom;"},
+            {"selector": "td", "props": "text-align: left; vertical-align: top;"},
+            {"selector": "caption", "props": "caption-side: top; text-align: left; color: #444;"},
+        ]
+    )
+    if caption:
+        styler = styler.set_caption(html.escape(caption))
+    return styler
+
+
+def facts_table(facts: dict[str, Any]) -> pd.DataFrame:
+    """A two-column table (What, Value) from labelled values: dates as YYYY-MM-DD, floats
+    to three significant digits, lists joined with commas, missing values as a dash."""
+
+    def text(value: Any) -> str:
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value) if value else "all"
+        if isinstance(value, pd.Timestamp):
+            return format_date(value)
+        if isinstance(value, bool | np.bool_):
+            return "yes" if value else "no"
+        if isinstance(value, int | np.integer):
+            return format_count(value)
+        if isinstance(value, float | np.floating):
+            return format_number(value)
+        return MISSING if is_missing(value) else str(value)
+
+    return pd.DataFrame({"What": list(facts), "Value": [text(v) for v in facts.values()]})

@@ -1,0 +1,48 @@
+"""Status codes of every estimate, with the sentence and the label each one is shown with.
+
+An estimate that cannot be made keeps a status instead of raising, so a batch over many
+ceasefires never stops at one bad row. The codes live here, below windows and estimators, so
+that both can set them and the presentation modules can name them in plain words.
+"""
+
+from __future__ import annotations
+
+STATUS_OK = "ok"
+STATUS_NO_PRE = "no_pre_events"
+STATUS_ZERO_DURING = "zero_during"
+STATUS_NO_EVENTS = "no_events"
+STATUS_NO_DATES = "no_dates"
+STATUS_OUTSIDE = "outside_data"
+STATUS_TOO_SHORT = "too_short"
+STATUS_DEGENERATE = "degenerate"
+STATUS_NO_PLACEBO_ROOM = "no_placebo_room"
+
+MIN_WINDOW_DAYS = 7
+"""Windows shorter than a week give no usable long-run variance (status ``too_short``)."""
+
+STATUS_NOTES = {
+    STATUS_OK: "",
+    STATUS_NO_PRE: "no events in the pre window: the rate ratio is undefined.",
+    STATUS_NO_EVENTS: "no events before or during: nothing to compare.",
+    STATUS_ZERO_DURING: (
+        "no events during: estimate 0 with a dispersion-adjusted exact upper bound."
+    ),
+    STATUS_TOO_SHORT: f"a window is shorter than {MIN_WINDOW_DAYS} days or outside the data.",
+    STATUS_DEGENERATE: "zero variance in both windows: no interval can be computed.",
+    STATUS_OUTSIDE: "windows not covered by the daily series.",
+    STATUS_NO_DATES: "neither declared_on nor effective_from is known.",
+}
+"""The sentence added to an estimate's note for each status."""
+
+STATUS_LABELS = {
+    STATUS_OK: "estimated",
+    STATUS_NO_PRE: "no events before",
+    STATUS_ZERO_DURING: "no events during",
+    STATUS_NO_EVENTS: "no events at all",
+    STATUS_NO_DATES: "no dates",
+    STATUS_OUTSIDE: "outside the data",
+    STATUS_TOO_SHORT: "window too short",
+    STATUS_DEGENERATE: "no variation",
+    STATUS_NO_PLACEBO_ROOM: "no room for pseudo-dates",
+}
+"""Plain-language names of the status codes, for tables read by non-programmers."""
