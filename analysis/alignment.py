@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -29,10 +28,11 @@ import statsmodels.api as sm
 from scipy import stats
 
 from analysis import contract as c
+from analysis.results import Result
 
 
 @dataclass(frozen=True)
-class DidResult:
+class DidResult(Result):
     """Difference-in-differences rate ratio with cluster-robust interval and placebo."""
 
     estimate: float
@@ -47,9 +47,6 @@ class DidResult:
     events_treated_post: float
     status: str
     note: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _did_fit(
@@ -213,6 +210,33 @@ def did_poisson(
     )
 
 
+@dataclass(frozen=True)
+class Displacement(Result):
+    """Did events move between groups after a date? (:func:`displacement_shares`).
+
+    Attributes
+    ----------
+    shares : pandas.DataFrame
+        One row per group: group, events_pre, events_post, share_pre, share_post, change_pp
+        (change of the group's share in percentage points).
+    total_variation_distance : float
+        Half the summed absolute change of shares (0 = same mix, 1 = no overlap).
+    chi2_p_value : float
+        Chi-square test of the before/after table; too small with autocorrelated counts.
+    placebo_p_value : float
+        The same distance at random pseudo-dates before the date (NaN with < 20 of them).
+    n_pre_periods, n_post_periods : int
+        Periods compared on each side.
+    """
+
+    shares: pd.DataFrame
+    total_variation_distance: float
+    chi2_p_value: float
+    placebo_p_value: float
+    n_pre_periods: int
+    n_post_periods: int
+
+
 def displacement_shares(
     panel: pd.DataFrame,
     event_date: str | pd.Timestamp,
@@ -221,13 +245,28 @@ def displacement_shares(
     post_periods: int | None = None,
     n_placebo_dates: int = 200,
     seed: int = 20250328,
-) -> tuple[pd.DataFrame, dict[str, float]]:
+) -> Displacement:
     """Shares of events by group before vs after ``event_date``.
 
-    Returns (per_group table with events, shares and change in percentage points; summary
-    with total-variation distance between the share vectors, chi-square p-value and a
-    placebo p-value: the same distance at random pseudo-dates in the pre period with the
-    same window lengths).
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        A PANEL table grouped by the grouping of interest (target or admin1).
+    event_date : str or pandas.Timestamp
+        First period counted as after.
+    pre_periods, post_periods : int, optional
+        Periods on each side (default: all).
+    n_placebo_dates : int
+        Pseudo-dates for the placebo p-value.
+    seed : int
+        Seed of the pseudo-dates.
+
+    Returns
+    -------
+    Displacement
+        Per-group shares and their change; the total-variation distance between the share
+        vectors, a chi-square p-value and a placebo p-value (the same distance at random
+        pseudo-dates in the pre period with the same window lengths).
     """
     event_date = pd.Timestamp(event_date)
     wide = panel.pivot_table(
@@ -267,14 +306,7 @@ def displacement_shares(
             d = 0.5 * np.abs(a / a.sum(1, keepdims=True) - b / b.sum(1, keepdims=True)).sum(1)
         d = d[np.isfinite(d)]
         placebo_p = (1 + int((d >= tvd).sum())) / (1 + len(d))
-    summary = {
-        "total_variation_distance": tvd,
-        "chi2_p_value": chi2_p,
-        "placebo_p_value": placebo_p,
-        "n_pre_periods": n0,
-        "n_post_periods": n1,
-    }
-    return table.reset_index(names=c.PN_GROUP), summary
+    return Displacement(table.reset_index(names=c.PN_GROUP), tvd, chi2_p, placebo_p, n0, n1)
 
 
 # --- Readable tables for rendered reports ------------------------------------------------------

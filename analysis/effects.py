@@ -27,7 +27,8 @@ Design (what a reviewer should know)
   just before the declaration overstates the usual level and biases the ratio downward.
   :func:`analysis.placebo.placebo_test` compares the estimate with the same estimate at
   pseudo-dates before the ceasefire; ``match_pre_level=True`` restricts pseudo-dates to ones
-  whose pre window had a similar level (a "spike-matched" placebo), which is the direct check for this bias.
+  whose pre window had a similar level (a "spike-matched" placebo), which is the direct
+  check for this bias.
 * **Zero events.** No events in the pre window gives status ``no_pre_events`` and no
   estimate. No events during gives estimate 0 and a one-sided upper bound from the exact
   conditional binomial bound on dispersion-adjusted effective counts (status
@@ -50,13 +51,19 @@ from analysis.batch import log_ratio_from_windows
 from analysis.ewc import block_ewc_cov
 from analysis.panel import check_daily_series
 from analysis.placebo import PlaceboResult, placebo_test
+from analysis.results import Result
 from analysis.status import STATUS_NOTES, STATUS_OK
 from analysis.windows import Gap, Windows, ceasefire_windows, select_ceasefire
 
 
 @dataclass(frozen=True)
-class EffectResult:
-    """One rate-ratio estimate with its interval and an explanation of its status."""
+class EffectResult(Result):
+    """One rate-ratio estimate of a phase against the baseline, with interval and status.
+
+    ``n_pre`` / ``events_pre`` are the baseline's days and events; ``n_during`` /
+    ``events_during`` those of the phase compared with it (the ceasefire itself, its
+    interim phase, or the segment after entry into force, as ``method`` says).
+    """
 
     estimate: float
     ci_low: float
@@ -73,9 +80,17 @@ class EffectResult:
     df: float = math.nan
     dispersion: float = math.nan
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict for ``analysis.results.record``."""
-        return asdict(self)
+
+@dataclass(frozen=True)
+class PhaseEffects(Result):
+    """Rate ratios of one ceasefire's phases against its baseline (:func:`rate_ratio_nb`).
+
+    ``interim`` is None unless the windows give the days between declaration and entry into
+    force their own phase (``gap='interim'``).
+    """
+
+    during: EffectResult
+    interim: EffectResult | None = None
 
 
 def day_of_week_dummies(index: pd.DatetimeIndex) -> np.ndarray:
@@ -108,13 +123,29 @@ def rate_ratio_nb(
     *,
     day_of_week: bool = False,
     level: float = 0.95,
-) -> tuple[EffectResult, EffectResult | None]:
+) -> PhaseEffects:
     """Rate ratio during vs pre (and interim vs pre when ``windows.gap == 'interim'``) from
     an NB2 regression fitted by maximum likelihood with estimated dispersion.
 
     Standard errors: sandwich with an EWC long-run variance of the influence function within
     each phase, Student-t intervals with Satterthwaite degrees of freedom (see module doc).
     Without day-of-week controls the estimate equals the batch ratio of means.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Zero-filled daily counts covering the windows.
+    windows : Windows
+        The ceasefire's windows (:func:`analysis.windows.ceasefire_windows`).
+    day_of_week : bool
+        Add day-of-week dummies to the regression.
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    PhaseEffects
+        The during (and, with ``gap='interim'``, interim) rate ratio against the baseline.
     """
     y_series = check_daily_series(series)
     phases = {
@@ -160,7 +191,7 @@ def rate_ratio_nb(
             note=note,
             **base,
         )
-        return result, None
+        return PhaseEffects(result)
 
     phase_names = list(phases)
     x_cols = [np.ones(len(frame))]
@@ -200,11 +231,11 @@ def rate_ratio_nb(
                 "method": "nb2_ml_ewc_interim",
             }
         )
-    return results["during"], interim
+    return PhaseEffects(results["during"], interim)
 
 
 @dataclass(frozen=True)
-class CeasefireEffect:
+class CeasefireEffect(Result):
     """Everything estimated for one ceasefire, for a notebook to show and record."""
 
     windows: Windows
@@ -242,7 +273,7 @@ def estimate_ceasefire_effect(
     windows = ceasefire_windows(
         row, series, pre_days=pre_days, gap=gap, max_during_days=max_during_days
     )
-    during, interim = rate_ratio_nb(series, windows, day_of_week=day_of_week, level=level)
+    phases = rate_ratio_nb(series, windows, day_of_week=day_of_week, level=level)
     placebo = placebo_test(series, windows, n_placebos=n_placebos, seed=seed)
     matched = placebo_test(series, windows, n_placebos=n_placebos, seed=seed, match_pre_level=True)
-    return CeasefireEffect(windows, during, interim, placebo, matched)
+    return CeasefireEffect(windows, phases.during, phases.interim, placebo, matched)

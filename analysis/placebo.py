@@ -18,12 +18,13 @@ import pandas as pd
 
 from analysis.batch import log_ratio_from_windows
 from analysis.panel import check_daily_series
+from analysis.results import Result
 from analysis.status import STATUS_NO_PLACEBO_ROOM, STATUS_NOTES, STATUS_OK, STATUS_ZERO_DURING
 from analysis.windows import Windows
 
 
 @dataclass(frozen=True)
-class PlaceboResult:
+class PlaceboResult(Result):
     """Permutation p-value of an estimate against the same estimate at pseudo-dates."""
 
     observed_log_rr: float

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -99,7 +100,6 @@ def strike_timeline(
 
 def _ratio_axis(axis: object, ticks: tuple[float, ...]) -> None:
     """Tick labels as plain ratios (0.5, 1, 2) on a log or symlog axis, never 10^0."""
-    import matplotlib.ticker as mticker
 
     axis.set_major_locator(mticker.FixedLocator(list(ticks)))
     axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}"))

@@ -10,10 +10,13 @@ things), and not across overlapping periods of one monitor (the same strikes twi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from analysis import contract as c
+from analysis.results import Result
 
 DAYS = "days"
 PER_DAY = "per_day"
@@ -135,15 +138,49 @@ def select_counts(
     return counts[keep.fillna(False).astype(bool)].reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class RateTable(Result):
+    """Published counts as per-day rates around a ceasefire (:func:`rate_table`).
+
+    Attributes
+    ----------
+    rates : pandas.DataFrame
+        The REPORTED_COUNTS columns of the usable counts plus days, per_day, phase,
+        days_in_window and overlaps_with, sorted by measure kind, monitor and start.
+    excluded : pandas.DataFrame
+        The counts that give no per-day rate, with the reason.
+    """
+
+    rates: pd.DataFrame
+    excluded: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        """How many counts have a rate and how many were left out."""
+        return {"n_rates": len(self.rates), "n_excluded": len(self.excluded)}
+
+
 def rate_table(
     counts: pd.DataFrame, window_start: str | pd.Timestamp, window_end: str | pd.Timestamp
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-day rates of the usable counts with phase and overlap flags, sorted by measure
-    kind, monitor and start; and the excluded rows with the reason."""
+) -> RateTable:
+    """Per-day rates of published counts, each placed before, during or after a window.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Rows of the REPORTED_COUNTS table.
+    window_start, window_end : str or pandas.Timestamp
+        The ceasefire's first and last day.
+
+    Returns
+    -------
+    RateTable
+        The usable counts with phase and overlap flags, and the excluded rows with the
+        reason.
+    """
     usable, excluded = split_usable(counts)
     table = flag_overlaps(classify_periods(daily_rates(usable), window_start, window_end))
     table = table.sort_values([c.RC_MEASURE_KIND, c.RC_MONITOR, c.RC_PERIOD_START])
-    return table.reset_index(drop=True), excluded
+    return RateTable(table.reset_index(drop=True), excluded)
 
 
 def phase_summary(rates: pd.DataFrame) -> pd.DataFrame:

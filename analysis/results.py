@@ -51,7 +51,15 @@ class Result:
             f"<tr><th>{html.escape(str(key))}</th><td>{html.escape(_short(value))}</td></tr>"
             for key, value in _plain(self.to_dict()).items()
         )
-        return f"<table><caption>{type(self).__name__}</caption>{rows}</table>"
+        parts = [f"<table><caption>{html.escape(type(self).__name__)}</caption>{rows}</table>"]
+        for item in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, item.name)
+            if isinstance(value, pd.DataFrame):
+                parts.append(
+                    f"<p><b>{html.escape(item.name)}</b>: {len(value):,} rows</p>"
+                    + value.head(10).to_html(index=False, escape=True)
+                )
+        return "".join(parts)
 
 
 def table_numbers(

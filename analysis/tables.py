@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from analysis import contract as c
-from analysis.alignment import DidResult
+from analysis.alignment import DidResult, Displacement
 from analysis.effects import CeasefireEffect, EffectResult
 from analysis.formatting import (
     format_count,
@@ -209,7 +209,7 @@ def did_table(did: DidResult) -> pd.DataFrame:
     )
 
 
-def displacement_table(summaries: dict[str, dict[str, float]]) -> pd.DataFrame:
+def displacement_table(results: dict[str, Displacement]) -> pd.DataFrame:
     """Displacement summaries (from :func:`displacement_shares`) by grouping, side by side:
     the shift in shares in percentage points and its placebo p-value."""
     rows = [
@@ -225,7 +225,7 @@ def displacement_table(summaries: dict[str, dict[str, float]]) -> pd.DataFrame:
                 f"{format_count(summary['n_post_periods'])}"
             ),
         }
-        for label, summary in summaries.items()
+        for label, summary in ((label, result.to_dict()) for label, result in results.items())
     ]
     return pd.DataFrame(rows)
 

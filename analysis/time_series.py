@@ -20,12 +20,13 @@ from statsmodels.discrete.discrete_model import NegativeBinomial
 from analysis.effects import EffectResult, day_of_week_dummies, fit_nb2
 from analysis.ewc import block_ewc_cov
 from analysis.panel import check_daily_series
+from analysis.results import Result
 from analysis.status import STATUS_NO_PRE, STATUS_NOTES, STATUS_OK, STATUS_ZERO_DURING
 from analysis.windows import WindowOutsideDataError, Windows
 
 
 @dataclass(frozen=True)
-class ITSResult:
+class ITSResult(Result):
     """Interrupted time series: level change and slope change at the effective date."""
 
     level_ratio: EffectResult

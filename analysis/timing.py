@@ -17,6 +17,9 @@ results; month-precision dates carry up to 30 days of error.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -24,8 +27,51 @@ from analysis import contract as c
 from analysis.batch import log_ratio_from_windows
 from analysis.panel import check_daily_series
 from analysis.pooling import pool_random_effects
+from analysis.results import Result
 from analysis.status import STATUS_OK
 from analysis.windows import collapse_chains, declaration_date
+
+
+@dataclass(frozen=True)
+class EventSelection(Result):
+    """Diplomatic events kept for an analysis, and the ones left out with the reason.
+
+    ``kept`` has the DIPLOMATIC_EVENTS columns; ``dropped`` has event_id, date_start, bloc,
+    kind, reason (and ``days``, the span, when chosen by length).
+    """
+
+    kept: pd.DataFrame
+    dropped: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        """How many events were kept and left out."""
+        return {"n_kept": len(self.kept), "n_dropped": len(self.dropped)}
+
+
+@dataclass(frozen=True)
+class DiplomaticEventStudy(Result):
+    """Strikes before vs after diplomatic events (:func:`diplomatic_event_study`).
+
+    Attributes
+    ----------
+    per_event : pandas.DataFrame
+        One row per event: event_id, date_start, bloc, kind, the columns of
+        :func:`analysis.batch.log_ratio_from_windows`, and in_data.
+    per_bloc : pandas.DataFrame
+        One row per bloc: the columns of :func:`analysis.pooling.pool_random_effects` plus
+        n_in_data, mean_log_ratio, permutation_p, n_placebos, seed.
+    profile : pandas.DataFrame
+        bloc, relative_day, mean_events, null_low, null_high: the mean daily events by day
+        relative to the events, with the 2.5-97.5% band at random anchor dates.
+    """
+
+    per_event: pd.DataFrame
+    per_bloc: pd.DataFrame
+    profile: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        """Events used and blocs estimated."""
+        return {"n_events": len(self.per_event), "n_blocs": len(self.per_bloc)}
 
 
 def _event_intervals(diplomatic: pd.DataFrame, bloc: str) -> tuple[np.ndarray, np.ndarray]:
@@ -145,16 +191,32 @@ def diplomatic_event_study(
     blocs: tuple[str, ...] | None = None,
     n_placebos: int = 999,
     seed: int = 20250328,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+) -> DiplomaticEventStudy:
     """Strikes in the ``window_days`` after each diplomatic event vs the ``window_days``
     before it (the event's own days count as after).
 
-    Returns (per_event, per_bloc, profile):
-    * per_event: rate ratio, interval and status per event (batch estimator);
-    * per_bloc: random-effects pooled ratio plus a permutation p-value of the mean log
-      ratio against the same number of random anchor dates (seeded);
-    * profile: mean daily events by relative day per bloc, with the 2.5-97.5% band of the
-      same profile at random anchor dates, for plotting.
+    Parameters
+    ----------
+    series : pandas.Series
+        Zero-filled daily counts (:func:`analysis.panel.daily_series`).
+    diplomatic : pandas.DataFrame
+        Diplomatic events inside the series (:func:`within_coverage`).
+    window_days : int
+        Days before and after each event.
+    blocs : tuple of str, optional
+        Blocs to estimate; default every bloc in ``diplomatic``.
+    n_placebos : int
+        Random anchor dates for the permutation p-value.
+    seed : int
+        Seed of the random anchor dates.
+
+    Returns
+    -------
+    DiplomaticEventStudy
+        Per event: rate ratio, interval and status (batch estimator); per bloc: the
+        random-effects pooled ratio plus a permutation p-value of the mean log ratio against
+        the same number of random anchor dates; the profile of mean daily events by relative
+        day, with its band at random anchor dates, for plotting.
     """
     y_series = check_daily_series(series)
     y = y_series.to_numpy()
@@ -220,7 +282,7 @@ def diplomatic_event_study(
     per_bloc["seed"] = seed
     profile = pd.concat(profile_rows, ignore_index=True) if profile_rows else pd.DataFrame()
     per_event["in_data"] = per_event["status"] == STATUS_OK
-    return per_event, per_bloc, profile
+    return DiplomaticEventStudy(per_event, per_bloc, profile)
 
 
 # --- Selections for notebooks ------------------------------------------------------------------
@@ -268,7 +330,7 @@ def select_calendar(
     blocs: list[str] | tuple[str, ...] | None = None,
     kinds: list[str] | tuple[str, ...] | None = None,
     max_event_days: int | None = 31,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> EventSelection:
     """Diplomatic events usable as dated events, and the dropped ones with the reason.
 
     Rows spanning more than ``max_event_days`` (e.g. arms-transfer totals for 2021-2022)
@@ -293,7 +355,7 @@ def select_calendar(
     kept = diplomatic[reason == ""].sort_values(c.DE_DATE_START).reset_index(drop=True)
     dropped = diplomatic.loc[reason != "", [c.DE_ID, c.DE_DATE_START, c.DE_BLOC, c.DE_KIND]]
     dropped = dropped.assign(days=span[reason != ""], reason=reason[reason != ""])
-    return kept, dropped.reset_index(drop=True)
+    return EventSelection(kept, dropped.reset_index(drop=True))
 
 
 def within_coverage(
@@ -301,7 +363,7 @@ def within_coverage(
     first_day: str | pd.Timestamp,
     last_day: str | pd.Timestamp,
     window_days: int,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> EventSelection:
     """Events whose +-``window_days`` window (before: the ``window_days`` days before the
     start; after: the start and the following days) lies inside [first_day, last_day],
     and the others with the reason (for the event study on data that end early)."""
@@ -311,7 +373,7 @@ def within_coverage(
     )
     kept = diplomatic[inside].reset_index(drop=True)
     dropped = diplomatic.loc[~inside, [c.DE_ID, c.DE_DATE_START, c.DE_BLOC, c.DE_KIND]]
-    return kept, dropped.assign(reason=OUTSIDE_REASON).reset_index(drop=True)
+    return EventSelection(kept, dropped.assign(reason=OUTSIDE_REASON).reset_index(drop=True))
 
 
 # --- Readable tables for rendered reports ------------------------------------------------------

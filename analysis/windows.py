@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from analysis import contract as c
+from analysis.results import Result
 from analysis.status import (
     MIN_WINDOW_DAYS,
     STATUS_NO_DATES,
@@ -55,7 +56,7 @@ class ChainLoopError(ValueError):
 
 
 @dataclass(frozen=True)
-class Windows:
+class Windows(Result):
     """The analysis windows of one ceasefire (all bounds inclusive; NaT when absent)."""
 
     ceasefire_id: str
@@ -73,9 +74,6 @@ class Windows:
     @property
     def has_interim(self) -> bool:
         return self.gap == "interim" and not pd.isna(self.interim_start)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def effective_start(ceasefires: pd.DataFrame) -> pd.Series:

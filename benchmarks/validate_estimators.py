@@ -84,7 +84,8 @@ def nb_path(runs: int, rr: float, seed: int) -> tuple[float, float, float]:
     hits, logs, disp = [], [], []
     for run in y:
         s = pd.Series(run, index=index)
-        r, _ = ef.rate_ratio_nb(s, wn.ceasefire_windows(table, s, pre_days=pre), day_of_week=True)
+        windows = wn.ceasefire_windows(table, s, pre_days=pre)
+        r = ef.rate_ratio_nb(s, windows, day_of_week=True).during
         hits.append(r.ci_low <= rr <= r.ci_high)
         logs.append(math.log(r.estimate))
         disp.append(r.dispersion)

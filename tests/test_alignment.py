@@ -72,12 +72,15 @@ def test_did_reports_placebo_and_status() -> None:
 
 def test_displacement_detects_a_moved_share() -> None:
     panel, date = _panel(0.2, 5, shift=20.0)
-    table, summary = al.displacement_shares(panel, date, pre_periods=10, post_periods=10)
+    shift = al.displacement_shares(panel, date, pre_periods=10, post_periods=10)
+    table, summary = shift.shares, shift.to_dict()
     row = table.set_index(c.PN_GROUP).loc["g11"]
     assert row["change_pp"] > 10
     assert summary["placebo_p_value"] < 0.05
     null_panel, _ = _panel(1.0, 6)
-    _, null_summary = al.displacement_shares(null_panel, date, pre_periods=10, post_periods=10)
+    null_summary = al.displacement_shares(
+        null_panel, date, pre_periods=10, post_periods=10
+    ).to_dict()
     assert null_summary["total_variation_distance"] < summary["total_variation_distance"]
 
 
@@ -129,7 +132,9 @@ def test_zero_post_bound_rarely_excludes_the_truth() -> None:
 def test_displacement_accepts_nullable_integer_panels() -> None:
     panel, date = _panel(0.5, 3)
     as_int64 = panel.assign(**{c.PN_EVENTS: panel[c.PN_EVENTS].astype("Int64")})
-    table, summary = al.displacement_shares(as_int64, date, pre_periods=10, post_periods=10)
-    ref_table, ref_summary = al.displacement_shares(panel, date, pre_periods=10, post_periods=10)
+    shift = al.displacement_shares(as_int64, date, pre_periods=10, post_periods=10)
+    reference = al.displacement_shares(panel, date, pre_periods=10, post_periods=10)
+    table, summary = shift.shares, shift.to_dict()
+    ref_table, ref_summary = reference.shares, reference.to_dict()
     assert summary == pytest.approx(ref_summary)
     assert table["change_pp"].to_numpy() == pytest.approx(ref_table["change_pp"].to_numpy())

@@ -122,7 +122,7 @@ def test_single_nb2_interval_coverage(true_rr: float) -> None:
     for run in y:  # one NB2 fit per simulated run: this is the single-ceasefire path
         series = pd.Series(run, index=index)
         windows = wn.ceasefire_windows(table, series, pre_days=PRE)
-        result, _ = ef.rate_ratio_nb(series, windows, day_of_week=True)
+        result = ef.rate_ratio_nb(series, windows, day_of_week=True).during
         assert result.status == st.STATUS_OK
         hits.append(result.ci_low <= true_rr <= result.ci_high)
         logs.append(math.log(result.estimate))
@@ -147,7 +147,7 @@ def test_nb2_dispersion_estimate_matches_iid_truth() -> None:
     for run in y:
         series = pd.Series(run.astype(float), index=index)
         windows = wn.ceasefire_windows(table, series, pre_days=200)
-        estimates.append(ef.rate_ratio_nb(series, windows)[0].dispersion)
+        estimates.append(ef.rate_ratio_nb(series, windows).during.dispersion)
     assert abs(np.mean(estimates) - 0.6) < 0.08
 
 
@@ -215,7 +215,7 @@ def test_zero_pre_events_gives_an_explained_result() -> None:
     )
     series = pd.Series(y, index=index)
     windows = wn.ceasefire_windows(table, series, pre_days=60)
-    result, _ = ef.rate_ratio_nb(series, windows)
+    result = ef.rate_ratio_nb(series, windows).during
     assert result.status == st.STATUS_NO_PRE
     assert math.isnan(result.estimate)
     assert "pre window" in result.note
@@ -230,7 +230,7 @@ def test_zero_during_gives_zero_with_upper_bound() -> None:
     )
     series = pd.Series(y, index=index)
     windows = wn.ceasefire_windows(table, series, pre_days=60)
-    result, _ = ef.rate_ratio_nb(series, windows)
+    result = ef.rate_ratio_nb(series, windows).during
     assert result.status == st.STATUS_ZERO_DURING
     assert result.estimate == 0.0
     # 120 pre events, no dispersion: the exact bound is small but positive
@@ -269,9 +269,10 @@ def test_gap_handling_and_interim_phase() -> None:
     )
     w_ex = wn.ceasefire_windows(table, series, pre_days=90, gap="exclude")
     assert w_ex.pre_end == index[149] and w_ex.during_start == index[170]
-    during, interim = ef.rate_ratio_nb(
+    phases = ef.rate_ratio_nb(
         series, wn.ceasefire_windows(table, series, pre_days=90, gap="interim")
     )
+    during, interim = phases.during, phases.interim
     assert interim is not None and interim.n_during == 20
     assert interim.ci_low > 1.5  # interim tripled
     assert during.ci_high < 0.8  # during halved

@@ -251,13 +251,14 @@ def test_did_and_displacement_tables() -> None:
     )
     shift = tb.displacement_table(
         {
-            "target": {
-                "total_variation_distance": 0.0946,
-                "chi2_p_value": 2e-15,
-                "placebo_p_value": 0.952,
-                "n_pre_periods": 26,
-                "n_post_periods": 26,
-            }
+            "target": alignment.Displacement(
+                shares=pd.DataFrame(),
+                total_variation_distance=0.0946,
+                chi2_p_value=2e-15,
+                placebo_p_value=0.952,
+                n_pre_periods=26,
+                n_post_periods=26,
+            )
         }
     ).iloc[0]
     assert shift["Shift in shares (percentage points)"] == "9.5"

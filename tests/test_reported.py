@@ -88,7 +88,8 @@ def test_overlaps_are_flagged_only_within_monitor_and_measure(counts: pd.DataFra
 
 
 def test_rates_are_never_combined(counts: pd.DataFrame) -> None:
-    rates, excluded = reported.rate_table(counts, *WINDOW)
+    table = reported.rate_table(counts, *WINDOW)
+    rates, excluded = table.rates, table.excluded
     assert len(rates) + len(excluded) == len(counts)  # one row per count, nothing summed
     summary = reported.phase_summary(rates)
     nug_during = summary[

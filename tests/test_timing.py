@@ -70,13 +70,13 @@ def test_event_study_around_diplomatic_events_finds_a_rise() -> None:
     for a in anchors:  # strikes double in the two weeks after each visit
         y[a : a + 14] += rng.poisson(2.0, 14)
     cal = _calendar([str(index[a].date()) for a in anchors], [None] * len(anchors), bloc="Russia")
-    per_event, per_bloc, profile = tm.diplomatic_event_study(
+    study = tm.diplomatic_event_study(
         pd.Series(y, index=index), cal, window_days=14, n_placebos=499
     )
-    row = per_bloc.set_index(c.DE_BLOC).loc["Russia"]
+    row = study.per_bloc.set_index(c.DE_BLOC).loc["Russia"]
     assert row["ci_low"] > 1.3 and row["permutation_p"] < 0.01
-    assert set(profile["relative_day"]) == set(range(-14, 14))
-    assert (per_event["status"] == st.STATUS_OK).all()
+    assert set(study.profile["relative_day"]) == set(range(-14, 14))
+    assert (study.per_event["status"] == st.STATUS_OK).all()
 
 
 def _ceasefires() -> pd.DataFrame:
@@ -104,14 +104,16 @@ def test_declaration_dates_select_side_precision_and_chains() -> None:
 
 def test_select_calendar_drops_aggregates_and_within_coverage() -> None:
     cal = _calendar(["2021-02-01", "2022-03-01", "2023-12-22"], ["2022-12-31", None, None])
-    kept, dropped = tm.select_calendar(cal, blocs=["China"], max_event_days=31)
+    selection = tm.select_calendar(cal, blocs=["China"], max_event_days=31)
+    kept, dropped = selection.kept, selection.dropped
     assert kept[c.DE_ID].tolist() == ["e1", "e2"]
     assert dropped.set_index(c.DE_ID).loc["e0", "reason"] == tm.LONG_EVENT_REASON
     assert dropped.set_index(c.DE_ID).loc["e0", "days"] == 699  # 2021-02-01..2022-12-31
-    inside, outside = tm.within_coverage(kept, "2021-01-01", "2023-12-31", 14)
+    coverage = tm.within_coverage(kept, "2021-01-01", "2023-12-31", 14)
+    inside, outside = coverage.kept, coverage.dropped
     # 22 Dec + 13 days = 4 Jan 2024, past the end of the data
     assert inside[c.DE_ID].tolist() == ["e1"] and outside[c.DE_ID].tolist() == ["e2"]
-    inside, _ = tm.within_coverage(kept, "2021-01-01", "2023-12-31", 9)
+    inside = tm.within_coverage(kept, "2021-01-01", "2023-12-31", 9).kept
     assert inside[c.DE_ID].tolist() == ["e1", "e2"]  # 22 Dec + 8 days = 30 Dec
     with pytest.raises(ValueError, match="unknown bloc"):
         tm.select_calendar(cal, blocs=["Chinese"])
