@@ -18,9 +18,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The data folder: the override if given, else $CEASEFIRE_DATA_DIR, else <root>/data."""
+    """The data folder: the override if given, else $CEASEFIRE_DATA_DIR, else <root>/data.
+
+    A relative folder is taken from the project root (as ``events_path`` is), never from the
+    kernel's working folder, so a notebook's ``data_dir`` means the same wherever it runs.
+    """
     chosen = override or os.environ.get(DATA_DIR_ENV)
-    return Path(chosen).expanduser().resolve() if chosen else PROJECT_ROOT / "data"
+    return resolve_user_path(chosen) if chosen else PROJECT_ROOT / "data"
 
 
 def reports_dir(override: str | os.PathLike[str] | None = None) -> Path:
