@@ -72,9 +72,9 @@ def test_kaplan_meier_and_cox_recover_known_hazards() -> None:
 
 
 def test_counterparties_of_national_and_named_truces() -> None:
-    from analysis import actors, load
+    from analysis.sources import actors, curated
 
-    ceasefires = load.load_ceasefires()
+    ceasefires = curated.load_ceasefires()
     table = sv.truce_counterparties(ceasefires, actors.load_registry()).set_index(c.CF_ID)
     # national truce by the military: every ethnic armed organisation
     assert table.loc["mil-2022", "rule"] == sv.RULE_SIDES

@@ -79,9 +79,9 @@ def test_event_study_around_diplomatic_events_finds_a_rise() -> None:
 
 
 def _ceasefires() -> pd.DataFrame:
-    from analysis import load
+    from analysis.sources import curated
 
-    return load.load_ceasefires()
+    return curated.load_ceasefires()
 
 
 def test_declaration_dates_select_side_precision_and_chains() -> None:
