@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import actors
 from analysis import contract as c
+from analysis.sources import actors
 
 DUPLICATE_KEY = (
     c.EV_SOURCE,

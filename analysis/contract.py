@@ -533,7 +533,8 @@ ADMIN1_ALIASES = {
     "naypyidaw": "Naypyidaw",
 }
 """Lower-case alias -> canonical state/region. Suffixes such as 'state', 'region', 'division',
-'district' and 'union territory' are stripped before the lookup (see analysis.load)."""
+'district' and 'union territory' are stripped before the lookup (see
+analysis.sources.columns.normalise_admin1)."""
 
 ADMIN1_SUFFIXES = ("union territory", "state", "region", "division", "district")
 

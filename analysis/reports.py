@@ -307,7 +307,7 @@ def check_ceasefire_ids(
         return
     data_dir = str(parameters.get("data_dir") or "")
     if data_dir not in cache:
-        from analysis.load import load_ceasefires
+        from analysis.windows import load_ceasefires
 
         try:
             folder = job_data_dir(data_dir, notebook.parent) if data_dir else None
@@ -407,7 +407,7 @@ def sweep_values(
         raise RunFileError(
             f"{where_file}: sweep 'from' must be one of {SWEEP_SOURCES}, got {source!r}"
         )
-    from analysis.load import load_ceasefires
+    from analysis.windows import load_ceasefires
 
     table = load_ceasefires(data_dir=data_dir or None)
     column = spec.get("column", spec["parameter"])
@@ -725,7 +725,7 @@ _SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|APIKEY)$", re.
 
 def credential_variables() -> tuple[str, ...]:
     """Environment variables the project reads credentials from (ACLED, UCDP APIs)."""
-    from analysis import acled, ucdp
+    from analysis.sources import acled, ucdp
 
     return (acled.EMAIL_ENV, acled.PASSWORD_ENV, ucdp.TOKEN_ENV)
 

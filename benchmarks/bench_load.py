@@ -171,7 +171,8 @@ if mode == "baseline":
     table = pacsv.read_csv(path)
     rows = table.num_rows
 else:
-    from analysis import acled, panel
+    from analysis import panel
+    from analysis.sources import acled
     panel.build_panel(acled.load_acled(warmup, cache_dir=False), freq="D")
     t0 = time.perf_counter()
     events = acled.load_acled(path, cache_dir=False if mode == "nocache" else cache_dir)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import contract as c
-from analysis import load
+from analysis.sources import validate
 
 
 def make_events(
@@ -21,7 +21,7 @@ def make_events(
     category: str = "air_drone_strike",
 ) -> pd.DataFrame:
     """A canonical EVENTS table: one row per date with the given counts and admin1 groups."""
-    return load.conform_events(
+    return validate.conform_events(
         pd.DataFrame(
             {
                 c.EV_ID: [f"e{i}" for i in range(len(dates))],

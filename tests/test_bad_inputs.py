@@ -22,10 +22,15 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from analysis import acled, actors, load, panel, reports, ucdp
 from analysis import contract as c
+from analysis import events as ev
+from analysis import panel, reports
 from analysis import windows as wn
 from analysis.paths import PROJECT_ROOT
+from analysis.sources import acled, actors, ucdp
+from analysis.sources.curated import load_diplomatic_events, load_reported_counts
+from analysis.sources.ucdp_daily import load_ucdp_daily
+from analysis.windows import load_ceasefires
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ACLED_CSV = FIXTURES / "acled" / "acled_current_layout.csv"
@@ -223,7 +228,7 @@ def _day_first(column: str, *lines: int) -> Callable[[pd.DataFrame], None]:
 def _with_bom_and_burmese(tmp: Path) -> tuple[Call, Path]:
     path = _edited_csv(CEASEFIRES, tmp / "ceasefires.csv", _set(2, c.CF_NOTE, BURMESE))
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    return (lambda: load.load_ceasefires(path)), path
+    return (lambda: load_ceasefires(path)), path
 
 
 def _acled_with_bom_and_burmese(tmp: Path) -> tuple[Call, Path]:
@@ -313,7 +318,7 @@ def _no_strike_matches(tmp: Path) -> pd.DataFrame:
 
 
 def _missing_events_file(tmp: Path) -> pd.DataFrame:
-    return load.load_events("acled", events_path=tmp / "no_such_export.csv")
+    return ev.load_events("acled", events_path=tmp / "no_such_export.csv")
 
 
 # --- positive-case checks (facts written by the case or read from the fixture file) ----------
@@ -367,80 +372,78 @@ def _check_cross_declarer_overlap(table: pd.DataFrame) -> None:
 # --- the catalogue ---------------------------------------------------------------------------
 
 CASES: list[Case] = [
-    # Curated tables (analysis.load.read_table and the table loaders) ------------------------
+    # Curated tables (analysis.sources.validate.read_table and the loaders) -------------
     Case(
         "curated-missing-column",
-        curated(DIPLOMATIC, load.load_diplomatic_events, _drop(c.DE_BLOC)),
+        curated(DIPLOMATIC, load_diplomatic_events, _drop(c.DE_BLOC)),
         c.DataContractError,
         where("bloc") + r"missing column\(s\) \['bloc'\]; expected columns \['event_id'",
     ),
     Case(
         "curated-renamed-column",
-        curated(DIPLOMATIC, load.load_diplomatic_events, _rename("kind", "type")),
+        curated(DIPLOMATIC, load_diplomatic_events, _rename("kind", "type")),
         c.DataContractError,
         where("kind") + r"missing column\(s\) \['kind'\]; found \['type'\] instead \(renamed\?\)",
     ),
     Case(
         "curated-extra-column",
-        curated(COUNTS, load.load_reported_counts, _add_column("comment", "x")),
+        curated(COUNTS, load_reported_counts, _add_column("comment", "x")),
         c.DataContractError,
         where("comment") + r"unexpected column\(s\) \['comment'\]; expected \['count_id'",
     ),
     Case(
         "curated-text-in-int-column",
-        curated(COUNTS, load.load_reported_counts, _set(4, c.RC_STRIKES, "about 40")),
+        curated(COUNTS, load_reported_counts, _set(4, c.RC_STRIKES, "about 40")),
         c.DataContractError,
         where("strikes", [4]) + r"expected a whole number, found \['about 40'\]",
     ),
     Case(
         "curated-fraction-in-int-column",
-        curated(UCDP_DAILY, load.load_ucdp_daily, _set(7, c.UD_EVENTS, "2.5")),
+        curated(UCDP_DAILY, load_ucdp_daily, _set(7, c.UD_EVENTS, "2.5")),
         c.DataContractError,
         where("events", [7]) + r"expected a whole number, found \['2.5'\]",
     ),
     Case(
         "curated-unparseable-date",
-        curated(CEASEFIRES, load.load_ceasefires, _set(5, c.CF_EFFECTIVE_FROM, "31/04/2019")),
+        curated(CEASEFIRES, load_ceasefires, _set(5, c.CF_EFFECTIVE_FROM, "31/04/2019")),
         c.DataContractError,
         where("effective_from", [5])
         + r"expected a date in YYYY-MM-DD form, found \['31/04/2019'\]",
     ),
     Case(
         "curated-impossible-calendar-date",
-        curated(COUNTS, load.load_reported_counts, _set(3, c.RC_PERIOD_START, "2021-02-30")),
+        curated(COUNTS, load_reported_counts, _set(3, c.RC_PERIOD_START, "2021-02-30")),
         c.DataContractError,
         where("period_start", [3]) + r"expected a date in YYYY-MM-DD form, found \['2021-02-30'\]",
     ),
     Case(
         "curated-mixed-date-formats",
-        curated(DIPLOMATIC, load.load_diplomatic_events, _day_first(c.DE_DATE_START, 4, 6)),
+        curated(DIPLOMATIC, load_diplomatic_events, _day_first(c.DE_DATE_START, 4, 6)),
         c.DataContractError,
         where("date_start", [4, 6]) + r"expected a date in YYYY-MM-DD form, found \['\d\d/\d\d/",
     ),
     Case(
         "curated-file-not-found",
-        lambda tmp: ((lambda: load.load_ceasefires(tmp / "nope.csv")), tmp / "nope.csv"),
+        lambda tmp: ((lambda: load_ceasefires(tmp / "nope.csv")), tmp / "nope.csv"),
         c.DataContractError,
         where(None) + "file not found$",
     ),
     Case(
         "curated-row-with-extra-field",
-        lines_of(CEASEFIRES, _extra_field_on_line(6), "ceasefires.csv", load.load_ceasefires),
+        lines_of(CEASEFIRES, _extra_field_on_line(6), "ceasefires.csv", load_ceasefires),
         c.DataContractError,
         where(None, [6])
         + r"row has 17 fields, expected 16 \(an unquoted comma or a cut-off line\?\)$",
     ),
     Case(
         "curated-empty-file",
-        raw_file("ceasefires.csv", "", load.load_ceasefires),
+        raw_file("ceasefires.csv", "", load_ceasefires),
         c.DataContractError,
         where(None) + r"file is empty \(no header row\)$",
     ),
     Case(
         "curated-header-only",
-        raw_file(
-            "ceasefires.csv", ",".join(c.CEASEFIRES.column_names) + "\n", load.load_ceasefires
-        ),
+        raw_file("ceasefires.csv", ",".join(c.CEASEFIRES.column_names) + "\n", load_ceasefires),
         c.DataContractError,
         where(None) + "file has a header but no data rows$",
     ),
@@ -452,20 +455,20 @@ CASES: list[Case] = [
     ),
     Case(
         "curated-latin1-file",
-        latin1(CEASEFIRES, load.load_ceasefires, 6, c.CF_NOTE),
+        latin1(CEASEFIRES, load_ceasefires, 6, c.CF_NOTE),
         c.DataContractError,
         where(None, [6]) + r"file is not UTF-8 text .*re-save it as UTF-8",
     ),
     Case(
         "curated-duplicate-ceasefire-id",
-        curated(CEASEFIRES, load.load_ceasefires, _copy_cell(c.CF_ID, 4, 5)),
+        curated(CEASEFIRES, load_ceasefires, _copy_cell(c.CF_ID, 4, 5)),
         c.DataContractError,
         where("ceasefire_id", [4, 5])
         + r"values must be unique; \['mil-north-2019-07'\] appear\(s\) more than once",
     ),
     Case(
         "curated-duplicate-event-id",
-        curated(DIPLOMATIC, load.load_diplomatic_events, _copy_cell(c.DE_ID, 2, 9)),
+        curated(DIPLOMATIC, load_diplomatic_events, _copy_cell(c.DE_ID, 2, 9)),
         c.DataContractError,
         where("event_id", [2, 9]) + r"values must be unique; \['[\w-]+'\] appear\(s\) more",
     ),
@@ -473,7 +476,7 @@ CASES: list[Case] = [
         "curated-value-outside-vocabulary",
         curated(
             CEASEFIRES,
-            load.load_ceasefires,
+            load_ceasefires,
             _cells((3, c.CF_KIND, "trilateral"), (7, c.CF_KIND, "trilateral")),
         ),
         c.DataContractError,
@@ -482,51 +485,51 @@ CASES: list[Case] = [
     ),
     Case(
         "curated-blank-required-cell",
-        curated(CEASEFIRES, load.load_ceasefires, _set(8, c.CF_DECLARED_BY, "")),
+        curated(CEASEFIRES, load_ceasefires, _set(8, c.CF_DECLARED_BY, "")),
         c.DataContractError,
         where("declared_by", [8]) + "blank value; this column must be filled in$",
     ),
     Case(
         "curated-source-url-not-a-web-address",
-        curated(DIPLOMATIC, load.load_diplomatic_events, _set(4, c.DE_SOURCE_URL, "see notes")),
+        curated(DIPLOMATIC, load_diplomatic_events, _set(4, c.DE_SOURCE_URL, "see notes")),
         c.DataContractError,
         where("source_url", [4])
         + r"value\(s\) \['see notes'\] not a web address; expected a URL starting http://",
     ),
     Case(
         "curated-negative-count",
-        curated(COUNTS, load.load_reported_counts, _set(5, c.RC_STRIKES, "-4")),
+        curated(COUNTS, load_reported_counts, _set(5, c.RC_STRIKES, "-4")),
         c.DataContractError,
         where("strikes", [5]) + r"value\(s\) \['-4'\] below the minimum 0$",
     ),
     Case(
         "ucdp-daily-negative-deaths",
-        curated(UCDP_DAILY, load.load_ucdp_daily, _set(10, c.UD_DEATHS_BEST, "-3")),
+        curated(UCDP_DAILY, load_ucdp_daily, _set(10, c.UD_DEATHS_BEST, "-3")),
         c.DataContractError,
         where("deaths_best", [10]) + r"value\(s\) \['-3'\] below the minimum 0$",
     ),
     Case(
         "diplomatic-date-end-before-start",
-        curated(DIPLOMATIC, load.load_diplomatic_events, _set(3, c.DE_DATE_END, "1990-01-01")),
+        curated(DIPLOMATIC, load_diplomatic_events, _set(3, c.DE_DATE_END, "1990-01-01")),
         c.DataContractError,
         where("date_end", [3]) + "date_end is before date_start$",
     ),
-    # Ceasefire links and windows (analysis.load._check_ceasefire_links) ----------------------
+    # Ceasefire links and windows (analysis.sources.curated._check_ceasefire_links) -----------
     Case(
         "ceasefire-effective-to-before-effective-from",
-        curated(CEASEFIRES, load.load_ceasefires, _set(2, c.CF_EFFECTIVE_TO, "2010-01-01")),
+        curated(CEASEFIRES, load_ceasefires, _set(2, c.CF_EFFECTIVE_TO, "2010-01-01")),
         c.DataContractError,
         where("effective_to", [2]) + "effective_to is before effective_from$",
     ),
     Case(
         "ceasefire-extends-unknown-id",
-        curated(CEASEFIRES, load.load_ceasefires, _set(3, c.CF_EXTENDS, "no-such-truce")),
+        curated(CEASEFIRES, load_ceasefires, _set(3, c.CF_EXTENDS, "no-such-truce")),
         c.DataContractError,
         where("extends", [3]) + r"extends unknown ceasefire_id\(s\) \['no-such-truce'\]$",
     ),
     Case(
         "ceasefire-extension-starts-before-parent",
-        curated(CEASEFIRES, load.load_ceasefires, _set(3, c.CF_EFFECTIVE_FROM, "2018-12-01")),
+        curated(CEASEFIRES, load_ceasefires, _set(3, c.CF_EFFECTIVE_FROM, "2018-12-01")),
         c.DataContractError,
         where("effective_from", [2, 3])
         + r"extension 'mil-north-2019-05' \(line 3\) starts 2018-12-01, before the ceasefire "
@@ -534,7 +537,7 @@ CASES: list[Case] = [
     ),
     Case(
         "ceasefire-same-chain-overlap",
-        curated(CEASEFIRES, load.load_ceasefires, _set(4, c.CF_EFFECTIVE_FROM, "2019-06-15")),
+        curated(CEASEFIRES, load_ceasefires, _set(4, c.CF_EFFECTIVE_FROM, "2019-06-15")),
         c.DataContractError,
         where("effective_from", [3, 4])
         + r"'mil-north-2019-05' \(line 3\) and 'mil-north-2019-07' \(line 4\) belong to the "
@@ -544,7 +547,7 @@ CASES: list[Case] = [
         "ceasefire-sibling-extensions-overlap",
         curated(
             CEASEFIRES,
-            load.load_ceasefires,
+            load_ceasefires,
             # line 4 re-pointed at the chain's root and moved into line 3's window: the two
             # extensions of mil-north-2018-12 now cover 2019-06-01..30 twice
             _cells((4, c.CF_EXTENDS, "mil-north-2018-12"), (4, c.CF_EFFECTIVE_FROM, "2019-06-01")),
@@ -556,14 +559,14 @@ CASES: list[Case] = [
     ),
     Case(
         "ceasefire-extends-loop",
-        curated(CEASEFIRES, load.load_ceasefires, _set(2, c.CF_EXTENDS, "mil-north-2019-09")),
+        curated(CEASEFIRES, load_ceasefires, _set(2, c.CF_EXTENDS, "mil-north-2019-09")),
         c.DataContractError,
         where("extends", [2, 3, 4, 5]) + r"extends chain loops back on itself through "
         r"\['mil-north-2018-12', 'mil-north-2019-05', 'mil-north-2019-07', 'mil-north-2019-09'\]",
     ),
     Case(
         "ceasefire-extension-on-parents-last-day-loads",
-        curated(CEASEFIRES, load.load_ceasefires, _set(3, c.CF_EFFECTIVE_FROM, "2019-04-30")),
+        curated(CEASEFIRES, load_ceasefires, _set(3, c.CF_EFFECTIVE_FROM, "2019-04-30")),
         None,
         check=_check_extension_on_last_day,
     ),
@@ -571,14 +574,14 @@ CASES: list[Case] = [
         "ceasefire-overlap-between-declarers-loads",
         curated(
             CEASEFIRES,
-            load.load_ceasefires,
+            load_ceasefires,
             # nug-eq-2025-03 (line 31) given exactly the window of tba-eq-2025-04 (line 32)
             _cells((31, c.CF_EFFECTIVE_FROM, "2025-04-01"), (31, c.CF_EFFECTIVE_TO, "2025-04-30")),
         ),
         None,
         check=_check_cross_declarer_overlap,
     ),
-    # ACLED exports and API pulls (analysis.acled.load_acled) -----------------------------------
+    # ACLED exports and API pulls (analysis.sources.acled.load_acled) ---------------------------
     Case(
         "acled-missing-column",
         lambda tmp: (
@@ -730,7 +733,7 @@ CASES: list[Case] = [
         c.DataContractError,
         where("fatalities", [3]) + r"expected a value >= 0, found \['-1'\]$",
     ),
-    # UCDP GED / Candidate files (analysis.ucdp.load_ged) -------------------------------------
+    # UCDP GED / Candidate files (analysis.sources.ucdp.load_ged) -----------------------------
     Case(
         "ged-missing-column",
         lambda tmp: (
@@ -793,14 +796,14 @@ CASES: list[Case] = [
     # Parameters a notebook passes (load, panel, actors) ---------------------------------------
     Case(
         "unknown-source",
-        call(lambda tmp: load.load_events("gdelt")),
+        call(lambda tmp: ev.load_events("gdelt")),
         ValueError,
         r"^unknown source 'gdelt'; choose one of \['ucdp_daily', 'ucdp_ged', 'ucdp_candidate', "
         r"'acled'\]$",
     ),
     Case(
         "events-path-missing",
-        call(lambda tmp: load.load_events("acled")),
+        call(lambda tmp: ev.load_events("acled")),
         ValueError,
         r"^source 'acled' needs events_path \(a file under data/raw/\)$",
     ),
@@ -813,20 +816,20 @@ CASES: list[Case] = [
     ),
     Case(
         "analysis-window-outside-coverage",
-        call(lambda tmp: load.coverage(_acled_events(), "2021-01-01", "2021-12-31")),
+        call(lambda tmp: ev.coverage(_acled_events(), "2021-01-01", "2021-12-31")),
         ValueError,
         r"^analysis window 2021-01-01 to 2021-12-31 lies outside the data \(2025-05-16 to "
         r"2025-05-20\); choose start and end within the data's dates$",
     ),
     Case(
         "analysis-window-reversed",
-        call(lambda tmp: load.coverage(_acled_events(), "2025-05-20", "2025-05-16")),
+        call(lambda tmp: ev.coverage(_acled_events(), "2025-05-20", "2025-05-16")),
         ValueError,
         r"^analysis window ends \(2025-05-16\) before it starts \(2025-05-20\)$",
     ),
     Case(
         "unknown-ceasefire-id",
-        call(lambda tmp: wn.ceasefire_periods(load.load_ceasefires(), ids=["mil-eq-2025-4"])),
+        call(lambda tmp: wn.ceasefire_periods(load_ceasefires(), ids=["mil-eq-2025-4"])),
         ValueError,
         r"^unknown ceasefire_id\(s\) \['mil-eq-2025-4'\]; did you mean \[.*'mil-eq-2025-04'.*\]\? "
         r"\(\d+ ids are listed in the ceasefire_id column",
@@ -862,7 +865,7 @@ CASES: list[Case] = [
         "unknown-bloc",
         call(
             lambda tmp: panel.diplomatic_events_in_range(
-                load.load_diplomatic_events(), "2019-01-01", "2024-12-31", blocs=["China", "EU"]
+                load_diplomatic_events(), "2019-01-01", "2024-12-31", blocs=["China", "EU"]
             )
         ),
         ValueError,

@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 
 from analysis import contract as c
-from analysis import load
+from analysis import windows as wn
 from analysis.paths import PROJECT_ROOT
+from analysis.sources import curated, ucdp_daily, validate
 
 DATA = PROJECT_ROOT / "data"
 README = DATA / "README.md"
@@ -29,10 +30,10 @@ UCDP_CSV = DATA / "ucdp" / "ucdp_ged_myanmar_daily.csv"
 
 # Every bundled file, the contract table it follows and its validating loader.
 BUNDLED: dict[str, tuple[Path, c.TableSpec, Callable[..., pd.DataFrame]]] = {
-    "ceasefires": (CEASEFIRES_CSV, c.CEASEFIRES, load.load_ceasefires),
-    "diplomatic_events": (DIPLOMATIC_CSV, c.DIPLOMATIC_EVENTS, load.load_diplomatic_events),
-    "reported_strike_counts": (COUNTS_CSV, c.REPORTED_COUNTS, load.load_reported_counts),
-    "ucdp_ged_myanmar_daily": (UCDP_CSV, c.UCDP_DAILY, load.load_ucdp_daily),
+    "ceasefires": (CEASEFIRES_CSV, c.CEASEFIRES, wn.load_ceasefires),
+    "diplomatic_events": (DIPLOMATIC_CSV, c.DIPLOMATIC_EVENTS, curated.load_diplomatic_events),
+    "reported_strike_counts": (COUNTS_CSV, c.REPORTED_COUNTS, curated.load_reported_counts),
+    "ucdp_ged_myanmar_daily": (UCDP_CSV, c.UCDP_DAILY, ucdp_daily.load_ucdp_daily),
 }
 CURATED = ("ceasefires", "diplomatic_events", "reported_strike_counts")
 
@@ -175,18 +176,18 @@ def test_every_curated_row_has_a_web_source(table: str) -> None:
 
 
 def test_ceasefire_extensions_are_consistent() -> None:
-    assert extends_problems(load.load_ceasefires(CEASEFIRES_CSV)) == []
+    assert extends_problems(wn.load_ceasefires(CEASEFIRES_CSV)) == []
 
 
 def test_unilateral_and_bilateral_match_declarer_side() -> None:
-    ceasefires = load.load_ceasefires(CEASEFIRES_CSV)
+    ceasefires = wn.load_ceasefires(CEASEFIRES_CSV)
     mutual = ceasefires[c.CF_KIND] != "unilateral"
     assert (ceasefires.loc[mutual, c.CF_DECLARER_SIDE] == "both").all()
     assert (ceasefires.loc[~mutual, c.CF_DECLARER_SIDE] != "both").all()
 
 
 def test_casualty_only_counts_have_no_strike_count() -> None:
-    counts = load.load_reported_counts(COUNTS_CSV)
+    counts = curated.load_reported_counts(COUNTS_CSV)
     casualty_only = counts[c.RC_MEASURE_KIND] == "civilian_casualties_only"
     assert counts.loc[casualty_only, c.RC_STRIKES].isna().all()
     assert counts.loc[~casualty_only, c.RC_STRIKES].notna().all()
@@ -219,13 +220,13 @@ def test_unknown_parent_is_caught(tmp_path: Path) -> None:
 
     broken = _rewrite(CEASEFIRES_CSV, tmp_path / "ceasefires.csv", break_link)
     with pytest.raises(c.DataContractError, match="extends"):
-        load.load_ceasefires(broken)
-    frame = load.read_table(broken, c.CEASEFIRES)
+        wn.load_ceasefires(broken)
+    frame = validate.read_table(broken, c.CEASEFIRES)
     assert any("unknown id" in p for p in extends_problems(frame))
 
 
 def test_extension_before_parent_declaration_is_caught(tmp_path: Path) -> None:
-    frame = load.load_ceasefires(CEASEFIRES_CSV)
+    frame = wn.load_ceasefires(CEASEFIRES_CSV)
     child = frame.index[frame[c.CF_EXTENDS].notna()][0]
     frame.loc[child, c.CF_EFFECTIVE_FROM] = pd.Timestamp("2000-01-01")
     problems = extends_problems(frame)
@@ -233,7 +234,7 @@ def test_extension_before_parent_declaration_is_caught(tmp_path: Path) -> None:
 
 
 def test_extension_loop_is_caught() -> None:
-    frame = load.load_ceasefires(CEASEFIRES_CSV)
+    frame = wn.load_ceasefires(CEASEFIRES_CSV)
     chain = frame[frame[c.CF_EXTENDS].notna()].iloc[0]
     root = frame[c.CF_ID] == chain[c.CF_EXTENDS]
     frame.loc[root, c.CF_EXTENDS] = chain[c.CF_ID]
@@ -248,7 +249,7 @@ def test_missing_or_non_web_source_is_caught(tmp_path: Path, bad_url: str) -> No
     broken = _rewrite(DIPLOMATIC_CSV, tmp_path / "diplomatic_events.csv", break_url)
     assert source_url_problems(broken) == [f"diplomatic_events.csv line 5: source_url={bad_url!r}"]
     with pytest.raises(c.DataContractError, match="source_url"):
-        load.load_diplomatic_events(broken)
+        curated.load_diplomatic_events(broken)
 
 
 def test_float_formatted_count_and_loose_date_are_caught(tmp_path: Path) -> None:
@@ -270,7 +271,7 @@ def test_unknown_measure_kind_is_caught(tmp_path: Path) -> None:
 
     broken = _rewrite(COUNTS_CSV, tmp_path / "reported_strike_counts.csv", break_kind)
     with pytest.raises(c.DataContractError, match=c.RC_MEASURE_KIND):
-        load.load_reported_counts(broken)
+        curated.load_reported_counts(broken)
 
 
 def test_altered_ucdp_copy_fails_the_hash(tmp_path: Path) -> None:

@@ -373,14 +373,15 @@ def test_event_study_shows_flat_pretrend_and_drop() -> None:
 def test_known_history_arakan_army_truce_november_2022() -> None:
     """Bundled UCDP data: military-initiated events against the ULA/AA all but stop after
     the informal truce of 24 Nov 2022 (fighting resumed in Nov 2023, outside 180 days)."""
-    from analysis import load, panel
+    from analysis import panel
+    from analysis.sources import ucdp_daily
 
-    events = load.ucdp_daily_to_events(load.load_ucdp_daily())
+    events = ucdp_daily.ucdp_daily_to_events(ucdp_daily.load_ucdp_daily())
     state = panel.filter_events(events, actor_side="state")
     ula = state[state[c.EV_TARGET_RAW] == "ULA"]
     series = panel.daily_series(ula, "2018-01-01", "2023-12-31")
     result = ef.estimate_ceasefire_effect(
-        series, load.load_ceasefires(), "aa-mil-2022-11", max_during_days=180, n_placebos=499
+        series, wn.load_ceasefires(), "aa-mil-2022-11", max_during_days=180, n_placebos=499
     )
     assert result.windows.during_start == pd.Timestamp("2022-11-24")
     assert result.during.estimate < 0.1

@@ -8,13 +8,14 @@ import pytest
 from factories import make_events
 
 from analysis import contract as c
-from analysis import load, panel
+from analysis import events as ev
+from analysis import panel, paths
 from analysis import windows as wn
 
 
 @pytest.fixture(scope="module")
 def events() -> pd.DataFrame:
-    return load.load_events("ucdp_daily")
+    return ev.load_events("ucdp_daily")
 
 
 def _toy_events(dates: list[str], counts: list[int], groups: list[str]) -> pd.DataFrame:
@@ -47,7 +48,7 @@ def test_monthly_panel_preserves_totals(events: pd.DataFrame) -> None:
 def test_daily_series_is_complete(events: pd.DataFrame) -> None:
     daily = panel.daily_series(events, "2022-01-01", "2022-12-31")
     assert len(daily) == 365 and daily.index.is_monotonic_increasing
-    raw = pd.read_csv(load.paths.ucdp_daily_path(), parse_dates=["date"])
+    raw = pd.read_csv(paths.ucdp_daily_path(), parse_dates=["date"])
     expected = raw[raw["date"].dt.year == 2022].groupby("date")["events"].sum()
     assert daily[expected.index].tolist() == expected.tolist()
     assert daily.drop(expected.index).eq(0).all()
@@ -57,7 +58,7 @@ def test_filter_events_by_region_and_side(events: pd.DataFrame) -> None:
     chosen = panel.filter_events(
         events, "2021-01-01", "2021-12-31", admin1=["Sagaing"], actor_side="state"
     )
-    raw = pd.read_csv(load.paths.ucdp_daily_path(), parse_dates=["date"])
+    raw = pd.read_csv(paths.ucdp_daily_path(), parse_dates=["date"])
     mask = (
         raw["adm_1"].fillna("").str.lower().str.startswith("sagaing")
         & (raw["side_a"] == "Government of Myanmar (Burma)")
@@ -84,7 +85,7 @@ def test_window_mask_matches_brute_force() -> None:
 
 
 def test_open_ended_ceasefires_are_capped_and_flagged() -> None:
-    ceasefires = load.load_ceasefires()
+    ceasefires = wn.load_ceasefires()
     windows = wn.ceasefire_periods(ceasefires, open_ended_days=30, ids=["aa-mil-2022-11"])
     row = windows.iloc[0]
     assert row["start"] == pd.Timestamp("2022-11-24")

@@ -13,9 +13,10 @@ from factories import make_events
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import acled, panel
 from analysis import contract as c
+from analysis import panel
 from analysis import windows as wn
+from analysis.sources import columns
 
 DAY0 = dt.date(2020, 1, 1)
 day_offsets = st.integers(min_value=0, max_value=400)
@@ -92,7 +93,7 @@ def test_open_ended_windows_last_exactly_the_cap(start, length, cap) -> None:
     assert (windows.loc["closed", "end"] - windows.loc["closed", "start"]).days == length
 
 
-# --- ACLED date parsing (analysis.acled.parse_dates) -------------------------------------------
+# --- ACLED date parsing (analysis.sources.columns.parse_dates) --------------------------------
 
 ACLED_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y")
 """The three event_date forms the contract accepts for ACLED files ('2025-05-16',
@@ -138,7 +139,7 @@ def _strptime_any(text: str) -> bool:
 )
 def test_acled_dates_in_any_format_parse_to_the_same_day(rows, first_row) -> None:
     texts = [_render(day, form, pad) for day, form, pad in rows]
-    parsed = acled.parse_dates(pd.Series(texts, dtype="string"), PROBE_PATH, first_row)
+    parsed = columns.parse_dates(pd.Series(texts, dtype="string"), PROBE_PATH, first_row)
     expected = np.array([np.datetime64(day, "ns") for day, _, _ in rows])
     assert (parsed == expected).all(), list(zip(texts, parsed, strict=True))
 
@@ -172,7 +173,7 @@ def test_acled_garbage_dates_are_reported_never_parsed(good, bad, first_row) -> 
     bad_texts = {text for _, text in bad}
     expected_rows = [i + first_row for i, text in enumerate(texts) if text in bad_texts]
     with pytest.raises(c.DataContractError) as caught:
-        acled.parse_dates(pd.Series(texts, dtype="string"), PROBE_PATH, first_row)
+        columns.parse_dates(pd.Series(texts, dtype="string"), PROBE_PATH, first_row)
     assert caught.value.column == "event_date"
     assert caught.value.rows == expected_rows
     assert caught.value.path == PROBE_PATH

@@ -8,14 +8,15 @@ import pandas as pd
 import pytest
 
 from analysis import contract as c
-from analysis import load, paths, reported
+from analysis import paths, reported
+from analysis.sources import curated
 
 WINDOW = ("2025-04-02", "2025-06-30")  # the mil-eq-2025-04 chain
 
 
 @pytest.fixture(scope="module")
 def counts() -> pd.DataFrame:
-    return load.load_reported_counts()
+    return curated.load_reported_counts()
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from analysis import contract as c
 from analysis import simulate as sim
 from analysis import status as st
 from analysis import timing as tm
+from analysis import windows as wn
 
 
 def _calendar(starts: list[str], ends: list[str | None], bloc: str = "China") -> pd.DataFrame:
@@ -80,9 +81,8 @@ def test_event_study_around_diplomatic_events_finds_a_rise() -> None:
 
 
 def _ceasefires() -> pd.DataFrame:
-    from analysis import load
 
-    return load.load_ceasefires()
+    return wn.load_ceasefires()
 
 
 def test_declaration_dates_select_side_precision_and_chains() -> None:

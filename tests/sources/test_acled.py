@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import acled, cache
 from analysis import contract as c
+from analysis.sources import acled, cache, columns
 
-FIXTURES = Path(__file__).parent / "fixtures" / "acled"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "acled"
 
 
 def _load(name: str) -> pd.DataFrame:
@@ -151,11 +151,11 @@ def test_cache_reuses_parsed_table_until_the_file_changes(
     days=st.lists(
         st.dates(min_value=date(1997, 1, 1), max_value=date(2030, 12, 31)), min_size=1, max_size=8
     ),
-    formats=st.lists(st.sampled_from(acled.DATE_FORMATS), min_size=8, max_size=8),
+    formats=st.lists(st.sampled_from(columns.DATE_FORMATS), min_size=8, max_size=8),
 )
 def test_any_mix_of_date_formats_round_trips(days: list[date], formats: list[str]) -> None:
     text = pd.Series([d.strftime(f) for d, f in zip(days, formats, strict=False)], dtype="string")
-    parsed = acled.parse_dates(text, Path("x.csv"), 2)
+    parsed = columns.parse_dates(text, Path("x.csv"), 2)
     assert list(pd.DatetimeIndex(parsed).date) == days
 
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis import acled, api, ucdp
 from analysis import contract as c
+from analysis.sources import acled, http, ucdp
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 EMAIL = "sentinel-user-7f3a@example.org"
 PASSWORD = "sentinel-pass-Q9x!2z"
 ACLED_TOKEN = "sentinel-acled-token-c0ffee"
@@ -136,7 +136,7 @@ def test_acled_pull_pages_writes_sidecar_and_loads(
     pages = [q["page"] for m, p, q in FixtureApi.requests if p == "/api/acled/read"]
     assert pages == ["1", "2"]  # 5 rows, then 3 (< limit) ends the paging
     assert out.name == "acled_myanmar_2025-05-01_2025-05-31.json"
-    meta = api.read_sidecar(out)
+    meta = http.read_sidecar(out)
     assert meta["rows"] == 8 and meta["pages"] == 2
     assert meta["max_timestamp"] == 1747700700  # newest timestamp in the fixture pages
     assert meta["filters"]["event_date"] == "2025-05-01|2025-05-31"
@@ -152,7 +152,7 @@ def test_acled_rejected_credentials_do_not_leak(
 ) -> None:
     monkeypatch.setenv("ACLED_EMAIL", EMAIL)
     monkeypatch.setenv("ACLED_PASSWORD", PASSWORD + "-wrong")
-    with pytest.raises(api.ApiError) as info:
+    with pytest.raises(http.ApiError) as info:
         acled.fetch_acled("Myanmar", "2025-05-01", "2025-05-31", tmp_path, server, 5)
     assert "401" in str(info.value)
     assert PASSWORD not in str(info.value) and EMAIL not in str(info.value)
@@ -163,10 +163,10 @@ def test_missing_credentials_name_the_variable(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.delenv("ACLED_EMAIL", raising=False)
-    with pytest.raises(api.MissingCredentials, match="ACLED_EMAIL"):
+    with pytest.raises(http.MissingCredentials, match="ACLED_EMAIL"):
         acled.fetch_acled("Myanmar", "2025-05-01", "2025-05-31", tmp_path, "http://127.0.0.1:9")
     monkeypatch.delenv("UCDP_API_TOKEN", raising=False)
-    with pytest.raises(api.MissingCredentials, match="UCDP_API_TOKEN"):
+    with pytest.raises(http.MissingCredentials, match="UCDP_API_TOKEN"):
         ucdp.fetch_ged("25.1", out_dir=tmp_path, base_url="http://127.0.0.1:9")
 
 
@@ -180,7 +180,7 @@ def test_ucdp_pull_follows_next_page_and_loads(
     assert pages == ["0", "1"]
     first = [q for m, p, q in FixtureApi.requests if p == "/api/gedevents/25.1"][0]
     assert first["Country"] == "775" and first["StartDate"] == "2021-01-01"
-    meta = api.read_sidecar(out)
+    meta = http.read_sidecar(out)
     assert meta["rows"] == 4 and meta["pages"] == 2 and meta["version"] == "25.1"
     events = ucdp.load_ged(out, cache_dir=False)
     assert sorted(events[c.EV_ID]) == [f"ucdp_ged-40000{i}" for i in range(1, 5)]
@@ -191,11 +191,11 @@ def test_ucdp_pull_follows_next_page_and_loads(
 
 
 def test_sidecar_refuses_to_store_a_secret(tmp_path: Path) -> None:
-    with pytest.raises(api.ApiError, match="credential"):
-        api.write_sidecar(tmp_path / "x.json", {"filters": {"key": PASSWORD}}, [PASSWORD])
+    with pytest.raises(http.ApiError, match="credential"):
+        http.write_sidecar(tmp_path / "x.json", {"filters": {"key": PASSWORD}}, [PASSWORD])
     assert not any(tmp_path.iterdir())
 
 
 def test_safe_url_hides_secret_query_values() -> None:
-    cleaned = api.safe_url(f"https://example.org/read?country=Myanmar&key={PASSWORD}")
+    cleaned = http.safe_url(f"https://example.org/read?country=Myanmar&key={PASSWORD}")
     assert PASSWORD not in cleaned and "country=Myanmar" in cleaned

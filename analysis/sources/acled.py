@@ -42,12 +42,34 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from analysis import actors, api, cache, paths
 from analysis import contract as c
+from analysis import paths
+from analysis.sources import actors, cache, http
+from analysis.sources.columns import (
+    LATITUDE_RANGE,
+    LONGITUDE_RANGE,
+    admin1_names,
+    category_parts,
+    equals_text,
+    map_categories,
+    number_parts,
+    parse_dates,
+    parse_numbers,
+    rows_with_codes,
+    spread,
+    take_strings,
+    vocabulary_codes,
+)
+from analysis.sources.validate import (
+    CSV_HEADER_LINES,
+    conform_events,
+    csv_read_error,
+    not_utf8_error,
+    validate_frame,
+)
 
 SOURCE = "acled"
 LOADER_VERSION = "acled-1"
-CSV_HEADER_LINES = 1
 
 ACLED_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
@@ -71,14 +93,6 @@ TIMESTAMP_COLUMN = "timestamp"
 PLAIN_TEXT_COLUMNS = (ID_COLUMN, TIMESTAMP_COLUMN)
 """Columns read as plain text rather than dictionary-encoded: nearly every value is distinct,
 so a dictionary would only add a hash table the size of the column."""
-
-DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y")
-"""event_date forms seen in ACLED files, tried in this order: ISO (API, new exports),
-'16 May 2025' (older exports), '7-Feb-25' (exports re-saved by Excel)."""
-
-LATITUDE_RANGE = {"minimum": -90.0, "maximum": 90.0}
-LONGITUDE_RANGE = {"minimum": -180.0, "maximum": 180.0}
-"""WGS84 bounds, checked while parsing so errors name the file's own column."""
 
 CIVILIAN_TARGETING_FLAG = "Civilian targeting"
 BATTLES = "Battles"
@@ -148,8 +162,6 @@ def _parse(path: Path, registry: pd.DataFrame) -> pd.DataFrame:
     raw, first_row = read_raw(path)
     events, dropped = raw_to_events(raw, path, first_row)
     events = actors.canonicalise(events, registry)
-    from analysis.load import conform_events, validate_frame
-
     # validate_frame reports index + header lines (CSV line numbers); shift the index so the
     # reported rows are first_row-based for JSON records too.
     conformed = conform_events(events)
@@ -193,8 +205,6 @@ def _check_layout(columns: Sequence[str], path: Path) -> list[str]:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    from analysis.load import csv_read_error, not_utf8_error
-
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), None)
@@ -231,8 +241,6 @@ def _read_json(path: Path) -> pd.DataFrame:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        from analysis.load import not_utf8_error
-
         raise not_utf8_error(path) from None
     except json.JSONDecodeError as exc:
         raise c.DataContractError(path, None, [exc.lineno], f"not valid JSON: {exc}") from None
@@ -273,180 +281,26 @@ def _read_json(path: Path) -> pd.DataFrame:
 # --- Parsing (on distinct values, mapped back through categorical codes) -----------------------
 
 
-def _category_parts(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Distinct values (as strings) and per-row codes (-1 = missing) of a column."""
-    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
-    categories = pd.Series(cat.cat.categories.astype("string")).str.strip()
-    return categories, cat.cat.codes.to_numpy()
-
-
-def _spread(per_category: np.ndarray, codes: np.ndarray, missing: Any) -> np.ndarray:
-    """Per-row values from per-category values (``missing`` where the code is -1)."""
-    return np.append(per_category, np.array([missing], dtype=per_category.dtype))[codes]
-
-
-def _equals(values: pd.Series, text: str) -> np.ndarray:
-    """Rows whose value is exactly ``text`` (as written, blanks never), compared per category."""
-    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
-    hit = np.asarray(cat.cat.categories.astype("string") == text, dtype=bool)
-    return _spread(hit, cat.cat.codes.to_numpy(), False)
-
-
-def _rows(codes: np.ndarray, bad_codes: np.ndarray, index: pd.Index, first_row: int) -> list[int]:
-    hit = np.isin(codes, bad_codes)
-    return [int(i) + first_row for i in index[hit]]
-
-
-def _fail(path: Path, column: str, rows: list[int], problem: str) -> None:
-    raise c.DataContractError(path, column, rows, problem)
-
-
-def parse_dates(
-    values: pd.Series, path: Path, first_row: int, column: str = "event_date"
-) -> np.ndarray:
-    """Parse ACLED dates trying each of :data:`DATE_FORMATS` on the values still unparsed."""
-    categories, codes = _category_parts(values)
-    parsed = pd.Series(pd.NaT, index=categories.index, dtype="datetime64[ns]")
-    for fmt in DATE_FORMATS:
-        todo = parsed.isna() & categories.notna()
-        if not todo.any():
-            break
-        parsed[todo] = pd.to_datetime(categories[todo], format=fmt, errors="coerce")
-    bad = np.flatnonzero(parsed.isna().to_numpy())
-    if len(bad) or (codes < 0).any():
-        rows = _rows(codes, np.append(bad, -1), values.index, first_row)
-        examples = categories.iloc[bad].head(3).tolist() if len(bad) else ["(blank)"]
-        _fail(
-            path,
-            column,
-            rows,
-            f"unreadable date(s) {examples}; expected one of {list(DATE_FORMATS)}",
-        )
-    extended = np.append(parsed.to_numpy(), np.datetime64("NaT", "ns"))
-    return extended[codes]
-
-
-def _number_parts(
-    values: pd.Series,
-    path: Path,
-    first_row: int,
-    column: str,
-    whole: bool = False,
-    nullable: bool = True,
-    minimum: float | None = None,
-    maximum: float | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Checked per-category numbers (float64, NaN for blanks) and per-row codes; see
-    :func:`parse_numbers`."""
-    categories, codes = _category_parts(values)
-    numbers = pd.to_numeric(categories, errors="coerce").astype("float64")
-    invalid = numbers.isna() & categories.notna()
-    if whole:
-        invalid |= numbers.notna() & (numbers != np.floor(numbers))
-    bad = np.flatnonzero(invalid.to_numpy())
-    if len(bad):
-        _fail(
-            path,
-            column,
-            _rows(codes, bad, values.index, first_row),
-            f"expected {'a whole number' if whole else 'a number'}, "
-            f"found {categories.iloc[bad].head(3).tolist()}",
-        )
-    if not nullable and (codes < 0).any():
-        _fail(path, column, _rows(codes, np.array([-1]), values.index, first_row), "blank value")
-    low = -np.inf if minimum is None else minimum
-    high = np.inf if maximum is None else maximum
-    outside = np.flatnonzero(((numbers < low) | (numbers > high)).to_numpy())
-    if len(outside):
-        allowed = (
-            f">= {minimum:g}"
-            if maximum is None
-            else f"<= {maximum:g}"
-            if minimum is None
-            else f"between {minimum:g} and {maximum:g}"
-        )
-        _fail(
-            path,
-            column,
-            _rows(codes, outside, values.index, first_row),
-            f"expected a value {allowed}, found {categories.iloc[outside].head(3).tolist()}",
-        )
-    return numbers.to_numpy(), codes
-
-
-def parse_numbers(
-    values: pd.Series,
-    path: Path,
-    first_row: int,
-    column: str,
-    whole: bool = False,
-    nullable: bool = True,
-    minimum: float | None = None,
-    maximum: float | None = None,
-) -> np.ndarray:
-    """Parse a numeric column (float64 array, NaN for blanks), naming rows that do not parse
-    or fall outside [minimum, maximum] (checked here so the message names the file's own
-    column, e.g. GED 'best' rather than the canonical 'fatalities')."""
-    numbers, codes = _number_parts(
-        values, path, first_row, column, whole, nullable, minimum, maximum
-    )
-    return _spread(numbers, codes, np.nan)
-
-
 def _inter_parts(
     values: pd.Series, path: Path, first_row: int, column: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """ACLED actor-type codes per category (float, NaN where blank) and per-row codes, from
     codes or text labels."""
-    categories, codes = _category_parts(values)
+    categories, codes = category_parts(values)
     as_number = pd.to_numeric(categories, errors="coerce")
     as_label = categories.str.lower().map(c.ACLED_INTER_LABELS)
     code = as_number.fillna(as_label).astype("float64")
     invalid = categories.notna() & ~code.isin(list(c.ACLED_INTER_SIDES))
     bad = np.flatnonzero(invalid.to_numpy())
     if len(bad):
-        _fail(
+        raise c.DataContractError(
             path,
             column,
-            _rows(codes, bad, values.index, first_row),
+            rows_with_codes(codes, bad, values.index, first_row),
             f"unknown actor type(s) {categories.iloc[bad].head(3).tolist()}; expected 1-8 or "
             f"{list(c.ACLED_INTER_LABELS)}",
         )
     return code.to_numpy(), codes
-
-
-def _coded(vocabulary: Sequence[str], per_category: pd.Series, codes: np.ndarray) -> np.ndarray:
-    """Per-row positions in ``vocabulary`` (-1 = NA) of per-category labels."""
-    position = {label: i for i, label in enumerate(vocabulary)}
-    index = per_category.map(position).fillna(-1).to_numpy(dtype=np.int64)
-    return _spread(index, codes, -1)
-
-
-def _strings(values: pd.Series) -> pd.Series:
-    """A categorical/text column as the contract's "string" dtype (fast Arrow decode)."""
-    categories, codes = _category_parts(values)
-    return pd.Series(actors.take_strings(categories.to_numpy(), codes), index=values.index)
-
-
-def _mapped(values: pd.Series, mapping: Any, missing: str | None = None) -> pd.Series:
-    """Map each distinct value (through ``mapping``: dict or function) and spread to rows;
-    ``missing`` stands in for blanks and for values the mapping leaves NA."""
-    categories, codes = _category_parts(values)
-    mapped = mapping(categories) if callable(mapping) else categories.map(mapping)
-    mapped = pd.Series(mapped, dtype="string")
-    if missing is not None:
-        # One extra category for blanks, so the fill happens once per category, not per row.
-        mapped = pd.concat([mapped, pd.Series([missing], dtype="string")], ignore_index=True)
-        mapped = mapped.fillna(missing)
-        codes = np.where(codes < 0, len(mapped) - 1, codes)
-    return pd.Series(actors.take_strings(mapped.to_numpy(), codes), index=values.index)
-
-
-def admin1_names(values: pd.Series) -> pd.Series:
-    """Normalised state/region names (analysis.load.normalise_admin1); blank -> 'Unknown'."""
-    from analysis.load import normalise_admin1
-
-    return _mapped(values, normalise_admin1, missing=c.ADMIN1_UNKNOWN)
 
 
 SIDE_VOCABULARY = tuple(dict.fromkeys(c.ACLED_INTER_SIDES.values()))
@@ -461,24 +315,26 @@ def _sides(inter: tuple[np.ndarray, np.ndarray], index: pd.Index) -> pd.Series:
     """Fallback sides from inter codes, kept categorical until the registry has resolved them."""
     per_category, codes = inter
     labels = pd.Series(per_category).map(c.ACLED_INTER_SIDES)
-    row_codes = _coded(SIDE_VOCABULARY, labels, codes)
+    row_codes = vocabulary_codes(SIDE_VOCABULARY, labels, codes)
     return pd.Series(pd.Categorical.from_codes(row_codes, list(SIDE_VOCABULARY)), index=index)
 
 
 def _categories(raw: pd.DataFrame, inter1: np.ndarray, inter2: np.ndarray) -> pd.Series:
     """Event category per row: sub_event_type, else event_type, else 'other'; battles between
     two non-state actors become non_state_conflict. Decided on codes, decoded once."""
-    sub_labels, sub_codes = _category_parts(raw["sub_event_type"])
-    type_labels, type_codes = _category_parts(raw["event_type"])
-    sub = _coded(CATEGORY_VOCABULARY, sub_labels.map(SUB_EVENT_CATEGORY), sub_codes)
-    by_type = _coded(CATEGORY_VOCABULARY, type_labels.map(EVENT_TYPE_CATEGORY), type_codes)
+    sub_labels, sub_codes = category_parts(raw["sub_event_type"])
+    type_labels, type_codes = category_parts(raw["event_type"])
+    sub = vocabulary_codes(CATEGORY_VOCABULARY, sub_labels.map(SUB_EVENT_CATEGORY), sub_codes)
+    by_type = vocabulary_codes(
+        CATEGORY_VOCABULARY, type_labels.map(EVENT_TYPE_CATEGORY), type_codes
+    )
     other = CATEGORY_VOCABULARY.index("other")
     code = np.where(sub >= 0, sub, np.where(by_type >= 0, by_type, other))
     # A battle between two non-state actors is what UCDP calls non-state conflict.
     both_non_state = (inter1 != 1) & (inter2 != 1) & ~np.isnan(inter2)
-    is_battle = _equals(raw["event_type"], BATTLES)
+    is_battle = equals_text(raw["event_type"], BATTLES)
     code[is_battle & both_non_state] = CATEGORY_VOCABULARY.index("non_state_conflict")
-    return pd.Series(actors.take_strings(np.array(CATEGORY_VOCABULARY), code), index=raw.index)
+    return pd.Series(take_strings(np.array(CATEGORY_VOCABULARY), code), index=raw.index)
 
 
 def raw_to_events(
@@ -491,14 +347,16 @@ def raw_to_events(
     """
     raw, dropped = drop_duplicate_ids(raw, path, first_row)
     dates = parse_dates(raw["event_date"], path, first_row)
-    precision_number, precision_codes = _number_parts(
+    precision_number, precision_codes = number_parts(
         raw["time_precision"], path, first_row, "time_precision", True
     )
     precision_label = pd.Series(precision_number).map(c.ACLED_TIME_PRECISION)
     bad_precision = np.flatnonzero(precision_label.isna().to_numpy())
     if len(bad_precision) or (precision_codes < 0).any():
-        rows = _rows(precision_codes, np.append(bad_precision, -1), raw.index, first_row)
-        _fail(path, "time_precision", rows, "expected 1, 2 or 3 (day, week, month)")
+        rows = rows_with_codes(precision_codes, np.append(bad_precision, -1), raw.index, first_row)
+        raise c.DataContractError(
+            path, "time_precision", rows, "expected 1, 2 or 3 (day, week, month)"
+        )
     fatalities = parse_numbers(
         raw["fatalities"], path, first_row, "fatalities", True, False, minimum=0
     )
@@ -508,16 +366,16 @@ def raw_to_events(
     inter2 = _inter_parts(raw["inter2"], path, first_row, "inter2")
     if raw["actor1"].isna().any():
         rows = [int(i) + first_row for i in raw.index[raw["actor1"].isna()]]
-        _fail(path, "actor1", rows, "blank actor1 (every ACLED event has one)")
+        raise c.DataContractError(path, "actor1", rows, "blank actor1 (every ACLED event has one)")
 
-    category = _categories(raw, _spread(*inter1, np.nan), _spread(*inter2, np.nan))
+    category = _categories(raw, spread(*inter1, np.nan), spread(*inter2, np.nan))
     whole_fatalities = fatalities.astype("int64")  # blanks were rejected above
     if "civilian_targeting" in raw:
-        flagged = _equals(raw["civilian_targeting"], CIVILIAN_TARGETING_FLAG)
+        flagged = equals_text(raw["civilian_targeting"], CIVILIAN_TARGETING_FLAG)
     else:
         flagged = np.zeros(len(raw), dtype=bool)
     civilian_fatalities = pd.arrays.IntegerArray(whole_fatalities, ~flagged)
-    precision = _mapped(raw["time_precision"], lambda _: precision_label)
+    precision = map_categories(raw["time_precision"], lambda _: precision_label)
     events = pd.DataFrame(
         {
             c.EV_ID: _prefixed_ids(raw[ID_COLUMN]),
@@ -525,7 +383,8 @@ def raw_to_events(
             c.EV_DATE: dates,
             c.EV_DATE_PRECISION: precision,
             # Raw actor names stay categorical: the registry resolves them per distinct name
-            # (analysis.actors.canonicalise), which also turns them into the contract's text.
+            # (analysis.sources.actors.canonicalise), which also turns them into the
+            # contract's text.
             c.EV_ACTOR: raw["actor1"],
             c.EV_ACTOR_RAW: raw["actor1"],
             c.EV_ACTOR_SIDE: _sides(inter1, raw.index),
@@ -575,7 +434,7 @@ def drop_duplicate_ids(
     blank = pc.is_null(text)
     if pc.any(blank).as_py():
         rows = [int(i) + first_row for i in raw.index[blank.to_numpy(zero_copy_only=False)]]
-        _fail(path, ID_COLUMN, rows, "blank event id")
+        raise c.DataContractError(path, ID_COLUMN, rows, "blank event id")
     raw = raw.assign(
         **{ID_COLUMN: pd.Series(pd.arrays.ArrowStringArray(text), index=raw.index, dtype="string")}
     )
@@ -620,9 +479,9 @@ def fetch_acled(
     publication, so a pull is a snapshot). The token and credentials stay in memory.
     ``base_url`` (or $ACLED_BASE_URL) points the client elsewhere, e.g. at a test server.
     """
-    email, password = api.env_credential(EMAIL_ENV), api.env_credential(PASSWORD_ENV)
+    email, password = http.env_credential(EMAIL_ENV), http.env_credential(PASSWORD_ENV)
     base = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
-    token_response = api.request_json(
+    token_response = http.request_json(
         base + TOKEN_PATH,
         form={
             "username": email,
@@ -633,7 +492,7 @@ def fetch_acled(
     )
     token = token_response.get("access_token") if isinstance(token_response, dict) else None
     if not token:
-        raise api.ApiError(f"{base + TOKEN_PATH} returned no access_token")
+        raise http.ApiError(f"{base + TOKEN_PATH} returned no access_token")
     start_text, end_text = str(pd.Timestamp(start).date()), str(pd.Timestamp(end).date())
     filters = {
         "country": country,
@@ -644,13 +503,13 @@ def fetch_acled(
     records: list[dict[str, Any]] = []
     pages = 0
     for page in range(1, MAX_PAGES + 1):
-        url = api.with_query(
+        url = http.with_query(
             base + READ_PATH, {"_format": "json", **filters, "limit": page_size, "page": page}
         )
-        body = api.request_json(url, headers={"Authorization": f"Bearer {token}"})
+        body = http.request_json(url, headers={"Authorization": f"Bearer {token}"})
         rows = body.get("data") if isinstance(body, dict) else None
         if rows is None:
-            raise api.ApiError(f"{api.safe_url(url)} returned no 'data' list")
+            raise http.ApiError(f"{http.safe_url(url)} returned no 'data' list")
         records.extend(rows)
         pages = page
         if len(rows) < page_size:
@@ -660,15 +519,15 @@ def fetch_acled(
     out_path = folder / f"acled_{slug}_{start_text}_{end_text}.json"
     secrets = (email, password, token)
     text = json.dumps({"data": records}, ensure_ascii=False)
-    api.assert_no_secrets(text, secrets, str(out_path))
-    api.write_text_atomic(out_path, text)
+    http.assert_no_secrets(text, secrets, str(out_path))
+    http.write_text_atomic(out_path, text)
     stamps = pd.to_numeric(pd.Series([r.get("timestamp") for r in records]), errors="coerce")
-    api.write_sidecar(
+    http.write_sidecar(
         out_path,
         {
             "source": "ACLED API",
             "endpoint": base + READ_PATH,
-            "accessed_utc": api.access_timestamp(),
+            "accessed_utc": http.access_timestamp(),
             "filters": filters,
             "page_size": page_size,
             "pages": pages,
@@ -697,7 +556,7 @@ def attribution(path: PathLike, analysis_filters: Mapping[str, Any]) -> dict[str
     """
     path = Path(path)
     try:
-        sidecar = api.read_sidecar(path)
+        sidecar = http.read_sidecar(path)
     except (FileNotFoundError, ValueError):
         sidecar = {}
     if sidecar.get("accessed_utc"):

@@ -29,8 +29,23 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from analysis import actors, api, cache, paths
 from analysis import contract as c
+from analysis import paths
+from analysis.sources import actors, cache, http
+from analysis.sources.columns import (
+    LATITUDE_RANGE,
+    LONGITUDE_RANGE,
+    admin1_names,
+    as_strings,
+    parse_dates,
+    parse_numbers,
+)
+from analysis.sources.validate import (
+    conform_events,
+    csv_read_error,
+    not_utf8_error,
+    validate_frame,
+)
 
 LOADER_VERSION = "ucdp-1"
 GED_SOURCE = "ucdp_ged"
@@ -99,8 +114,6 @@ def has_header(path: Path) -> bool:
 
     Anything else is not a GED file and raises a DataContractError naming what is missing.
     """
-    from analysis.load import not_utf8_error
-
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             first = next(csv.reader(handle), None)
@@ -148,8 +161,6 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, int, bool]:
             ),
         )
     except pa.ArrowInvalid as exc:
-        from analysis.load import csv_read_error
-
         raise csv_read_error(path, exc, len(names), header) from None
     if table.num_rows == 0:
         # An empty table would give zero counts everywhere, which reads as "no violence".
@@ -160,30 +171,27 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, int, bool]:
 
 
 def _parse(path: Path, registry: pd.DataFrame, source: str | None) -> pd.DataFrame:
-    from analysis import acled
-    from analysis.load import conform_events, validate_frame
-
     raw, first_row, header = read_raw(path)
     if source is None:
         candidate = not header or CANDIDATE_NAME_HINT in path.name.lower()
         source = CANDIDATE_SOURCE if candidate else GED_SOURCE
     # date_start may carry a time ('2023-05-01 00:00:00.000'); the day is the first 10 chars.
     day_text = raw["date_start"].astype("string").str.slice(0, DATE_LENGTH).astype("category")
-    dates = acled.parse_dates(day_text, path, first_row, column="date_start")
-    prec = acled.parse_numbers(raw["date_prec"], path, first_row, "date_prec", True, False)
+    dates = parse_dates(day_text, path, first_row, column="date_start")
+    prec = parse_numbers(raw["date_prec"], path, first_row, "date_prec", True, False)
     precision = pd.Series(prec, index=raw.index).map(c.UCDP_DATE_PREC_PRECISION)
     if precision.isna().any():
         rows = [int(i) + first_row for i in raw.index[precision.isna()]]
         raise c.DataContractError(path, "date_prec", rows, "expected a code from 1 to 5")
-    violence = acled.parse_numbers(
+    violence = parse_numbers(
         raw["type_of_violence"], path, first_row, "type_of_violence", True, False
     )
     category = pd.Series(violence, index=raw.index).map(CATEGORY_BY_TYPE)
     if category.isna().any():
         rows = [int(i) + first_row for i in raw.index[category.isna()]]
         raise c.DataContractError(path, "type_of_violence", rows, "expected 1, 2 or 3")
-    best = acled.parse_numbers(raw["best"], path, first_row, "best", True, False, minimum=0)
-    civilians = acled.parse_numbers(
+    best = parse_numbers(raw["best"], path, first_row, "best", True, False, minimum=0)
+    civilians = parse_numbers(
         raw["deaths_civilians"], path, first_row, "deaths_civilians", True, minimum=0
     )
     for side in ("side_a", "side_b"):
@@ -205,7 +213,7 @@ def _parse(path: Path, registry: pd.DataFrame, source: str | None) -> pd.DataFra
             f"event id(s) {ids[repeated].unique().tolist()[:5]} appear more than once; GED ids "
             "are unique, so the file probably contains the same events twice",
         )
-    side_a, side_b = acled._strings(raw["side_a"]), acled._strings(raw["side_b"])
+    side_a, side_b = as_strings(raw["side_a"]), as_strings(raw["side_b"])
     events = pd.DataFrame(
         {
             c.EV_ID: source + "-" + ids,
@@ -218,12 +226,12 @@ def _parse(path: Path, registry: pd.DataFrame, source: str | None) -> pd.DataFra
             c.EV_TARGET: side_b,
             c.EV_TARGET_RAW: side_b,
             c.EV_TARGET_SIDE: pd.Series(pd.NA, index=raw.index, dtype="string"),
-            c.EV_ADMIN1: acled.admin1_names(raw["adm_1"]),
-            c.EV_LATITUDE: acled.parse_numbers(
-                raw["latitude"], path, first_row, "latitude", **acled.LATITUDE_RANGE
+            c.EV_ADMIN1: admin1_names(raw["adm_1"]),
+            c.EV_LATITUDE: parse_numbers(
+                raw["latitude"], path, first_row, "latitude", **LATITUDE_RANGE
             ),
-            c.EV_LONGITUDE: acled.parse_numbers(
-                raw["longitude"], path, first_row, "longitude", **acled.LONGITUDE_RANGE
+            c.EV_LONGITUDE: parse_numbers(
+                raw["longitude"], path, first_row, "longitude", **LONGITUDE_RANGE
             ),
             c.EV_CATEGORY: category.astype("string"),
             c.EV_EVENTS: 1,
@@ -262,22 +270,22 @@ def fetch_ged(
     sidecar with the access time, version, filters, pages and row count. The token from
     $UCDP_API_TOKEN is sent in the x-ucdp-access-token header and never written anywhere.
     """
-    token = api.env_credential(TOKEN_ENV)
+    token = http.env_credential(TOKEN_ENV)
     base = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
     filters: dict[str, Any] = {"Country": country_code}
     if start:
         filters["StartDate"] = str(pd.Timestamp(start).date())
     if end:
         filters["EndDate"] = str(pd.Timestamp(end).date())
-    url: str | None = api.with_query(
+    url: str | None = http.with_query(
         base + GED_PATH.format(version=version), {"pagesize": page_size, "page": 0, **filters}
     )
     records: list[dict[str, Any]] = []
     pages, total_pages = 0, None
     while url and pages < MAX_PAGES:
-        body = api.request_json(url, headers={TOKEN_HEADER: token})
+        body = http.request_json(url, headers={TOKEN_HEADER: token})
         if not isinstance(body, dict) or not isinstance(body.get("Result"), list):
-            raise api.ApiError(f"{api.safe_url(url)} returned no 'Result' list")
+            raise http.ApiError(f"{http.safe_url(url)} returned no 'Result' list")
         records.extend(body["Result"])
         total_pages = body.get("TotalPages", total_pages)
         pages += 1
@@ -289,15 +297,15 @@ def fetch_ged(
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)
     text = buffer.getvalue()
-    api.assert_no_secrets(text, [token], str(out_path))
-    api.write_text_atomic(out_path, text)
-    api.write_sidecar(
+    http.assert_no_secrets(text, [token], str(out_path))
+    http.write_text_atomic(out_path, text)
+    http.write_sidecar(
         out_path,
         {
             "source": "UCDP API",
             "endpoint": base + GED_PATH.format(version=version),
             "version": version,
-            "accessed_utc": api.access_timestamp(),
+            "accessed_utc": http.access_timestamp(),
             "filters": filters,
             "page_size": page_size,
             "pages": pages,

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import acled, actors, ucdp
 from analysis import contract as c
+from analysis.sources import acled, actors, ucdp
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 # Actor names of the bundled UCDP aggregate (from the project brief), with the canonical
 # actor each should map to; None = deliberately left unmapped (no source found).

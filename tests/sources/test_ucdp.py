@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from analysis import contract as c
-from analysis import ucdp
+from analysis.sources import ucdp
 
-FIXTURES = Path(__file__).parent / "fixtures" / "ucdp"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "ucdp"
 
 
 def _load(name: str, **kwargs) -> pd.DataFrame:
@@ -90,7 +90,7 @@ def test_missing_column_and_foreign_file_fail() -> None:
     assert info.value.column == "best"
     with pytest.raises(c.DataContractError, match="not the GED header"):
         ucdp.load_ged(
-            Path(__file__).parent / "fixtures" / "acled" / "acled_current_layout.csv",
+            Path(__file__).parent.parent / "fixtures" / "acled" / "acled_current_layout.csv",
             cache_dir=False,
         )
 

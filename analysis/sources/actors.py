@@ -34,11 +34,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import yaml
 
 from analysis import contract as c
 from analysis import paths
+from analysis.sources.columns import take_strings
+from analysis.sources.validate import read_table
 
 REGISTRY_FILE = "actors.csv"
 DEFINITIONS_FILE = "strike_definitions.yml"
@@ -55,8 +56,6 @@ PathLike = str | os.PathLike[str]
 
 def load_registry(path: PathLike | None = None) -> pd.DataFrame:
     """The actor registry, validated against ``contract.ACTORS`` (unique ids, sides, URLs)."""
-    from analysis.load import read_table
-
     path = Path(path) if path else paths.curated_path(REGISTRY_FILE)
     registry = read_table(path, c.ACTORS)
     _check_aliases(registry, path)
@@ -131,21 +130,6 @@ def resolve_names(names: pd.Series | pd.Index, registry: pd.DataFrame) -> pd.Ser
 
 def _as_category(values: pd.Series) -> pd.Series:
     return values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
-
-
-def take_strings(values: Any, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """Row strings from per-category values and categorical codes (-1 or NA value -> NA).
-
-    Goes through an Arrow dictionary array: decoding it is several times faster than
-    building a million Python strings, and yields pandas' Arrow-backed "string" dtype.
-    """
-    dictionary = pa.array(
-        pd.Series(values, dtype="string").to_numpy(na_value=None), pa.large_string()
-    )
-    codes = np.asarray(codes)
-    indices = pa.array(codes.astype(np.int32), mask=codes < 0)
-    decoded = pa.DictionaryArray.from_arrays(indices, dictionary).dictionary_decode()
-    return pd.array(pd.arrays.ArrowStringArray(decoded), dtype="string")
 
 
 def _codes_with_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:

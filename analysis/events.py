@@ -1,0 +1,151 @@
+"""Canonical events from whichever source a notebook names, with coverage and attribution.
+
+This module owns the choice of event source: :func:`load_events` dispatches to the bundled
+UCDP aggregate (:mod:`analysis.sources.ucdp_daily`), an ACLED file
+(:mod:`analysis.sources.acled`) or a GED/Candidate file (:mod:`analysis.sources.ucdp`),
+maps actors through the registry and applies a named strike definition
+(:mod:`analysis.sources.actors`). It also owns :func:`coverage` (how much of an analysis
+window the data span) and :func:`source_attribution` (what a report must cite).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from analysis import contract as c
+from analysis import paths
+from analysis.sources import acled, actors, ucdp
+from analysis.sources.ucdp_daily import UCDP_CITATION, load_ucdp_daily, ucdp_daily_to_events
+
+EVENT_SOURCES_NEEDING_PATH = ("ucdp_ged", "ucdp_candidate", "acled")
+
+PathLike = str | os.PathLike[str]
+
+
+def load_events(
+    source: str = "ucdp_daily",
+    events_path: PathLike | None = None,
+    data_dir: PathLike | None = None,
+    strike_definition: str | None = None,
+) -> pd.DataFrame:
+    """Canonical events from one source: the bundled UCDP aggregate or a user file.
+
+    Parameters
+    ----------
+    source : str, default 'ucdp_daily'
+        One of ``contract.EVENT_SOURCES``.
+    events_path : str or os.PathLike, optional
+        Required for user-supplied sources (ACLED exports, GED/Candidate CSVs); resolved
+        from the project root when relative. For 'ucdp_daily' it replaces the bundled file.
+    data_dir : str or os.PathLike, optional
+        A relocated data folder (see :func:`analysis.paths.data_dir`).
+    strike_definition : str, optional
+        One of the documented definitions in data/curated/strike_definitions.yml; only the
+        events it counts as strikes are kept.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Canonical EVENTS rows, actors mapped through the registry.
+    """
+    events = _load_source_events(source, events_path, data_dir)
+    if strike_definition:
+        events = actors.apply_strike_definition(events, strike_definition)
+    return events
+
+
+def _load_source_events(
+    source: str, events_path: PathLike | None, data_dir: PathLike | None
+) -> pd.DataFrame:
+    if source not in c.EVENT_SOURCES:
+        raise ValueError(f"unknown source {source!r}; choose one of {list(c.EVENT_SOURCES)}")
+    if source == "ucdp_daily":
+        daily_path = paths.resolve_user_path(events_path) if events_path else None
+        return actors.canonicalise(ucdp_daily_to_events(load_ucdp_daily(daily_path, data_dir)))
+    if not events_path:
+        raise ValueError(f"source {source!r} needs events_path (a file under data/raw/)")
+    resolved = paths.resolve_user_path(events_path)
+    if not resolved.is_file():
+        raise c.DataContractError(
+            resolved,
+            None,
+            [],
+            f"file not found (events_path={str(events_path)!r}; relative paths are taken "
+            "from the project root, e.g. 'data/raw/acled/export.csv')",
+        )
+    if source == "acled":
+        return acled.load_acled(resolved)
+    return ucdp.load_ged(resolved, source=source)
+
+
+def coverage(events: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Timestamp) -> dict:
+    """The data's date coverage and how much of [start, end] it spans.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Canonical EVENTS rows.
+    start, end : str or pandas.Timestamp
+        The analysis window (inclusive).
+
+    Returns
+    -------
+    dict
+        ``data_first_date``, ``data_last_date`` and ``window_share_covered`` (0-1).
+
+    Raises
+    ------
+    ValueError
+        When the window ends before it starts, or lies wholly outside the data, because
+        every count in it would be a meaningless zero.
+    """
+    first, last = events[c.EV_DATE].min(), events[c.EV_DATE].max()
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if end < start:
+        raise ValueError(f"analysis window ends ({end.date()}) before it starts ({start.date()})")
+    if pd.isna(first) or end < first or start > last:
+        span = "no events" if pd.isna(first) else f"{first.date()} to {last.date()}"
+        raise ValueError(
+            f"analysis window {start.date()} to {end.date()} lies outside the data ({span}); "
+            "choose start and end within the data's dates"
+        )
+    covered_start, covered_end = max(start, first), min(end, last)
+    return {
+        "data_first_date": first,
+        "data_last_date": last,
+        "window_share_covered": ((covered_end - covered_start).days + 1) / ((end - start).days + 1),
+    }
+
+
+def source_attribution(
+    source: str, events_path: PathLike | None = None, analysis_filters: dict | None = None
+) -> dict[str, object]:
+    """Attribution a report must carry for its event source (recorded with the results).
+
+    Parameters
+    ----------
+    source : str
+        The event source the report used.
+    events_path : str or os.PathLike, optional
+        The ACLED file (required for 'acled').
+    analysis_filters : dict, optional
+        Filters the analysis applied, recorded for ACLED's statement of changes.
+
+    Returns
+    -------
+    dict
+        ``data_attribution`` (the citation) and, for ACLED, ``acled_attribution`` (access
+        date, filters and changes) for the report footer. UCDP data are CC BY 4.0 and need
+        the citation only.
+    """
+    if source == "acled":
+        resolved = paths.resolve_user_path(events_path) if events_path else None
+        if resolved is None:
+            raise ValueError("source 'acled' needs events_path (a file under data/raw/)")
+        return {
+            "data_attribution": acled.ACLED_CITATION,
+            "acled_attribution": acled.attribution(resolved, analysis_filters or {}),
+        }
+    return {"data_attribution": UCDP_CITATION}

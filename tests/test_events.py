@@ -1,0 +1,33 @@
+"""Canonical events: the bundled source loads with its totals intact, and coverage is honest.
+
+Files that break the contract are covered case by case in tests/test_bad_inputs.py.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import contract as c
+from analysis import events as ev
+from analysis import paths
+from analysis.sources import validate
+
+
+def test_canonical_events_preserve_totals_from_the_csv() -> None:
+    raw = pd.read_csv(paths.ucdp_daily_path())
+    events = ev.load_events("ucdp_daily")
+    validate.validate_frame(events, c.EVENTS, "events")
+    assert int(events[c.EV_EVENTS].sum()) == int(raw["events"].sum())
+    assert int(events[c.EV_FATALITIES].sum()) == int(raw["deaths_best"].sum())
+    government = raw["side_a"] == "Government of Myanmar (Burma)"
+    assert int(events.loc[events[c.EV_ACTOR_SIDE] == "state", c.EV_EVENTS].sum()) == int(
+        raw.loc[government, "events"].sum()
+    )
+
+
+def test_coverage_share_of_a_partly_covered_window() -> None:
+    # The bundled UCDP aggregate ends on 2023-12-31: 184 of the window's 365 days are covered.
+    events = ev.load_events("ucdp_daily")
+    partial = ev.coverage(events, "2023-07-01", "2024-06-29")
+    assert partial["window_share_covered"] == pytest.approx(184 / 365)
