@@ -5,17 +5,22 @@ UCDP aggregate (:mod:`analysis.sources.ucdp_daily`), an ACLED file
 (:mod:`analysis.sources.acled`) or a GED/Candidate file (:mod:`analysis.sources.ucdp`),
 maps actors through the registry and applies a named strike definition
 (:mod:`analysis.sources.actors`). It also owns :func:`coverage` (how much of an analysis
-window the data span) and :func:`source_attribution` (what a report must cite).
+window the data span), :func:`source_attribution` (what a report must cite) and
+:func:`load_daily_series`, the one call behind every notebook's "load, filter, count per day".
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from analysis import contract as c
-from analysis import paths
+from analysis import panel, paths
+from analysis.results import Result
 from analysis.sources import acled, actors, ucdp
 from analysis.sources.ucdp_daily import UCDP_CITATION, load_ucdp_daily, ucdp_daily_to_events
 
@@ -149,3 +154,99 @@ def source_attribution(
             "acled_attribution": acled.attribution(resolved, analysis_filters or {}),
         }
     return {"data_attribution": UCDP_CITATION}
+
+
+@dataclass(frozen=True)
+class DailySeries(Result):
+    """Events of one source, the ones an analysis keeps, and their zero-filled daily counts.
+
+    Attributes
+    ----------
+    events : pandas.DataFrame
+        Every EVENTS row of the source (after the strike definition, if one was named).
+    selected : pandas.DataFrame
+        The rows inside [first_day, last_day] that pass the region, side and target filters.
+    daily : pandas.Series
+        Events per day from first_day to last_day, zero-filled (index: date).
+    first_day, last_day : pandas.Timestamp
+        The days the series spans.
+    data_first_date, data_last_date : pandas.Timestamp
+        The first and last event of the source.
+    window_share_covered : float
+        Share of the requested window that lies within the data's dates.
+    """
+
+    events: pd.DataFrame
+    selected: pd.DataFrame
+    daily: pd.Series
+    first_day: pd.Timestamp
+    last_day: pd.Timestamp
+    data_first_date: pd.Timestamp
+    data_last_date: pd.Timestamp
+    window_share_covered: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The series' span, the data's dates and the number of events counted."""
+        return {
+            "series_first_day": self.first_day,
+            "series_last_day": self.last_day,
+            "data_first_date": self.data_first_date,
+            "data_last_date": self.data_last_date,
+            "window_share_covered": self.window_share_covered,
+            "events_in_series": int(self.daily.sum()),
+        }
+
+
+def load_daily_series(
+    source: str = "ucdp_daily",
+    events_path: PathLike | None = None,
+    data_dir: PathLike | None = None,
+    strike_definition: str | None = None,
+    *,
+    start: str | pd.Timestamp,
+    end: str | pd.Timestamp,
+    regions: Sequence[str] = (),
+    actor_side: str | None = None,
+    targets: Sequence[str] = (),
+    end_at_data: bool = False,
+) -> DailySeries:
+    """Load a source, keep the events an analysis counts, and count them per day.
+
+    Parameters
+    ----------
+    source, events_path, data_dir, strike_definition
+        As for :func:`load_events`; empty strings mean "not set".
+    start, end : str or pandas.Timestamp
+        The analysis window; it must overlap the data (see :func:`coverage`).
+    regions : sequence of str
+        admin1 names to keep; empty keeps all.
+    actor_side : str, optional
+        Initiating side to keep (e.g. 'state'); empty keeps every side.
+    targets : sequence of str
+        Canonical targets to keep; empty keeps all.
+    end_at_data : bool
+        End the series at the data's last event when ``end`` lies beyond it, instead of
+        counting the days after it as zeros.
+
+    Returns
+    -------
+    DailySeries
+        The events, the selection and the daily counts, with the data's coverage.
+    """
+    events = load_events(source, events_path, data_dir, strike_definition)
+    covered = coverage(events, start, end)
+    first_day = pd.Timestamp(start)
+    last_day = pd.Timestamp(end)
+    if end_at_data:
+        last_day = min(last_day, covered["data_last_date"])
+    selected = panel.filter_events(
+        events, first_day, last_day, admin1=regions, actor_side=actor_side, target=targets
+    )
+    return DailySeries(
+        events=events,
+        selected=selected,
+        daily=panel.daily_series(selected, first_day, last_day),
+        first_day=first_day,
+        last_day=last_day,
+        **covered,
+    )
