@@ -30,7 +30,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	@touch $@
 
 reports: $(VENV)/.installed
-	$(PY) -m analysis.reports run $(RUN_FILE) $(RUNNER_ARGS)
+	$(PY) -m analysis.runner run $(RUN_FILE) $(RUNNER_ARGS)
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest

@@ -2,9 +2,9 @@
 
 Naive loop (what a user scripts by hand): for each job, one after another,
 ``papermill IN OUT -y PARAMS`` then ``jupyter nbconvert --to html OUT``, each a subprocess.
-Runner: ``analysis.reports.run_jobs`` on the same job list (process pool, HTML exported in
-the worker, manifests, thumbnails and index included). Nothing is cached: every round runs
-every notebook from scratch into a fresh temporary folder. Target: runner <= 0.35 x naive.
+Runner: ``analysis.runner.schedule.run_jobs`` on the same job list (process pool, HTML
+exported in the worker, manifests, thumbnails and index included). Nothing is cached: every round
+runs every notebook from scratch into a fresh temporary folder. Target: runner <= 0.35 x naive.
 
 Usage: .venv/bin/python benchmarks/bench_suite.py [--run-file notebooks/reports.yml]
        [--rounds 2] [--workers N]
@@ -23,12 +23,15 @@ from pathlib import Path
 
 import yaml
 
-from analysis import paths, reports
+from analysis import paths
+from analysis.runner.execute import STATUS_OK
+from analysis.runner.runfile import Job, load_run_file
+from analysis.runner.schedule import run_jobs
 
 BIN = Path(sys.executable).parent
 
 
-def naive_loop(jobs: list[reports.Job], out: Path) -> float:
+def naive_loop(jobs: list[Job], out: Path) -> float:
     """Seconds for the papermill CLI then nbconvert CLI per job, run in sequence."""
     clock = time.perf_counter()
     for job in jobs:
@@ -57,12 +60,12 @@ def naive_loop(jobs: list[reports.Job], out: Path) -> float:
     return time.perf_counter() - clock
 
 
-def runner(jobs: list[reports.Job], out: Path, workers: int) -> float:
+def runner(jobs: list[Job], out: Path, workers: int) -> float:
     """Seconds for the report runner on the same jobs (pool start-up included)."""
     clock = time.perf_counter()
-    results = reports.run_jobs(jobs, out, workers=workers, progress=False)
+    results = run_jobs(jobs, out, workers=workers, progress=False)
     elapsed = time.perf_counter() - clock
-    bad = [r for r in results if r.status != reports.STATUS_OK]
+    bad = [r for r in results if r.status != STATUS_OK]
     if bad:
         raise SystemExit(f"runner failed: {[(r.name, r.error) for r in bad]}")
     return elapsed
@@ -76,7 +79,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    jobs = reports.load_run_file(args.run_file)
+    jobs = load_run_file(args.run_file)
     print(
         f"suite: {args.run_file} ({len(jobs)} jobs), workers={args.workers}, cores={os.cpu_count()}"
     )

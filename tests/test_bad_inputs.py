@@ -5,9 +5,10 @@ column and row(s) or the parameter, plus what would be valid.
 
 The table below is the catalogue the closing note lists; add a case by adding a row.
 Row numbers in messages are 1-based file lines (CSV header = line 1; JSON records 1-based).
-Cases named ``runner-*`` write a run file and expand it with ``analysis.reports.load_run_file``
-(what ``python -m analysis.reports run`` does before anything runs): their messages name the
-job, its notebook and the parameter, or the run file, entry and notebook.
+Cases named ``runner-*`` write a run file and expand it with
+``analysis.runner.runfile.load_run_file`` (what ``python -m analysis.runner run`` does before
+anything runs): their messages name the job, its notebook and the parameter, or the run file,
+entry and notebook.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ import pytest
 
 from analysis import contract as c
 from analysis import events as ev
-from analysis import panel, reports
+from analysis import panel
 from analysis import windows as wn
 from analysis.paths import PROJECT_ROOT
+from analysis.runner import runfile
+from analysis.runner.parameters import RunFileError
 from analysis.sources import acled, actors, ucdp
 from analysis.sources.curated import load_diplomatic_events, load_reported_counts
 from analysis.sources.ucdp_daily import load_ucdp_daily
@@ -264,14 +267,14 @@ NB04 = "04_alignment.ipynb"
 
 def run_file(text: str, overrides: dict[str, str] | None = None) -> Build:
     """A case that writes a run file (notebook paths relative to the project's notebooks
-    folder, as in notebooks/reports.yml) and expands it as `python -m analysis.reports` does.
+    folder, as in notebooks/reports.yml) and expands it as `python -m analysis.runner` does.
     ``text`` may contain ``{tmp}`` for the case's temporary folder."""
 
     def build(tmp: Path) -> tuple[Call, Path]:
         path = tmp / "run.yml"
         body = text.replace("{tmp}", str(tmp)).replace("{notebooks}", str(NOTEBOOKS))
         path.write_text(body, encoding="utf-8")
-        return (lambda: reports.load_run_file(path, overrides)), path
+        return (lambda: runfile.load_run_file(path, overrides)), path
 
     return build
 
@@ -876,94 +879,94 @@ CASES: list[Case] = [
     Case(
         "runner-unknown-parameter",
         one_job(NB01, "{frequncy: M}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB01) + r"unknown parameter 'frequncy' \(the notebook declares: .*'?frequency",
     ),
     Case(
         "runner-wrong-type-int-as-text",
         one_job(NB02, "{n_placebos: '99'}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB02) + r"parameter 'n_placebos' = '99' is str, expected int \(default: 999\)$",
     ),
     Case(
         "runner-wrong-type-text-for-list",
         one_job(NB01, "{regions: Sagaing}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB01)
         + r"parameter 'regions' = 'Sagaing' is str, expected list \(default: \[\]\)$",
     ),
     Case(
         "runner-wrong-type-bool-for-int",
         one_job(NB02, "{seed: true}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB02) + r"parameter 'seed' = True is bool, expected int",
     ),
     Case(
         "runner-n-placebos-zero",
         one_job(NB02, "{n_placebos: 0}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB02) + r"parameter 'n_placebos' = 0 is out of range: expected 1 to 100000$",
     ),
     Case(
         "runner-n-placebos-negative",
         one_job(NB02, "{n_placebos: -5}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB02) + r"parameter 'n_placebos' = -5 is out of range: expected 1 to 100000$",
     ),
     Case(
         "runner-n-placebos-absurd",
         one_job(NB02, "{n_placebos: 1000000000}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB02) + r"parameter 'n_placebos' = 1000000000 is out of range: expected 1 to "
         r"100000$",
     ),
     Case(
         "runner-n-permutations-zero",
         one_job(NB03, "{n_permutations: 0}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB03) + r"parameter 'n_permutations' = 0 is out of range: expected 1 to 100000$",
     ),
     Case(
         "runner-n-placebo-dates-absurd",
         one_job(NB04, "{n_placebo_dates: 1000000000}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB04) + r"parameter 'n_placebo_dates' = 1000000000 is out of range",
     ),
     Case(
         "runner-seed-negative",
         one_job(NB02, "{seed: -1}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB02) + r"parameter 'seed' = -1 is out of range: expected 0 to 4294967295$",
     ),
     Case(
         "runner-seed-too-large",
         one_job(NB02, "{seed: 4294967296}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB02) + r"parameter 'seed' = 4294967296 is out of range: expected 0 to "
         r"4294967295$",
     ),
     Case(
         "runner-pre-days-zero",
         one_job(NB02, "{pre_days: 0}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB02) + r"parameter 'pre_days' = 0 is out of range: expected 1 to 7299$",
     ),
     Case(
         "runner-window-days-twenty-years",
         one_job(NB03, "{window_days: 7300}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB03) + r"parameter 'window_days' = 7300 is out of range: expected 1 to 7299$",
     ),
     Case(
         "runner-open-ended-days-negative",
         one_job(NB01, "{open_ended_days: -90}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB01) + r"parameter 'open_ended_days' = -90 is out of range",
     ),
     Case(
         "runner-several-problems-in-one-message",
         one_job(NB02, "{n_placebos: 0, max_during_days: 100000, gapp: interim}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB02) + r"parameter 'n_placebos' = 0 is out of range: expected 1 to 100000; "
         r"parameter 'max_during_days' = 100000 is out of range: expected 1 to 7299; "
         r"unknown parameter 'gapp'",
@@ -971,66 +974,66 @@ CASES: list[Case] = [
     Case(
         "runner-unknown-frequency",
         one_job(NB01, "{frequency: Q}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB01) + r"parameter 'frequency' = 'Q': \['Q'\] not allowed; choose from "
         r"\['D', 'W', 'M'\]$",
     ),
     Case(
         "runner-unknown-source",
         one_job(NB02, "{source: gdelt}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB02) + r"parameter 'source' = 'gdelt': \['gdelt'\] not allowed; choose from "
         r"\['ucdp_daily', 'ucdp_ged', 'ucdp_candidate', 'acled'\]$",
     ),
     Case(
         "runner-unknown-bloc-in-list",
         one_job(NB01, "{blocs: [China, EU]}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB01) + r"parameter 'blocs' = \['China', 'EU'\]: \['EU'\] not allowed; "
         r"choose from \['China', 'Russia', 'India', 'Japan', 'ASEAN', 'West', 'other'\]$",
     ),
     Case(
         "runner-date-day-first",
         one_job(NB01, "{start: 01/02/2021}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB01) + r"parameter 'start' = '01/02/2021' is not a date: expected YYYY-MM-DD",
     ),
     Case(
         "runner-date-impossible",
         one_job(NB02, "{series_end: '2023-02-30'}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB02) + r"parameter 'series_end' = '2023-02-30' is not a date",
     ),
     Case(
         "runner-events-path-not-found",
         one_job(NB01, "{source: acled, events_path: '{tmp}/no_such_export.csv'}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB01) + r"parameter 'events_path' = '.*no_such_export.csv': file not found",
     ),
     Case(
         "runner-data-dir-not-found",
         one_job(NB01, "{data_dir: '{tmp}/no_such_folder'}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB01) + r"parameter 'data_dir' = '.*no_such_folder': folder not found",
     ),
     Case(
         "runner-unknown-ceasefire-id",
         one_job(NB02, "{ceasefire_id: mil-eq-2025-4}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB02) + r"parameter 'ceasefire_id': unknown ceasefire_id\(s\) "
         r"\['mil-eq-2025-4'\]; did you mean \[.*'mil-eq-2025-04'.*\]\? \(\d+ ids are listed",
     ),
     Case(
         "runner-unknown-ceasefire-in-list",
         one_job(NB01, "{ceasefire_ids: [aa-mil-2022-11, no-such-truce]}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB01) + r"parameter 'ceasefire_ids': unknown ceasefire_id\(s\) "
         r"\['no-such-truce'\]",
     ),
     Case(
         "runner-unknown-truce-id",
         one_job(NB04, "{truce_id: aa-mil-2022-12}"),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB04) + r"parameter 'truce_id': unknown ceasefire_id\(s\) \['aa-mil-2022-12'\]",
     ),
     Case(
@@ -1039,7 +1042,7 @@ CASES: list[Case] = [
             "jobs:\n  - notebook: {notebooks}/" + NB02 + "\n    name: effect\n"
             "    parameter_sets: [{ceasefire_id: aa-mil-2022-11}, {ceasefire_id: aa-mil-2022}]\n"
         ),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB02, "effect__ceasefire_id-aa-mil-2022")
         + r"parameter 'ceasefire_id': unknown ceasefire_id\(s\) \['aa-mil-2022'\]",
     ),
@@ -1050,39 +1053,39 @@ CASES: list[Case] = [
             "    sweep: {parameter: ceasefire_id, from: ceasefires, "
             "where: {ceasefire_id: no-such-truce}}\n"
         ),
-        reports.RunFileError,
+        RunFileError,
         entry_says(NB02) + r"sweep matches no row of 'ceasefires' "
         r"\(where: \{'ceasefire_id': 'no-such-truce'\}\); check the filter values$",
     ),
     Case(
         "runner-job-name-with-dotdot",
         one_job(NB01, "{}", name="../../outside"),
-        reports.RunFileError,
+        RunFileError,
         entry_says(NB01) + r"job name '../../outside' is not a plain folder name .* e\.g\. "
         r"'outside'$",
     ),
     Case(
         "runner-job-name-absolute",
         one_job(NB01, "{}", name="/tmp/report"),
-        reports.RunFileError,
+        RunFileError,
         entry_says(NB01) + r"job name '/tmp/report' is not a plain folder name",
     ),
     Case(
         "runner-job-name-failed-folder",
         one_job(NB01, "{}", name="_failed"),
-        reports.RunFileError,
+        RunFileError,
         entry_says(NB01) + r"job name '_failed' is not a plain folder name",
     ),
     Case(
         "runner-timeout-zero",
         run_file("jobs:\n  - notebook: {notebooks}/" + NB01 + "\n    timeout: 0\n"),
-        reports.RunFileError,
+        RunFileError,
         entry_says(NB01) + r"timeout must be a positive number of seconds, not 0$",
     ),
     Case(
         "runner-cli-override-out-of-range",
         run_file("jobs:\n  - notebook: {notebooks}/" + NB02 + "\n", {"n_placebos": "0"}),
-        reports.RunFileError,
+        RunFileError,
         job_says(NB02, "02_ceasefire_effect") + r"parameter 'n_placebos' = 0 is out of range",
     ),
     Case(

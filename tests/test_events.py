@@ -5,6 +5,10 @@ Files that break the contract are covered case by case in tests/test_bad_inputs.
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -31,3 +35,24 @@ def test_coverage_share_of_a_partly_covered_window() -> None:
     events = ev.load_events("ucdp_daily")
     partial = ev.coverage(events, "2023-07-01", "2024-06-29")
     assert partial["window_share_covered"] == pytest.approx(184 / 365)
+
+
+def test_data_dir_and_events_path_resolve_from_the_project_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A notebook's kernel runs in notebooks/ (or wherever papermill puts it); a relative
+    # data_dir or events_path must still mean the same folder: the one under the project root.
+    copy = tmp_path / "mydata"
+    shutil.copytree(paths.data_dir() / "curated", copy / "curated")
+    shutil.copytree(paths.data_dir() / "ucdp", copy / "ucdp")
+    relative = os.path.relpath(copy, paths.PROJECT_ROOT)
+    monkeypatch.chdir(tmp_path)
+    assert paths.data_dir(relative) == copy.resolve()
+    assert paths.resolve_user_path(f"{relative}/ucdp") == (copy / "ucdp").resolve()
+    monkeypatch.chdir(paths.PROJECT_ROOT / "notebooks")
+    loaded = ev.load_events("ucdp_daily", "", relative)
+    bundled = ev.load_events("ucdp_daily", "", "")
+    assert len(loaded) == len(bundled) > 0
+    (copy / "ucdp" / "ucdp_ged_myanmar_daily.csv").unlink()
+    with pytest.raises(c.DataContractError, match="mydata"):
+        ev.load_events("ucdp_daily", "", relative)

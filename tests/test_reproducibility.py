@@ -16,8 +16,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import paths, publish, reports
+from analysis import paths
 from analysis.results import read_results
+from analysis.runner import manifest, parameters, publish, runfile, schedule
 
 NOTEBOOKS = paths.PROJECT_ROOT / "notebooks"
 NB01 = NOTEBOOKS / "01_strike_timeline.ipynb"
@@ -50,8 +51,8 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     outs = []
     for label, extra in (("first", False), ("second", True)):
         folder = tmp_path_factory.mktemp(label)
-        jobs = reports.load_run_file(run_file(folder, extra))
-        results = reports.run_jobs(jobs, folder / "reports", workers=2, progress=False)
+        jobs = runfile.load_run_file(run_file(folder, extra))
+        results = schedule.run_jobs(jobs, folder / "reports", workers=2, progress=False)
         assert all(r.status == "ok" for r in results), [r.error for r in results]
         outs.append(folder / "reports")
     return outs[0], outs[1]
@@ -88,9 +89,9 @@ def test_figures_are_byte_identical(two_runs: tuple[Path, Path], job: str) -> No
 
 def test_manifests_record_the_seed_used(two_runs: tuple[Path, Path]) -> None:
     out = two_runs[1]
-    declared = reports.notebook_parameters(NB02)["seed"].default
+    declared = parameters.notebook_parameters(NB02)["seed"].default
     manifests = {
-        job: json.loads((out / job / publish.MANIFEST).read_text(encoding="utf-8"))
+        job: json.loads((out / job / manifest.MANIFEST).read_text(encoding="utf-8"))
         for job in ("effect", "effect_other_seed", "timeline")
     }
     assert manifests["effect"]["seeds"] == {"seed": SEED_A}
@@ -98,7 +99,7 @@ def test_manifests_record_the_seed_used(two_runs: tuple[Path, Path]) -> None:
     assert manifests["effect"]["effective_parameters"]["n_placebos"] == N_PLACEBOS
     assert manifests["timeline"]["seeds"] == {}  # notebook 01 draws nothing at random
     assert declared != SEED_A  # the manifest shows the run file's seed, not the default
-    first = json.loads((two_runs[0] / "effect" / publish.MANIFEST).read_text(encoding="utf-8"))
+    first = json.loads((two_runs[0] / "effect" / manifest.MANIFEST).read_text(encoding="utf-8"))
     assert first["inputs_sha256"] == manifests["effect"]["inputs_sha256"]
 
 

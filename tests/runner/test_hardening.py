@@ -1,6 +1,6 @@
 """Hardening of the report runner on real notebooks (issue #6, part 2).
 
-One module-scoped run of ``python -m analysis.reports`` (a subprocess, as a user starts it)
+One module-scoped run of ``python -m analysis.runner`` (a subprocess, as a user starts it)
 feeds the real notebooks messy and hostile inputs with credentials in the environment:
 
 * an ACLED export copy with hostile actor names and notes and a revised (duplicated) event id;
@@ -32,11 +32,12 @@ import pytest
 from factories import process_alive
 from test_browser import _check_page, driver  # noqa: F401  (driver is a fixture used below)
 
-from analysis import paths, publish, reports
+from analysis import paths
 from analysis.results import read_results
+from analysis.runner import cli, kernels, manifest, publish, runfile, schedule
 
 NOTEBOOKS = paths.PROJECT_ROOT / "notebooks"
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 ACLED_CSV = FIXTURES / "acled" / "acled_current_layout.csv"
 FIXTURE_NOTEBOOKS = FIXTURES / "notebooks"
 
@@ -117,7 +118,7 @@ def env_probe_notebook(target: Path) -> Path:
 
 def run_cli(run_file: Path, out: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "analysis.reports", "run", str(run_file)]
+        [sys.executable, "-m", "analysis.runner", "run", str(run_file)]
         + ["--reports-dir", str(out), "--workers", "2", "--no-progress"],
         cwd=paths.PROJECT_ROOT,
         env=env,
@@ -184,8 +185,8 @@ def produced_files(out: Path) -> list[Path]:
 
 
 def job_status(run: Run) -> dict[str, str]:
-    manifest = json.loads((run.out / publish.MANIFEST).read_text(encoding="utf-8"))
-    return {job["name"]: job["status"] for job in manifest["jobs"]}
+    recorded = json.loads((run.out / manifest.MANIFEST).read_text(encoding="utf-8"))
+    return {job["name"]: job["status"] for job in recorded["jobs"]}
 
 
 # --- the hostile run --------------------------------------------------------------------------
@@ -228,7 +229,7 @@ def test_no_credential_reaches_any_output(hostile_run: Run) -> None:
 
 def test_kernel_environment_drops_credentials() -> None:
     environ = {**SENTINELS, "PATH": "/bin", "GITHUB_TOKEN": "x", "MY_API_KEY": "y", "HOME": "/h"}
-    assert reports.kernel_environment(environ) == {"PATH": "/bin", "HOME": "/h"}
+    assert kernels.kernel_environment(environ) == {"PATH": "/bin", "HOME": "/h"}
 
 
 def test_hostile_text_is_escaped_in_every_html_page(hostile_run: Run) -> None:
@@ -317,7 +318,7 @@ def test_run_time_failure_keeps_last_good_real_report(
     )
     out = tmp_path / "reports"
     command = ["run", str(run_file), "--reports-dir", str(out), "--no-progress"]
-    assert reports.main(command) == 0
+    assert cli.main(command) == 0
     good = out / "timeline"
     before = {p.name: p.read_bytes() for p in good.iterdir()}
     assert {"timeline.html", "timeline.ipynb", "manifest.json"} <= set(before)
@@ -326,7 +327,7 @@ def test_run_time_failure_keeps_last_good_real_report(
     # checks pass (the file exists), the notebook fails when it reads it.
     frame = pd.read_csv(ACLED_CSV, dtype=str, keep_default_na=False)
     frame.drop(columns="fatalities").to_csv(acled_copy, index=False)
-    second = reports.main(command)
+    second = cli.main(command)
     assert second == 1
     assert {p.name: p.read_bytes() for p in good.iterdir()} == before
     failed = out / publish.FAILED_DIR / "timeline"
@@ -353,7 +354,7 @@ def test_bad_parameter_stops_the_cli_before_anything_runs(
         encoding="utf-8",
     )
     out = tmp_path / "reports"
-    code = reports.main(["run", str(run_file), "--reports-dir", str(out), "--no-progress"])
+    code = cli.main(["run", str(run_file), "--reports-dir", str(out), "--no-progress"])
     assert code == 2
     assert not out.exists()
     message = capsys.readouterr().err
@@ -378,8 +379,8 @@ def test_sigkill_mid_run_keeps_published_reports_and_next_run_recovers(tmp_path:
         shutil.copy(FIXTURE_NOTEBOOKS / name, tmp_path / name)
     out = tmp_path / "reports"
     (tmp_path / "first.yml").write_text("jobs:\n  - notebook: ok.ipynb\n    name: report\n")
-    first = reports.run_jobs(
-        reports.load_run_file(tmp_path / "first.yml"), out, workers=1, progress=False
+    first = schedule.run_jobs(
+        runfile.load_run_file(tmp_path / "first.yml"), out, workers=1, progress=False
     )
     assert [r.status for r in first] == ["ok"]
     before = {p.name: p.read_bytes() for p in (out / "report").iterdir()}
@@ -394,7 +395,7 @@ def test_sigkill_mid_run_keeps_published_reports_and_next_run_recovers(tmp_path:
         "  - notebook: ok.ipynb\n    name: other\n"
     )
     runner = subprocess.Popen(
-        [sys.executable, "-m", "analysis.reports", "run", str(tmp_path / "killed.yml")]
+        [sys.executable, "-m", "analysis.runner", "run", str(tmp_path / "killed.yml")]
         + ["--reports-dir", str(out), "--workers", "2", "--no-progress"],
         cwd=paths.PROJECT_ROOT,
         stdout=subprocess.DEVNULL,
@@ -407,7 +408,7 @@ def test_sigkill_mid_run_keeps_published_reports_and_next_run_recovers(tmp_path:
             lambda: (
                 pid_file.is_file()
                 and pid_file.read_text().strip() != ""
-                and (out / "other" / publish.MANIFEST).is_file()
+                and (out / "other" / manifest.MANIFEST).is_file()
             ),
             90,
         )
@@ -428,19 +429,19 @@ def test_sigkill_mid_run_keeps_published_reports_and_next_run_recovers(tmp_path:
 
     assert {p.name: p.read_bytes() for p in (out / "report").iterdir()} == before
     other = out / "other"
-    assert json.loads((other / publish.MANIFEST).read_text())["status"] == "ok"
+    assert json.loads((other / manifest.MANIFEST).read_text())["status"] == "ok"
     assert (other / "other.html").is_file()
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(publish.TMP_PREFIX)]
     assert leftovers, "the killed job should have left its staging folder behind"
 
     # The next run cleans up and publishes normally.
-    results = reports.run_jobs(
-        reports.load_run_file(tmp_path / "first.yml"), out, workers=1, progress=False
+    results = schedule.run_jobs(
+        runfile.load_run_file(tmp_path / "first.yml"), out, workers=1, progress=False
     )
     assert [r.status for r in results] == ["ok"]
     names = [p.name for p in out.iterdir()]
     assert not [n for n in names if n.startswith((publish.TMP_PREFIX, publish.OLD_PREFIX))]
-    assert json.loads((out / "report" / publish.MANIFEST).read_text())["status"] == "ok"
+    assert json.loads((out / "report" / manifest.MANIFEST).read_text())["status"] == "ok"
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="report/report.html"' in index and 'href="other/other.html"' in index
 
@@ -469,15 +470,19 @@ def test_hostile_pages_do_not_run_script_in_a_browser(
     assert "<script>window.__pwned=1</script>" in driver.find_element("tag name", "body").text
 
 
-def test_manifest_hashes_the_data_folder_the_kernel_reads(tmp_path: Path) -> None:
-    # A relative data_dir is taken from the notebook's folder (the kernel's working folder),
-    # not from wherever the runner was started.
+def test_manifest_hashes_the_data_folder_the_notebook_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A relative data_dir is taken from the project root, as the notebook takes it: not from
+    # the notebook's folder nor from wherever the runner was started.
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     notebook = notebooks / "01.ipynb"
     shutil.copy(NOTEBOOKS / "01_strike_timeline.ipynb", notebook)
     data_copy(tmp_path / "mydata")
-    hashed = publish.input_files(notebook, {"data_dir": "../mydata"})
+    relative = os.path.relpath(tmp_path / "mydata", paths.PROJECT_ROOT)
+    monkeypatch.chdir(notebooks)
+    hashed = manifest.input_files(notebook, {"data_dir": relative})
     expected = (tmp_path / "mydata" / "curated" / "ceasefires.csv").resolve()
     assert expected in hashed
     assert paths.curated_path("ceasefires.csv") not in hashed

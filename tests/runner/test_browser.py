@@ -16,9 +16,9 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from analysis import reports
+from analysis.runner import runfile, schedule
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "notebooks"
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
 CHROMIUM_FLAGS = (
     "--headless",
@@ -84,8 +84,8 @@ def report_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     out = folder / "reports"
-    jobs = reports.load_run_file(folder / "run.yml")
-    results = reports.run_jobs(jobs, out, workers=2, progress=False)
+    jobs = runfile.load_run_file(folder / "run.yml")
+    results = schedule.run_jobs(jobs, out, workers=2, progress=False)
     assert {r.name: r.status for r in results} == {"hostile": "ok", "ok": "ok", "fails": "failed"}
     return out
 

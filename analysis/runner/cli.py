@@ -1,0 +1,130 @@
+"""The command line: ``python -m analysis.runner run|check|index``.
+
+Owns argument parsing, the terminal summary and exit codes (0 every job succeeded, 1 some
+failed, 2 the run file or a parameter is wrong and nothing ran).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from analysis import paths
+from analysis.runner.execute import STATUS_OK, JobResult
+from analysis.runner.gallery import build_index
+from analysis.runner.parameters import RunFileError
+from analysis.runner.runfile import load_run_file
+from analysis.runner.schedule import EXECUTORS, run_jobs
+
+
+def summary_table(results: Sequence[JobResult]) -> str:
+    """A plain-text table of job outcomes for the terminal.
+
+    Parameters
+    ----------
+    results : sequence of JobResult
+        From :func:`analysis.runner.schedule.run_jobs`.
+
+    Returns
+    -------
+    str
+        One line per job: name, status, seconds, and the folder or the first error line.
+    """
+    rows = [("job", "status", "seconds", "detail")]
+    for r in results:
+        lines = (r.error or "").splitlines() or [""]
+        detail = r.folder if r.status == STATUS_OK else lines[0]
+        rows.append((r.name, r.status, f"{r.seconds:.1f}", detail[:100]))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}  {d}" for a, b, c, d in rows]
+    lines.insert(1, "-" * min(120, max(len(line) for line in lines)))
+    return "\n".join(lines)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.runner",
+        description="Run parameterised notebooks into shareable HTML reports.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the jobs of a run file")
+    check = sub.add_parser("check", help="expand and validate a run file; run nothing")
+    for p in (run, check):
+        p.add_argument("run_file", type=Path, help="YAML run file, e.g. notebooks/reports.yml")
+        p.add_argument(
+            "-p",
+            "--parameter",
+            nargs=2,
+            action="append",
+            default=[],
+            metavar=("NAME", "VALUE"),
+            help="override a parameter in every job whose notebook declares it (typed by "
+            "the notebook's declaration, not guessed)",
+        )
+        p.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            metavar="GLOB",
+            help="run only jobs whose name matches (repeatable)",
+        )
+        p.add_argument("--timeout", type=float, default=None, help="seconds per job")
+    run.add_argument("--workers", type=int, default=None, help="parallel jobs (default: cores)")
+    run.add_argument("--executor", choices=EXECUTORS, default="process")
+    run.add_argument(
+        "--scheduler", default=None, help="Dask scheduler address (with --executor dask)"
+    )
+    run.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    run.add_argument("--reports-dir", default=None, help="output folder (default: reports/)")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sub.add_parser("index", help="rebuild reports/index.html").add_argument(
+        "--reports-dir", default=None
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """CLI entry point.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 if every job succeeded, 1 if any failed, 2 on bad input.
+    """
+    args = _parser().parse_args(argv)
+    if args.command == "index":
+        print(build_index(paths.reports_dir(args.reports_dir)))
+        return 0
+    try:
+        jobs = load_run_file(
+            args.run_file, dict(args.parameter), timeout=args.timeout, only=args.only
+        )
+    except RunFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "check":
+        for job in jobs:
+            print(f"{job.name}: {job.notebook.name} {json.dumps(job.parameters)}")
+        return 0
+    results = run_jobs(
+        jobs,
+        reports_root=args.reports_dir,
+        workers=args.workers,
+        executor=args.executor,
+        scheduler=args.scheduler,
+        show_code=args.show_code,
+        progress=not args.no_progress,
+        run_file=args.run_file,
+    )
+    print(summary_table(results))
+    root = paths.reports_dir(args.reports_dir)
+    print(f"index: {root / 'index.html'}")
+    return 0 if all(r.status == STATUS_OK for r in results) else 1

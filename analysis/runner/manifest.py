@@ -1,0 +1,286 @@
+"""Manifests: what exactly produced a report (inputs, parameters, seeds, versions, commit).
+
+Owns the per-job manifest (:func:`job_manifest`, written next to each report) and the pieces
+the run manifest shares with it: input hashes, package versions, the git commit and times.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from analysis import paths
+from analysis.results import read_results
+
+MANIFEST = "manifest.json"
+
+VERSIONED_PACKAGES = (
+    "ceasefire-analysis",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "pandera",
+    "pyarrow",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "jupyter_client",
+)
+"""Packages whose versions go into every manifest (what a rerun needs to reproduce numbers)."""
+
+DATA_SUBDIRS = ("curated", "ucdp")
+"""Data folders hashed into every manifest: the inputs every notebook may read."""
+
+
+def now_iso() -> str:
+    """The current UTC time as an ISO-8601 string (what manifests record).
+
+    Returns
+    -------
+    str
+        E.g. ``2025-01-01T12:00:00+00:00``.
+    """
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks so large event files do not fill memory.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    str
+        64 hex digits.
+    """
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _display_path(path: Path) -> str:
+    """Paths inside the project are recorded relative to it (manifests are shared)."""
+    try:
+        return path.resolve().relative_to(paths.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def input_files(notebook: Path, parameters: Mapping[str, Any]) -> list[Path]:
+    """Every input a job may read: its notebook, curated and UCDP data, and path parameters.
+
+    ``data_dir`` and ``events_path`` parameters redirect where a notebook reads, so the
+    folder or file they name is hashed instead of (or as well as) the defaults; they are
+    resolved as the notebook resolves them: relative paths from the project root.
+
+    Parameters
+    ----------
+    notebook : Path
+        The job's notebook.
+    parameters : Mapping
+        The job's effective parameters.
+
+    Returns
+    -------
+    list of Path
+        The notebook first, then data files in sorted order, then ``events_path``.
+    """
+    data_root = paths.data_dir(parameters.get("data_dir") or None)
+    found: list[Path] = [notebook]
+    for sub in DATA_SUBDIRS:
+        folder = data_root / sub
+        if folder.is_dir():
+            found.extend(p for p in sorted(folder.rglob("*")) if p.is_file())
+    events_path = parameters.get("events_path")
+    if isinstance(events_path, str) and events_path:
+        candidate = paths.resolve_user_path(events_path)
+        if candidate.is_file():
+            found.append(candidate)
+    return found
+
+
+def hash_inputs(files: Iterable[Path]) -> dict[str, str]:
+    """SHA-256 per input file, keyed by project-relative path.
+
+    Parameters
+    ----------
+    files : iterable of Path
+        From :func:`input_files`.
+
+    Returns
+    -------
+    dict of str to str
+        Path (relative to the project when inside it) to hex digest.
+    """
+    return {_display_path(p): sha256_file(p) for p in files}
+
+
+def package_versions(names: Iterable[str] = VERSIONED_PACKAGES) -> dict[str, str | None]:
+    """Installed versions of the packages that shape results (None when not installed).
+
+    Parameters
+    ----------
+    names : iterable of str
+        Distribution names.
+
+    Returns
+    -------
+    dict
+        ``python`` and each name to its version.
+    """
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def git_commit(root: Path = paths.PROJECT_ROOT) -> str | None:
+    """The checked-out commit (with '+dirty' when files differ), or None outside git.
+
+    Parameters
+    ----------
+    root : Path
+        The repository.
+
+    Returns
+    -------
+    str or None
+        The commit hash, ``+dirty`` appended when tracked files are modified.
+    """
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return f"{head}+dirty" if dirty else head
+
+
+def seeds(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameters that seed random numbers (any name containing 'seed').
+
+    Parameters
+    ----------
+    parameters : Mapping
+        Effective parameters.
+
+    Returns
+    -------
+    dict
+        The seed parameters and their values.
+    """
+    return {k: v for k, v in parameters.items() if "seed" in k.lower()}
+
+
+def job_manifest(
+    job_name: str,
+    notebook: Path,
+    parameters: Mapping[str, Any],
+    defaults: Mapping[str, Any],
+    status: str,
+    started_at: str,
+    finished_at: str,
+    files: Mapping[str, str],
+    title: str,
+    results: Mapping[str, Any],
+    error: str | None = None,
+) -> dict[str, Any]:
+    """The manifest of one job: enough to tell exactly what produced a report.
+
+    Parameters
+    ----------
+    job_name : str
+        The job's name.
+    notebook : Path
+        Its notebook.
+    parameters : Mapping
+        The values the run file set.
+    defaults : Mapping
+        The notebook's literal defaults.
+    status : str
+        ``ok``, ``failed`` or ``timeout``.
+    started_at, finished_at : str
+        ISO times.
+    files : Mapping
+        Kind (``html``, ``ipynb``, ``error``) to file name in the job's folder.
+    title : str
+        The report's title.
+    results : Mapping
+        The notebook's recorded key numbers.
+    error : str, optional
+        What went wrong.
+
+    Returns
+    -------
+    dict
+        The manifest; ``effective_parameters`` adds the defaults for everything the run
+        file did not set, and seeds are taken from the effective values.
+    """
+    effective = {**defaults, **parameters}
+    return {
+        "job": job_name,
+        "title": title,
+        "notebook": _display_path(notebook),
+        "parameters": dict(parameters),
+        "effective_parameters": effective,
+        "seeds": seeds(effective),
+        "status": status,
+        "error": error,
+        "started_at": started_at,
+        "finished_at": finished_at,
+        "inputs_sha256": hash_inputs(input_files(notebook, effective)),
+        "packages": package_versions(),
+        "git_commit": git_commit(),
+        "python_executable": sys.executable,
+        "files": dict(files),
+        "results": dict(results),
+    }
+
+
+def results_of(ipynb: Path) -> dict[str, Any]:
+    """Recorded key numbers of an executed notebook (empty if it recorded none).
+
+    Parameters
+    ----------
+    ipynb : Path
+        The executed notebook.
+
+    Returns
+    -------
+    dict
+        What the notebook recorded with :func:`analysis.results.record`.
+    """
+    try:
+        return read_results(ipynb)
+    except (OSError, ValueError):
+        return {}

@@ -1,0 +1,286 @@
+"""Run files: the YAML list of notebooks x parameter sets, expanded into checked jobs.
+
+Owns :class:`Job`, safe job names (:func:`slugify`), sweeps over a project table
+(:func:`sweep_values`) and :func:`load_run_file`, which expands and validates a whole run
+file (parameters via :mod:`analysis.runner.parameters`) before anything runs.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from analysis.runner.parameters import (
+    RunFileError,
+    RunFileLoader,
+    check_ceasefire_ids,
+    check_parameters,
+    convert_cli_value,
+    job_data_dir,
+    literal_default,
+    notebook_parameters,
+)
+from analysis.windows import load_ceasefires
+
+DEFAULT_TIMEOUT = 1800.0
+"""Seconds a job may run before its kernel is killed (override per job or ``--timeout``)."""
+SWEEP_SOURCES = ("ceasefires",)
+MAX_SLUG = 120
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook run: what to run, with which parameters, under which name."""
+
+    name: str
+    notebook: Path
+    parameters: dict[str, Any] = field(default_factory=dict)
+    timeout: float = DEFAULT_TIMEOUT
+    defaults: dict[str, Any] = field(default_factory=dict)
+    """The notebook's own defaults, so manifests record every value a run used."""
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def slugify(text: str) -> str:
+    """A safe file/folder name: no separators, no '..', no leading dot, bounded length.
+
+    Parameters
+    ----------
+    text : str
+        Any text (a job name, a parameter value).
+
+    Returns
+    -------
+    str
+        A non-empty name that stays inside the folder it is joined to.
+    """
+    slug = _UNSAFE.sub("-", str(text)).strip("-.")
+    slug = re.sub(r"\.{2,}", ".", slug)
+    slug = re.sub(r"-{2,}", "-", slug)
+    slug = slug[:MAX_SLUG].strip("-.")
+    if not slug or slug.startswith("_"):
+        slug = f"job-{slug}".rstrip("-")
+    return slug
+
+
+def sweep_values(
+    spec: Mapping[str, Any], where_file: str, data_dir: str | Path | None = None
+) -> list[Any]:
+    """Values of a sweep: a column of a project table, filtered by ``where``.
+
+    ``{parameter: ceasefire_id, from: ceasefires, where: {kind: bilateral}}`` runs the
+    notebook once per bilateral ceasefire; ``column`` defaults to the parameter name,
+    ``where`` values may be a list (any of them matches) or a range
+    ``{min: "2018-01-01", max: "2023-06-30"}`` (inclusive; dates compared as dates).
+
+    Parameters
+    ----------
+    spec : Mapping
+        The entry's ``sweep`` mapping.
+    where_file : str
+        Where the entry is (run file and job number), for messages.
+    data_dir : str or Path, optional
+        The data folder the job reads (default: the project's).
+
+    Returns
+    -------
+    list
+        The distinct values, in table order.
+    """
+    source = spec.get("from")
+    if source not in SWEEP_SOURCES:
+        raise RunFileError(
+            f"{where_file}: sweep 'from' must be one of {SWEEP_SOURCES}, got {source!r}"
+        )
+    table = load_ceasefires(data_dir=data_dir or None)
+    column = spec.get("column", spec["parameter"])
+    if column not in table.columns:
+        raise RunFileError(f"{where_file}: sweep column {column!r} is not in table {source!r}")
+    mask = pd.Series(True, index=table.index)
+    for key, wanted in (spec.get("where") or {}).items():
+        if key not in table.columns:
+            raise RunFileError(f"{where_file}: sweep filter column {key!r} not in {source!r}")
+        mask &= _matches(table[key], wanted, f"{where_file}: sweep filter {key!r}")
+    values = table.loc[mask, column].dropna().tolist()
+    if not values:
+        # A sweep over nothing would "succeed" with no report at all: say so instead.
+        raise RunFileError(
+            f"{where_file}: sweep matches no row of {source!r} "
+            f"(where: {dict(spec.get('where') or {})}); check the filter values"
+        )
+    return [v.item() if hasattr(v, "item") else v for v in dict.fromkeys(values)]
+
+
+def _matches(column: pd.Series, wanted: Any, where: str) -> pd.Series:
+    """Rows whose value equals ``wanted`` (or any of a list), or lies in ``{min:, max:}``."""
+    if isinstance(wanted, Mapping):
+        unknown = set(wanted) - {"min", "max"}
+        if unknown:
+            raise RunFileError(f"{where}: range filters take 'min' and 'max', not {unknown}")
+        bounds = {k: wanted.get(k) for k in ("min", "max")}
+        if pd.api.types.is_datetime64_any_dtype(column):
+            bounds = {k: pd.Timestamp(v) if v is not None else None for k, v in bounds.items()}
+        inside = column.notna()
+        if bounds["min"] is not None:
+            inside &= column >= bounds["min"]
+        if bounds["max"] is not None:
+            inside &= column <= bounds["max"]
+        return inside.fillna(False).astype(bool)
+    options = {str(w) for w in (wanted if isinstance(wanted, list) else [wanted])}
+    return column.astype("string").isin(options).fillna(False).astype(bool)
+
+
+def _job_name(base: str, params: Mapping[str, Any], varying: Sequence[str]) -> str:
+    parts = [base] + [f"{k}-{params[k]}" for k in varying if k in params]
+    return slugify("__".join(str(p) for p in parts))
+
+
+def load_run_file(
+    run_file: Path,
+    overrides: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    only: Sequence[str] = (),
+) -> list[Job]:
+    """Expand and validate a run file into jobs; raises RunFileError before anything runs.
+
+    Format (paths relative to the run file)::
+
+        timeout: 1800                       # optional, seconds per job
+        jobs:
+          - notebook: 01_strike_timeline.ipynb
+          - notebook: 01_strike_timeline.ipynb
+            name: strike_timeline_monthly
+            parameters: {frequency: M}
+          - notebook: 03_windows.ipynb
+            parameters: {window_days: 30}     # shared by every run of this entry
+            parameter_sets: [{ceasefire_id: a}, {ceasefire_id: b}]
+          - notebook: 03_windows.ipynb
+            sweep: {parameter: ceasefire_id, from: ceasefires, where: {kind: bilateral}}
+
+    Parameters
+    ----------
+    run_file : Path
+        The YAML run file.
+    overrides : Mapping, optional
+        ``-p NAME VALUE`` strings from the command line; they apply to every job whose
+        notebook declares NAME, typed by that declaration.
+    timeout : float, optional
+        Seconds per job, replacing the run file's ``timeout``.
+    only : sequence of str
+        Glob patterns; when given, only jobs whose name matches one are kept.
+
+    Returns
+    -------
+    list of Job
+        Every job, in run-file order, with checked parameters.
+    """
+    run_file = Path(run_file)
+    try:
+        spec = yaml.load(run_file.read_text(encoding="utf-8"), Loader=RunFileLoader) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise RunFileError(f"{run_file}: cannot read run file: {exc}") from exc
+    entries = spec.get("jobs")
+    if not isinstance(entries, list) or not entries:
+        raise RunFileError(f"{run_file}: needs a non-empty 'jobs' list")
+    base_dir = run_file.resolve().parent
+    default_timeout = _positive_timeout(
+        timeout if timeout is not None else spec.get("timeout"), DEFAULT_TIMEOUT, str(run_file)
+    )
+    jobs: list[Job] = []
+    errors: list[str] = []
+    for position, entry in enumerate(entries, start=1):
+        where = f"{run_file} job #{position}"
+        if isinstance(entry, Mapping) and entry.get("notebook"):
+            where += f" ({entry['notebook']})"
+        try:
+            jobs.extend(_expand_entry(entry, base_dir, where, overrides or {}, default_timeout))
+        except RunFileError as exc:
+            errors.append(str(exc))
+    seen: dict[str, int] = {}
+    for job in jobs:
+        seen[job.name] = seen.get(job.name, 0) + 1
+    duplicates = sorted(n for n, count in seen.items() if count > 1)
+    if duplicates:
+        errors.append(f"{run_file}: job names must be unique, repeated: {', '.join(duplicates)}")
+    if errors:
+        raise RunFileError("\n".join(errors))
+    if only:
+        jobs = [j for j in jobs if any(fnmatch.fnmatchcase(j.name, pat) for pat in only)]
+        if not jobs:
+            raise RunFileError(f"{run_file}: no job matches {list(only)}")
+    return jobs
+
+
+def _expand_entry(
+    entry: Any,
+    base_dir: Path,
+    where: str,
+    overrides: Mapping[str, str],
+    default_timeout: float,
+) -> list[Job]:
+    if not isinstance(entry, Mapping) or "notebook" not in entry:
+        raise RunFileError(f"{where}: each job needs a 'notebook'")
+    unknown = set(entry) - {"notebook", "name", "parameters", "parameter_sets", "sweep", "timeout"}
+    if unknown:
+        raise RunFileError(f"{where}: unknown keys {sorted(unknown)}")
+    notebook = (base_dir / str(entry["notebook"])).resolve()
+    if not notebook.is_file():
+        raise RunFileError(f"{where}: notebook not found: {notebook}")
+    declared = notebook_parameters(notebook)
+    shared = dict(entry.get("parameters") or {})
+    for name, raw in overrides.items():
+        if name in declared:
+            shared[name] = convert_cli_value(raw, declared[name])
+    sets: list[dict[str, Any]] = [dict(s) for s in entry.get("parameter_sets") or [{}]]
+    varying = sorted({k for s in sets for k in s}) if entry.get("parameter_sets") else []
+    if entry.get("sweep"):
+        sweep = entry["sweep"]
+        if not isinstance(sweep, Mapping) or "parameter" not in sweep:
+            raise RunFileError(f"{where}: sweep needs 'parameter' and 'from'")
+        data_dir = shared.get("data_dir")
+        values = sweep_values(
+            sweep,
+            where,
+            job_data_dir(data_dir) if isinstance(data_dir, str) and data_dir else None,
+        )
+        sets = [{**s, sweep["parameter"]: v} for s in sets for v in values]
+        varying = [*varying, sweep["parameter"]]
+    defaults = {
+        n: p.default for n, p in declared.items() if p.default_source and literal_default(p)
+    }
+    base = str(entry.get("name") or notebook.stem)
+    if "name" in entry and slugify(base) != base:
+        # An explicit name is a folder name under reports/: a path there is a mistake, so
+        # say so rather than publish under a silently different name.
+        raise RunFileError(
+            f"{where}: job name {base!r} is not a plain folder name (letters, digits, '.', "
+            f"'_', '-'; no '/', '..', spaces or leading '.'/'_'), e.g. {slugify(base)!r}"
+        )
+    timeout = _positive_timeout(entry.get("timeout"), default_timeout, where)
+    jobs = []
+    ids_cache: dict[str, set[str]] = {}
+    for values in sets:
+        params = {**shared, **values}
+        name = _job_name(base, params, varying)
+        checked = check_parameters(notebook, name, params, declared)
+        check_ceasefire_ids(notebook, name, {**defaults, **checked}, ids_cache)
+        jobs.append(Job(name, notebook, checked, timeout, defaults))
+    return jobs
+
+
+def _positive_timeout(value: Any, default: float, where: str) -> float:
+    """A job's timeout in seconds: a positive number (a zero budget would kill every job)."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise RunFileError(f"{where}: timeout must be a positive number of seconds, not {value!r}")
+    return float(value)

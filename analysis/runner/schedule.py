@@ -1,0 +1,172 @@
+"""Scheduling jobs: a local process pool or a Dask cluster, then the index and run manifest.
+
+Owns :func:`run_jobs`: results stream back as jobs finish (a progress bar counts them), a
+worker that dies becomes a failed result instead of stopping the run, and at the end
+``reports/manifest.json`` and ``reports/index.html`` are written.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from analysis import paths
+from analysis.runner import manifest, publish
+from analysis.runner.execute import STATUS_FAILED, STATUSES, JobResult, safe_execute, short_error
+from analysis.runner.gallery import build_index
+from analysis.runner.runfile import Job
+
+EXECUTORS = ("process", "dask")
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked later
+    return tqdm(total=total, desc="reports", unit="job", disable=not enabled, file=sys.stderr)
+
+
+def _run_local(
+    jobs: Sequence[Job], root: Path, workers: int, show_code: bool
+) -> Iterator[JobResult]:
+    if workers <= 1:
+        for job in jobs:
+            yield safe_execute(job, str(root), show_code)
+        return
+    # fork: workers start instantly from this already-imported process (it has no threads
+    # or kernels yet); each job launches its kernel first and parses its notebook while it
+    # boots. Elsewhere (no fork), spawn.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        futures = [pool.submit(safe_execute, job, str(root), show_code) for job in jobs]
+        for future in as_completed(futures):
+            yield _result_or_crash(future, jobs[futures.index(future)])
+
+
+def _result_or_crash(future: Future[JobResult], job: Job) -> JobResult:
+    try:
+        return future.result()
+    except Exception as exc:  # a worker process died (e.g. killed by the OOM killer)
+        return JobResult.of(job, STATUS_FAILED, 0.0, error=f"worker crashed: {short_error(exc)}")
+
+
+def _run_dask(
+    jobs: Sequence[Job], root: Path, workers: int, show_code: bool, scheduler: str | None
+) -> Iterator[JobResult]:
+    # Optional dependency (the 'dask' extra): only this executor needs it.
+    import distributed
+
+    cluster = None
+    if scheduler:
+        client = distributed.Client(scheduler)
+    else:
+        cluster = distributed.LocalCluster(
+            n_workers=workers, threads_per_worker=1, dashboard_address=None, host="127.0.0.1"
+        )
+        client = distributed.Client(cluster)
+    try:
+        futures = client.map(
+            safe_execute,
+            list(jobs),
+            reports_root=str(root),
+            show_code=show_code,
+            pure=False,
+            key=[f"report-{job.name}" for job in jobs],
+        )
+        by_key = {f.key: job for f, job in zip(futures, jobs, strict=True)}
+        for future in distributed.as_completed(futures):
+            try:
+                yield future.result()
+            except Exception as exc:
+                job = by_key[future.key]
+                yield JobResult.of(
+                    job, STATUS_FAILED, 0.0, error=f"dask task failed: {short_error(exc)}"
+                )
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    reports_root: str | Path | None = None,
+    workers: int | None = None,
+    executor: str = "process",
+    scheduler: str | None = None,
+    show_code: bool = False,
+    progress: bool = True,
+    run_file: Path | None = None,
+) -> list[JobResult]:
+    """Run jobs, publish each, then write the index and the run manifest.
+
+    Parameters
+    ----------
+    jobs : sequence of Job
+        From :func:`analysis.runner.runfile.load_run_file`.
+    reports_root : str or Path, optional
+        The reports folder (default: the project's ``reports/``).
+    workers : int, optional
+        Parallel jobs (default: the number of cores; 1 runs in this process).
+    executor : str
+        ``process`` (a local process pool of ``workers``) or ``dask``.
+    scheduler : str, optional
+        Dask scheduler address (``dask`` executor; None starts a local cluster).
+    show_code : bool
+        Keep code cells in the HTML.
+    progress : bool
+        Show a progress bar on stderr.
+    run_file : Path, optional
+        Recorded in the run manifest.
+
+    Returns
+    -------
+    list of JobResult
+        One per job, in the order of ``jobs``.
+    """
+    root = paths.reports_dir(reports_root)
+    root.mkdir(parents=True, exist_ok=True)
+    publish.recover_interrupted(root)
+    workers = workers or os.cpu_count() or 1
+    started_at = manifest.now_iso()
+    if executor == "process":
+        stream: Iterable[JobResult] = _run_local(jobs, root, workers, show_code)
+    elif executor == "dask":
+        stream = _run_dask(jobs, root, workers, show_code, scheduler)
+    else:
+        raise ValueError(f"unknown executor {executor!r} (use 'process' or 'dask')")
+    results: list[JobResult] = []
+    bar = _progress(len(jobs), progress)
+    try:
+        for result in stream:
+            results.append(result)
+            bar.set_postfix_str(f"last: {result.name} {result.status}", refresh=False)
+            bar.update(1)
+    finally:
+        bar.close()
+    order = {job.name: i for i, job in enumerate(jobs)}
+    results.sort(key=lambda r: order.get(r.name, len(order)))
+    counts = {s: sum(r.status == s for r in results) for s in STATUSES}
+    run_manifest = {
+        "run_file": str(run_file) if run_file else None,
+        "started_at": started_at,
+        "finished_at": manifest.now_iso(),
+        "executor": executor,
+        "workers": workers,
+        "show_code": show_code,
+        "counts": counts,
+        "jobs": [asdict(r) for r in results],
+        "packages": manifest.package_versions(),
+        "git_commit": manifest.git_commit(),
+        "python_executable": sys.executable,
+    }
+    publish.write_json(root / manifest.MANIFEST, run_manifest)
+    build_index(root, run_manifest)
+    return results

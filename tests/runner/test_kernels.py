@@ -1,0 +1,74 @@
+"""Kernels: this interpreter's ipykernel on private IPC sockets."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from runner_fixtures import FIXTURES, write_run_file
+
+from analysis.results import read_results
+from analysis.runner import kernels, runfile, schedule
+
+
+def test_kernel_is_this_interpreter_whatever_is_registered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A decoy 'python3' kernelspec that cannot start, found first on JUPYTER_PATH, and a
+    # notebook naming a kernel no machine has: the runner must ignore both.
+    decoy = tmp_path / "jupyter" / "kernels" / "python3"
+    decoy.mkdir(parents=True)
+    (decoy / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": ["/bin/false", "{connection_file}"],
+                "display_name": "decoy",
+                "language": "python",
+            }
+        )
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    folder = tmp_path / "nb"
+    run_file = write_run_file(folder, "jobs:\n  - notebook: ok.ipynb\n")
+    nb = nbformat.read(folder / "ok.ipynb", as_version=4)
+    nb.metadata["kernelspec"] = {
+        "name": "conda-env-elsewhere-py",
+        "display_name": "x",
+        "language": "python",
+    }
+    nbformat.write(nb, folder / "ok.ipynb")
+
+    results = schedule.run_jobs(
+        runfile.load_run_file(run_file), tmp_path / "reports", workers=1, progress=False
+    )
+    assert [r.status for r in results] == ["ok"], results[0].error
+    recorded = read_results(tmp_path / "reports" / "ok" / "ok.ipynb")
+    assert Path(recorded["executable"]) == Path(sys.executable)
+    assert recorded["transport"] == "ipc"
+
+
+def test_each_kernel_gets_short_private_ipc_sockets_removed_after() -> None:
+    started = [kernels.launch_kernel(str(FIXTURES)) for _ in range(2)]
+    try:
+        folders = [k.folder for k in started]
+        assert len(set(folders)) == 2
+        for kernel in started:
+            info = json.loads(Path(kernel.manager.connection_file).read_text())
+            assert info["transport"] == "ipc"
+            assert Path(info["ip"]).parent == kernel.folder
+            assert len(f"{info['ip']}-{info['control_port']}") < 100
+            deadline = time.monotonic() + 60  # the kernel binds its sockets once booted
+            while not list(kernel.folder.glob("k-*")) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert list(kernel.folder.glob("k-*")), "no IPC socket in the kernel's folder"
+            assert kernels.kernel_environment().keys() <= os.environ.keys()
+    finally:
+        for kernel in started:
+            kernels.kill_kernel(kernel)
+    assert not [f for f in folders if f.exists()]
+    assert not any(k.manager.has_kernel for k in started)
