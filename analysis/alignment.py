@@ -130,6 +130,35 @@ def did_poisson(
     are pre. ``pre_periods``/``post_periods`` trim the panel around the date. The placebo
     p-value re-estimates at up to ``n_placebo_dates`` evenly spaced pseudo-dates inside the
     pre period (using pre data only) and reports (1 + #|placebo| >= |observed|) / (1 + n).
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        A PANEL table (period, group, events) with one row per period and group, e.g.
+        :func:`analysis.panel.build_panel` grouped by target.
+    treated_groups : list or tuple of str
+        The groups of the truce's parties.
+    event_date : str or pandas.Timestamp
+        First period counted as post (the truce's effective date).
+    pre_periods, post_periods : int, optional
+        Keep only this many periods before / from the date (default: all).
+    n_placebo_dates : int, default 20
+        Most pseudo-dates for the placebo p-value.
+    level : float, default 0.95
+        Confidence level of the interval (t with clusters - 1 degrees of freedom).
+
+    Returns
+    -------
+    DidResult
+        estimate (exp of the treated x post coefficient), ci_low, ci_high, p_value (cluster-robust),
+        placebo_p_value, n_groups, n_treated, n_periods, events_treated_pre, events_treated_post,
+        status ('ok', 'too_short', 'no_pre_events', 'zero_during': estimate 0 with an exact upper
+        bound) and note.
+
+    Raises
+    ------
+    ValueError
+        When a treated group is not among the panel's groups.
     """
     event_date = pd.Timestamp(event_date)
     treated = set(treated_groups)

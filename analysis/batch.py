@@ -165,6 +165,68 @@ def batch_effects(
     (ratio of means). Adds Benjamini-Hochberg ``q_value`` over the rows with a p-value, and
     the ceasefire's kind and broker bloc for pooling. Rows that cannot be estimated keep a
     status and a note instead of raising.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Zero-filled daily counts with a contiguous daily DatetimeIndex
+        (:func:`analysis.panel.daily_series`).
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table (any number).
+    pre_days : int, default 90
+        Length of each pre (baseline) window in days.
+    gap : {'exclude', 'interim', 'during'}, default 'exclude'
+        How the days between declaration and entry into force are treated
+        (:func:`analysis.windows.window_table`).
+    max_during_days : int, default 180
+        Length in days of the during window of an open-ended ceasefire.
+    chain : bool, default False
+        Estimate one ratio per extension chain (:func:`analysis.windows.collapse_chains`) instead of
+        one per announcement.
+    level : float, default 0.95
+        Confidence level of the intervals.
+    fdr_alpha : float, default 0.05
+        False-discovery rate passed to the Benjamini-Hochberg adjustment.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ceasefire in table order (one per chain with ``chain=True``). Window columns
+        (:func:`analysis.windows.window_table`, all bounds inclusive):
+
+        * ceasefire_id: the ceasefire (the chain root with ``chain=True``);
+        * declared, effective: declaration and start dates;
+        * pre_start, pre_end: the baseline window;
+        * interim_start, interim_end: the interim window (NaT unless ``gap='interim'``);
+        * during_start, during_end: the ceasefire window (truncated at the end of the data);
+        * gap: the ``gap`` setting.
+
+        Estimate columns (:func:`log_ratio_from_windows`; NaN where there is no estimate):
+
+        * estimate: rate ratio, mean daily events during / mean daily events before (0 with status
+          'zero_during');
+        * ci_low, ci_high: the ``level`` interval (with 'zero_during': 0 and the exact upper bound);
+        * p_value: two-sided p-value for a ratio of 1;
+        * log_rr, se, df: log rate ratio, its EWC standard error and Welch-Satterthwaite degrees of
+          freedom;
+        * n_pre, n_during: days in the pre and during windows (0 when not known);
+        * events_pre, events_during: events in those windows;
+        * status: 'ok', 'zero_during', 'no_pre_events', 'no_events', 'degenerate', 'too_short',
+          'outside_data' or 'no_dates' (:mod:`analysis.status`).
+
+        Added here:
+
+        * kind, broker_bloc: the ceasefire's kind and broker bloc (when ``ceasefires`` has them),
+          for pooling;
+        * note: the status sentence followed by the window notes;
+        * q_value: Benjamini-Hochberg q-value over the rows with a p-value (NaN elsewhere);
+        * method: always 'ratio_of_means_ewc'.
+
+    Raises
+    ------
+    ValueError
+        When ``series`` is not a gap-free non-negative daily series, for a bad ``gap`` or
+        non-positive day counts, or when ``chain=True`` and ``extends`` links are broken.
     """
     y_series = check_daily_series(series)
     table = collapse_chains(ceasefires) if chain else ceasefires.reset_index(drop=True)

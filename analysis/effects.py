@@ -268,7 +268,51 @@ def estimate_ceasefire_effect(
     seed: int = 20250328,
     level: float = 0.95,
 ) -> CeasefireEffect:
-    """Windows, NB2 rate ratio (and interim phase), random and spike-matched placebos."""
+    """Windows, NB2 rate ratio (and interim phase), random and spike-matched placebos.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Zero-filled daily counts covering the ceasefire's windows
+        (:func:`analysis.panel.daily_series`).
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table.
+    ceasefire_id : str
+        The ceasefire to estimate.
+    pre_days : int, default 90
+        Length of the pre (baseline) window in days.
+    gap : {'exclude', 'interim', 'during'}, default 'exclude'
+        How the days between declaration and entry into force are treated (module doc).
+    max_during_days : int, default 180
+        Length in days of the during window of an open-ended ceasefire.
+    chain : bool, default False
+        Estimate the ceasefire's whole extension chain as one ceasefire.
+    day_of_week : bool, default False
+        Add day-of-week dummies to the NB2 regression.
+    n_placebos : int, default 999
+        Pseudo-dates drawn for each of the two placebo tests.
+    seed : int, default 20250328
+        Seed of the pseudo-dates.
+    level : float, default 0.95
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    CeasefireEffect
+        The windows (:class:`analysis.windows.Windows`), the during (and, with ``gap='interim'``,
+        interim) rate ratio against the baseline (:class:`EffectResult`), and the random and
+        spike-matched placebo tests (:class:`analysis.placebo.PlaceboResult`).
+
+    Raises
+    ------
+    KeyError
+        When ``ceasefire_id`` is not in ``ceasefires``.
+    ValueError
+        When ``series`` is not a gap-free non-negative daily series, the ceasefire has no dates, or
+        ``gap`` / the day counts are invalid.
+    analysis.windows.WindowOutsideDataError
+        When ``series`` does not cover the ceasefire's windows.
+    """
     row = select_ceasefire(ceasefires, ceasefire_id, chain=chain)
     windows = ceasefire_windows(
         row, series, pre_days=pre_days, gap=gap, max_during_days=max_during_days

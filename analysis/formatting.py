@@ -131,6 +131,19 @@ def report_table(table: pd.DataFrame, caption: str | None = None) -> Any:
 
     Cells are escaped as HTML except the links this function makes itself, so curated text
     cannot inject markup into a shared report.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table of text, e.g. from a :mod:`analysis.tables` builder; cells of a column named in
+        :data:`LINK_COLUMNS` are URLs.
+    caption : str, optional
+        Caption shown above the table.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        The styled table, ready for ``display``.
     """
     frame = table.copy()
     # short cells (numbers, intervals, labels) must not break across lines; long text may
@@ -158,7 +171,19 @@ def report_table(table: pd.DataFrame, caption: str | None = None) -> Any:
 
 def facts_table(facts: dict[str, Any]) -> pd.DataFrame:
     """A two-column table (What, Value) from labelled values: dates as YYYY-MM-DD, floats
-    to three significant digits, lists joined with commas, missing values as a dash."""
+    to three significant digits, lists joined with commas, missing values as a dash.
+
+    Parameters
+    ----------
+    facts : dict
+        Label -> value, in the order to show them (booleans as yes / no, empty lists as 'all').
+
+    Returns
+    -------
+    pandas.DataFrame
+        A table of text with columns What (the label) and Value (the formatted value), one row per
+        fact.
+    """
 
     def text(value: Any) -> str:
         if isinstance(value, list | tuple):

@@ -90,6 +90,36 @@ def build_panel(
     Every period between ``start`` and ``end`` (default: the events' first and last day) and
     every group (default: groups present in ``events``) appears, with 0 where nothing
     happened: a missing row would otherwise read as missing data rather than calm.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        An EVENTS table (usually filtered, e.g. to one strike definition).
+    freq : {'D', 'W', 'M'}, default 'D'
+        Period length: days, Monday-start weeks or calendar months.
+    group_by : str, optional
+        EVENTS column to count by (e.g. 'admin1', 'target'); one group 'all' when None. Missing
+        values count as 'Unknown'.
+    start, end : str or pandas.Timestamp, optional
+        First and last day counted (inclusive); empty strings mean "not set".
+    groups : sequence of str, optional
+        The groups to list, in this order (a group absent from ``events`` gets zeros; events of
+        unlisted groups are left out).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A PANEL table, one row per period and group:
+
+        * period: first day of the period (datetime);
+        * group: the group (string);
+        * events: sum of the events column (Int64, 0 where none);
+        * fatalities: sum of the fatalities column (Int64, missing counted as 0).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``freq``, or when ``events`` is empty and no ``start``/``end`` is given.
     """
     offset = check_frequency(freq)
     if start is None or start == "":
@@ -149,7 +179,27 @@ def daily_series(
 def diplomatic_events_in_range(
     diplomatic: pd.DataFrame, start: DateLike, end: DateLike, blocs: Selection = None
 ) -> pd.DataFrame:
-    """Diplomatic events starting within [start, end], optionally restricted to some blocs."""
+    """Diplomatic events starting within [start, end], optionally restricted to some blocs.
+
+    Parameters
+    ----------
+    diplomatic : pandas.DataFrame
+        Rows of the DIPLOMATIC_EVENTS table.
+    start, end : str or pandas.Timestamp
+        First and last day (inclusive) the event's date_start must fall in.
+    blocs : str or sequence of str, optional
+        Keep only these blocs; None or empty keeps all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matching rows (DIPLOMATIC_EVENTS columns), sorted by date_start.
+
+    Raises
+    ------
+    ValueError
+        When ``blocs`` names a bloc outside ``contract.BLOCS``.
+    """
     keep = (diplomatic[c.DE_DATE_START] >= pd.Timestamp(start)) & (
         diplomatic[c.DE_DATE_START] <= pd.Timestamp(end)
     )

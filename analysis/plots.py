@@ -29,7 +29,17 @@ FREQUENCY_LABELS = {"D": "day", "W": "week", "M": "month"}
 
 
 def use_report_style() -> None:
-    """A readable, print-friendly style shared by every notebook."""
+    """A readable, print-friendly style shared by every notebook.
+
+    Parameters
+    ----------
+    This function takes no parameters.
+
+    Returns
+    -------
+    None
+        Sets the seaborn theme and matplotlib rcParams of the running session.
+    """
     sns.set_theme(style="whitegrid", context="notebook")
     plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold"})
 
@@ -44,7 +54,26 @@ def strike_timeline(
     """Events and deaths per period, ceasefire windows shaded, diplomatic events marked by bloc.
 
     ``panel`` is a PANEL table with a single group; ``windows`` comes from
-    :func:`analysis.panel.ceasefire_windows` and ``diplomatic`` from the curated calendar.
+    :func:`analysis.windows.ceasefire_periods` and ``diplomatic`` from the curated calendar.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        A PANEL table (period, group, events, fatalities); groups are summed per period.
+    windows : pandas.DataFrame
+        Ceasefire periods (:func:`analysis.windows.ceasefire_periods`: start, end, end_assumed,
+        declarer_side); assumed ends are shaded lighter.
+    diplomatic : pandas.DataFrame
+        Rows of the DIPLOMATIC_EVENTS table to mark (date_start, bloc).
+    freq : {'D', 'W', 'M'}
+        The panel's frequency, for the axis labels.
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two stacked panels: events and deaths per period.
     """
     totals = panel.groupby(c.PN_PERIOD)[[c.PN_EVENTS, c.PN_FATALITIES]].sum()
     fig, (ax_events, ax_deaths) = plt.subplots(
@@ -121,6 +150,25 @@ def ceasefire_effect_figure(
     the placebo distribution of rate ratios at pseudo-dates with the observed value marked.
 
     ``windows`` is an ``effects.Windows`` and ``placebo`` an ``effects.PlaceboResult``.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Zero-filled daily counts (resampled to Monday-start weeks for the first panel).
+    windows : Windows
+        The ceasefire's windows (:class:`analysis.windows.Windows`).
+    event_study : pandas.DataFrame
+        The output of :func:`analysis.time_series.event_study` (week, rate_ratio, ci_low, ci_high).
+    placebo : PlaceboResult
+        The random placebo test (:class:`analysis.placebo.PlaceboResult`: placebo_log_rr,
+        observed_log_rr, p_value).
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three panels side by side.
     """
 
     fig, (ax_ts, ax_es, ax_pl) = plt.subplots(
@@ -220,7 +268,24 @@ def timing_calendar_figure(
     dates: pd.Series, calendar: pd.DataFrame, blocs: list[str], title: str
 ) -> Figure:
     """One row per bloc with its diplomatic events (bars from start to end), and a vertical
-    line at every ceasefire declaration in ``dates``."""
+    line at every ceasefire declaration in ``dates``.
+
+    Parameters
+    ----------
+    dates : pandas.Series
+        Declaration dates (:func:`analysis.timing.declaration_dates`).
+    calendar : pandas.DataFrame
+        Rows of the DIPLOMATIC_EVENTS table (date_start, date_end, bloc).
+    blocs : list of str
+        The blocs to draw, one row each, in this order.
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axis, one row per bloc.
+    """
     fig, ax = plt.subplots(figsize=(12, 0.6 * len(blocs) + 1.8))
     for date in dates:
         ax.axvline(date, color="#444444", lw=0.8, alpha=0.7)
@@ -249,7 +314,22 @@ def timing_calendar_figure(
 
 def timing_test_figure(distances: pd.DataFrame, test: pd.DataFrame, title: str) -> Figure:
     """Per bloc: each declaration's distance to the nearest event (dots), the observed mean
-    (diamond) and the 5-95% range of the mean at random dates (grey bar, tick = null mean)."""
+    (diamond) and the 5-95% range of the mean at random dates (grey bar, tick = null mean).
+
+    Parameters
+    ----------
+    distances : pandas.DataFrame
+        The output of :func:`analysis.timing.nearest_event_distances` (bloc, abs_days).
+    test : pandas.DataFrame
+        The output of :func:`analysis.timing.timing_permutation_test` (one row per bloc).
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axis, one row per bloc of ``test``.
+    """
 
     blocs = list(test["bloc"])
     fig, ax = plt.subplots(figsize=(10, 0.7 * len(blocs) + 2.2))
@@ -288,7 +368,23 @@ def timing_test_figure(distances: pd.DataFrame, test: pd.DataFrame, title: str) 
 
 def diplomatic_profile_figure(profile: pd.DataFrame, per_bloc: pd.DataFrame, title: str) -> Figure:
     """Mean daily events by day relative to diplomatic events, one panel per bloc, with the
-    2.5-97.5% band of the same mean at random anchor dates."""
+    2.5-97.5% band of the same mean at random anchor dates.
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        The ``profile`` table of :func:`analysis.timing.diplomatic_event_study` (bloc, relative_day,
+        mean_events, null_low, null_high).
+    per_bloc : pandas.DataFrame
+        Its ``per_bloc`` table (bloc, n_in_data, pooled_rr, permutation_p), for the titles.
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per bloc of ``profile``, sharing the y axis.
+    """
 
     blocs = list(dict.fromkeys(profile[c.DE_BLOC]))
     fig, axes = plt.subplots(
@@ -337,7 +433,26 @@ def did_figure(
 ) -> Figure:
     """Events per period of the treated groups and of all other groups, each divided by its
     own pre-period mean, so parallel pre-trends and the post-date gap can be compared.
-    ``pre_periods`` / ``post_periods`` trim to the estimation window, as in did_poisson."""
+    ``pre_periods`` / ``post_periods`` trim to the estimation window, as in did_poisson.
+
+    Parameters
+    ----------
+    panel_table : pandas.DataFrame
+        A PANEL table (period, group, events).
+    treated : list of str
+        The treated groups; all other groups are the controls.
+    event_date : pandas.Timestamp
+        First post period (marked by a dashed line).
+    title : str
+        Figure title.
+    pre_periods, post_periods : int, optional
+        Periods kept before / from the date (default: all).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axis with the treated and control series.
+    """
     data = panel_table.assign(
         arm=panel_table[c.PN_GROUP].isin(treated).map({True: "treated", False: "controls"})
     )
@@ -375,7 +490,21 @@ def did_figure(
 
 def displacement_figure(tables: dict[str, pd.DataFrame], title: str) -> Figure:
     """Change in each group's share of events (percentage points, after minus before), one
-    panel per grouping (e.g. target, region)."""
+    panel per grouping (e.g. target, region).
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        Grouping name -> the ``shares`` table of :func:`analysis.alignment.displacement_shares`
+        (group, events_pre, events_post, change_pp).
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per grouping.
+    """
     fig, axes = plt.subplots(1, len(tables), figsize=(6 * len(tables), 5), squeeze=False)
     for ax, (name, table) in zip(axes[0], tables.items(), strict=True):
         part = table[(table["events_pre"] + table["events_post"]) > 0].sort_values("change_pp")
@@ -394,7 +523,24 @@ POOLED_PREFIX = "POOLED · "
 
 def forest_figure(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame], title: str) -> Figure:
     """Rate ratio (log scale) with intervals for every estimated ceasefire, then the pooled
-    random-effects ratio per group of each pooling table in ``pooled``; q = BH q-value."""
+    random-effects ratio per group of each pooling table in ``pooled``; q = BH q-value.
+
+    Parameters
+    ----------
+    batch : pandas.DataFrame
+        The output of :func:`analysis.batch.batch_effects` (rows with an estimate are drawn, by
+        during_start).
+    pooled : dict of str to pandas.DataFrame
+        Grouping column -> output of :func:`analysis.pooling.pool_random_effects` grouped by that
+        column (groups with k > 0 are drawn).
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axis, one row per ceasefire and pooled group.
+    """
 
     rows = batch[batch["estimate"].notna()].sort_values("during_start")
     labels, est, low, high, colours = [], [], [], [], []
@@ -441,7 +587,23 @@ def survival_figure(
     km: pd.DataFrame, title: str, xlabel: str = "days since the truce took effect"
 ) -> Figure:
     """Kaplan-Meier curves (share of truces without a counterparty strike) per group with
-    pointwise 95% bands; curves start at 1 on day 0."""
+    pointwise 95% bands; curves start at 1 on day 0.
+
+    Parameters
+    ----------
+    km : pandas.DataFrame
+        The output of :func:`analysis.survival.kaplan_meier` (group, time, survival, ci_low,
+        ci_high, n_risk).
+    title : str
+        Figure title.
+    xlabel : str, default 'days since the truce took effect'
+        Label of the time axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axis with a curve per group.
+    """
     fig, ax = plt.subplots(figsize=(9, 4.5))
     for group, part in km.groupby("group", sort=True):
         colour = BLOC_COLOURS.get(str(group), "#333333")
@@ -475,7 +637,21 @@ def survival_figure(
 def reported_rates_figure(rates: pd.DataFrame, title: str) -> Figure:
     """Per-day rate of each published count, one panel per measure_kind (never combined),
     one row per count (monitor, period, scope), coloured by where the period lies relative
-    to the ceasefire window."""
+    to the ceasefire window.
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        The ``rates`` table of :func:`analysis.reported.rate_table` (measure_kind, monitor, scope,
+        period_start, period_end, per_day, phase).
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per measure kind.
+    """
     kinds = list(dict.fromkeys(rates[c.RC_MEASURE_KIND]))
     heights = [max(len(rates[rates[c.RC_MEASURE_KIND] == k]), 1) for k in kinds]
     fig, axes = plt.subplots(

@@ -31,6 +31,40 @@ def pool_random_effects(
     ``k_excluded``. Returns per group: k, pooled rate ratio with interval, tau2 (between-
     ceasefire variance of log ratios), I2 and the Q-test p-value. With k = 1 the pooled value
     is that single estimate; with k < 3 tau2 is poorly determined (say so when reporting).
+
+    Parameters
+    ----------
+    estimates : pandas.DataFrame
+        One row per estimate, e.g. :func:`analysis.batch.batch_effects`, with the grouping, estimate
+        and standard-error columns.
+    by : str or list of str
+        The grouping column(s), e.g. 'kind' or 'broker_bloc'.
+    estimate_col : str, default 'log_rr'
+        The column holding each estimate on the log scale.
+    se_col : str, default 'se'
+        The column holding its standard error; rows with a missing estimate or a standard error that
+        is not positive are left out.
+    level : float, default 0.95
+        Confidence level of the pooled interval (normal critical value).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (every group in ``estimates``, also those with nothing to pool):
+
+        * the ``by`` column(s): the group;
+        * k: estimates pooled (0 when none was usable);
+        * pooled_rr: random-effects pooled rate ratio, exp(pooled_log_rr);
+        * ci_low, ci_high: its ``level`` interval;
+        * pooled_log_rr, pooled_se: pooled log ratio and its standard error;
+        * p_value: two-sided z-test p-value for a pooled ratio of 1;
+        * tau2: DerSimonian-Laird between-ceasefire variance of the log ratios (0 when k = 1);
+        * i2: I², the share of the variation due to heterogeneity (0 to 1);
+        * q: Cochran's Q;
+        * p_heterogeneity: chi-square p-value of Q with k - 1 degrees of freedom;
+        * k_excluded: rows of the group left out for having no estimate.
+
+        The estimate columns are NaN for groups with k = 0.
     """
     keys = [by] if isinstance(by, str) else list(by)
     data = estimates[keys + [estimate_col, se_col]].copy()

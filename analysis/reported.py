@@ -115,7 +115,29 @@ def select_counts(
     end: str | pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """Counts of the given measure kinds and monitors (empty = all) whose period overlaps
-    [start, end] (an open period is taken to run on)."""
+    [start, end] (an open period is taken to run on).
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Rows of the REPORTED_COUNTS table.
+    measure_kinds : sequence of str, optional
+        Keep these measure_kind values (``contract.REPORTED_MEASURES``); empty keeps all.
+    monitors : sequence of str, optional
+        Keep these monitors; empty keeps all.
+    start, end : str or pandas.Timestamp, optional
+        The range (inclusive) a count's period must overlap; open on a side when not given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matching rows (REPORTED_COUNTS columns), renumbered from 0.
+
+    Raises
+    ------
+    ValueError
+        For an unknown measure kind, or a monitor that is not in ``counts``.
+    """
     unknown = sorted(set(measure_kinds or ()) - set(c.REPORTED_MEASURES))
     if unknown:
         raise ValueError(
@@ -185,7 +207,22 @@ def rate_table(
 
 def phase_summary(rates: pd.DataFrame) -> pd.DataFrame:
     """Per measure_kind, monitor and phase: number of counts and the range of their per-day
-    rates. Rates are not averaged across counts (periods overlap and differ in scope)."""
+    rates. Rates are not averaged across counts (periods overlap and differ in scope).
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        The ``rates`` table of :func:`rate_table` (needs measure_kind, monitor, phase, per_day).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per measure_kind, monitor and phase:
+
+        * measure_kind, monitor, phase: the group;
+        * counts: number of counts in it;
+        * min_per_day, max_per_day: lowest and highest per-day rate among them.
+    """
     grouped = rates.groupby([c.RC_MEASURE_KIND, c.RC_MONITOR, PHASE], observed=True)
     return grouped[PER_DAY].agg(counts="size", min_per_day="min", max_per_day="max").reset_index()
 

@@ -88,7 +88,20 @@ def table_numbers(
 
 
 def prefixed(numbers: Mapping[str, Any], prefix: str) -> dict[str, Any]:
-    """The same numbers with ``prefix`` on every key (to record several result sets)."""
+    """The same numbers with ``prefix`` on every key (to record several result sets).
+
+    Parameters
+    ----------
+    numbers : mapping
+        Key numbers, e.g. a result's ``to_dict()``.
+    prefix : str
+        Put before every key, e.g. ``'chain_'``.
+
+    Returns
+    -------
+    dict
+        The same values under the prefixed keys.
+    """
     return {f"{prefix}{key}": value for key, value in numbers.items()}
 
 
@@ -123,7 +136,25 @@ def to_json_ready(results: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def record(results: Mapping[str, Any]) -> None:
-    """Record key numbers from inside a notebook (shown as a small table, stored as JSON)."""
+    """Record key numbers from inside a notebook (shown as a small table, stored as JSON).
+
+    Parameters
+    ----------
+    results : mapping
+        Names to plain values (numbers, strings, dates, lists); numpy and pandas scalars are
+        converted, NaN and infinities stored as null.
+
+    Returns
+    -------
+    None
+        The numbers are displayed as an output of the running cell (a private MIME type read back by
+        :func:`read_results`, plus a collapsed HTML table).
+
+    Raises
+    ------
+    TypeError
+        When a value cannot be stored as JSON (the message names it).
+    """
     payload = to_json_ready(results)
     text = "\n".join(f"{key}: {value}" for key, value in payload.items())
     display(

@@ -42,6 +42,36 @@ def breakdown_table(
     ceasefire_id to that ceasefire's counterparty series. Columns added: start, censor_at,
     duration_days (days from start to breakdown or censoring, at least 1), broke_down,
     status ('ok', 'no_start_date', 'starts_outside_data', 'no_series').
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table.
+    series : pandas.Series or mapping of str to pandas.Series
+        One zero-filled daily strike series for all ceasefires, or ceasefire_id -> that ceasefire's
+        counterparty series (:func:`counterparty_series`).
+    min_events : int, default 1
+        Strikes (cumulative, from the start day) that count as a breakdown.
+    grace_days : int, default 0
+        Days after the effective date before strikes count (the start is moved by this many days).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The CEASEFIRES columns, renumbered from 0, plus:
+
+        * start: effective date plus ``grace_days`` (NaT when unknown);
+        * censor_at: end of follow-up, the earlier of effective_to and the last day of the series
+          (NaT when the series is missing);
+        * duration_days: days from start to breakdown or censoring, both counted (at least 1; NaN
+          when the start lies outside the series or the series is missing);
+        * broke_down: True when the breakdown day came on or before censor_at;
+        * status: 'ok', 'no_start_date', 'starts_outside_data' or 'no_series'.
+
+    Raises
+    ------
+    ValueError
+        When a series is not a gap-free non-negative daily series.
     """
     table = ceasefires.reset_index(drop=True).copy()
     start = effective_start(table) + pd.Timedelta(days=grace_days)
@@ -88,7 +118,28 @@ def _fill_breakdowns(out: pd.DataFrame, rows: pd.Index, series: pd.Series, min_e
 
 def kaplan_meier(table: pd.DataFrame, by: str | None = None, level: float = 0.95) -> pd.DataFrame:
     """Kaplan-Meier survival (statsmodels SurvfuncRight) with pointwise log-log intervals,
-    overall or per value of ``by``: columns group, time, survival, ci_low, ci_high, n_risk."""
+    overall or per value of ``by``: columns group, time, survival, ci_low, ci_high, n_risk.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`breakdown_table` (only rows with status 'ok' and a duration are used).
+    by : str, optional
+        Column to split by (e.g. 'broker_bloc'); one curve 'all' when None.
+    level : float, default 0.95
+        Confidence level of the pointwise intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and distinct duration (empty when no row is usable):
+
+        * group: the value of ``by`` ('all' without ``by``);
+        * time: duration in days;
+        * survival: Kaplan-Meier share of truces still holding after that day;
+        * ci_low, ci_high: pointwise log-log interval (Greenwood standard errors);
+        * n_risk: truces still at risk at that time.
+    """
     usable = table[(table["status"] == "ok") & table[DURATION].notna()]
     groups = usable.groupby(by) if by else [("all", usable)]
     frames = []
@@ -123,7 +174,26 @@ def _pointwise(fit: SurvfuncRight, level: float) -> tuple[np.ndarray, np.ndarray
 
 
 def median_survival(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """Number of ceasefires, breakdowns and KM median duration (NaN if never below 0.5)."""
+    """Number of ceasefires, breakdowns and KM median duration (NaN if never below 0.5).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`breakdown_table` (only rows with status 'ok' and a duration are used).
+    by : str, optional
+        Column to split by (e.g. 'broker_bloc'); one group 'all' when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group:
+
+        * group: the value of ``by`` ('all' without ``by``);
+        * n: truces used;
+        * breakdowns: truces that broke down;
+        * median_days: first time the survival curve reaches 0.5 or below (NaN when it never does:
+          median not reached).
+    """
     km = kaplan_meier(table, by)
     below = km[km["survival"] <= 0.5].groupby("group")["time"].min()
     usable = table[(table["status"] == "ok") & table[DURATION].notna()]
@@ -141,7 +211,36 @@ def cox_model(
     """Cox proportional hazards (statsmodels PHReg, Breslow ties) on categorical covariates
     (dummy-coded): hazard ratio, interval and p-value per term. The reference level of a
     covariate is ``reference[covariate]`` when given (e.g. broker_bloc 'none': unbrokered
-    truces), else its first level in sorted order."""
+    truces), else its first level in sorted order.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`breakdown_table` (only rows with status 'ok' and a duration are used).
+    covariates : tuple of str, default ('kind',)
+        Categorical columns of ``table``, dummy-coded against their reference level.
+    level : float, default 0.95
+        Confidence level of the hazard-ratio intervals.
+    reference : mapping of str to str, optional
+        Reference level per covariate (ignored when the level is absent).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per dummy term that varies:
+
+        * term: '<covariate>_<level>' (the level compared with the reference);
+        * hazard_ratio: exp(coefficient); above 1 means breaking down sooner;
+        * ci_low, ci_high: its ``level`` interval;
+        * p_value: Wald p-value for a hazard ratio of 1;
+        * n: truces used (same on every row);
+        * events: breakdowns among them (same on every row).
+
+    Raises
+    ------
+    ValueError
+        When no covariate varies among the usable ceasefires.
+    """
     usable = table[(table["status"] == "ok") & table[DURATION].notna()].reset_index(drop=True)
     columns = {}
     for name in covariates:  # a couple of covariates
@@ -221,6 +320,25 @@ def truce_counterparties(
 
     Returns ceasefire_id, rule, targets (';'-joined actor ids or sides). A row whose text
     names no known actor gets an empty ``targets`` and is reported as 'no_series'.
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table.
+    registry : pandas.DataFrame
+        The actor registry (:func:`analysis.sources.actors.load_registry`).
+    national_sides : tuple or list of str, default ('ethnic_armed_organisation',)
+        Target sides standing for the counterparty of a unilateral truce by the state.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ceasefire, in table order:
+
+        * ceasefire_id: the ceasefire;
+        * rule: 'all targets on sides' or 'named parties';
+        * targets: ';'-joined sides (first rule) or registry actor ids (second rule); empty when no
+          known actor is named.
     """
     named = _named_actors(ceasefires[c.CF_DECLARED_BY].astype("string"), registry)
     fallback = _named_actors(ceasefires[c.CF_COUNTERPARTY].astype("string"), registry)
@@ -245,7 +363,25 @@ def counterparty_series(
 ) -> dict[str, pd.Series]:
     """Daily zero-filled counts of ``events`` (already filtered to the initiating side, e.g.
     the state) on each ceasefire's counterparty, for :func:`breakdown_table`. Ceasefires
-    with no named counterparty are left out (breakdown_table marks them 'no_series')."""
+    with no named counterparty are left out (breakdown_table marks them 'no_series').
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        A canonicalised EVENTS table already restricted to the initiating side and strike
+        definition.
+    counterparties : pandas.DataFrame
+        The output of :func:`truce_counterparties`.
+    start, end : str or pandas.Timestamp
+        First and last day of every series (inclusive).
+
+    Returns
+    -------
+    dict of str to pandas.Series
+        ceasefire_id -> zero-filled daily events on its counterparty (target_side for the 'all
+        targets on sides' rule, target for 'named parties'), indexed by date. Ceasefires that share
+        a set of targets share one series object.
+    """
     out: dict[str, pd.Series] = {}
     usable = counterparties[counterparties["targets"].fillna("") != ""]
     for (rule, targets), group in usable.groupby(["rule", "targets"]):  # a few distinct sets

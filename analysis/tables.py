@@ -46,7 +46,21 @@ from analysis.windows import Windows
 
 def ceasefire_table(ceasefires: pd.DataFrame) -> pd.DataFrame:
     """Ceasefire rows as a readable table: dates as YYYY-MM-DD (declarations known only to
-    the month say so), 'open-ended' for no end date, the source URL kept for a link."""
+    the month say so), 'open-ended' for no end date, the source URL kept for a link.
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table, e.g. from :func:`analysis.windows.ceasefires_in_range` or
+        :func:`analysis.windows.collapse_chains` (its chain_members column is shown).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per ceasefire; columns Ceasefire, Chain (announcement and extensions) (only
+        when ``ceasefires`` has chain_members), Declared, In force from, Until, Declared by, Kind,
+        Broker, Scope, Source (the URL).
+    """
     precision = ceasefires[c.CF_DATE_PRECISION]
     out = pd.DataFrame(
         {
@@ -73,7 +87,19 @@ def ceasefire_table(ceasefires: pd.DataFrame) -> pd.DataFrame:
 
 
 def windows_table(windows: Windows) -> pd.DataFrame:
-    """The analysis windows of one ceasefire: phase, first and last day, number of days."""
+    """The analysis windows of one ceasefire: phase, first and last day, number of days.
+
+    Parameters
+    ----------
+    windows : Windows
+        One ceasefire's windows (:func:`analysis.windows.ceasefire_windows`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per window; columns Window (baseline, interim when there is one, during),
+        First day, Last day, Days.
+    """
     spans = [("Baseline (before the declaration)", windows.pre_start, windows.pre_end)]
     if windows.has_interim:
         spans.append(
@@ -108,7 +134,22 @@ def _effect_row(label: str, result: EffectResult) -> dict[str, str]:
 def summary_table(effect: CeasefireEffect, its: ITSResult | None = None) -> pd.DataFrame:
     """One row per estimate for a ceasefire: the rate ratio during (and interim) vs before,
     and, when given, the interrupted-time-series level and slope changes; ratios and
-    intervals to three significant digits, p-values as '<0.001' below 0.001."""
+    intervals to three significant digits, p-values as '<0.001' below 0.001.
+
+    Parameters
+    ----------
+    effect : CeasefireEffect
+        The result of :func:`analysis.effects.estimate_ceasefire_effect`.
+    its : ITSResult, optional
+        The result of :func:`analysis.time_series.interrupted_time_series`; its two rows are left
+        out when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per estimate; columns Comparison, Rate ratio, 95% interval, p-value, Events
+        before, Events after, Days before, Days after, Result (plain status), Note.
+    """
     rows = [_effect_row("During vs before", effect.during)]
     if effect.interim is not None:
         rows.append(_effect_row("Interim vs before", effect.interim))
@@ -121,7 +162,19 @@ def summary_table(effect: CeasefireEffect, its: ITSResult | None = None) -> pd.D
 def placebo_table(effect: CeasefireEffect) -> pd.DataFrame:
     """The random and spike-matched placebo tests side by side: the observed ratio, how many
     pseudo-dates were drawn from how many candidates, the middle 95% of the placebo ratios
-    and the permutation p-value."""
+    and the permutation p-value.
+
+    Parameters
+    ----------
+    effect : CeasefireEffect
+        The result of :func:`analysis.effects.estimate_ceasefire_effect`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per placebo test (random, then spike-matched); columns Placebo, Observed rate
+        ratio, "Placebo ratios, middle 95%", p-value, Pseudo-dates, Distinct candidate dates, Note.
+    """
     rows = []
     for label, result in (
         ("Random pseudo-dates", effect.placebo),
@@ -146,7 +199,20 @@ def placebo_table(effect: CeasefireEffect) -> pd.DataFrame:
 
 def batch_table(batch: pd.DataFrame) -> pd.DataFrame:
     """Every ceasefire of :func:`batch_effects` that lies inside the data, as text: rate
-    ratio during / before with interval, p- and q-value (false discovery rate), plain status."""
+    ratio during / before with interval, p- and q-value (false discovery rate), plain status.
+
+    Parameters
+    ----------
+    batch : pandas.DataFrame
+        The output of :func:`analysis.batch.batch_effects` (rows with status 'outside_data' are left
+        out).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per ceasefire; columns Ceasefire, Kind, Broker bloc, In force from, Rate
+        ratio, 95% interval, p-value, q-value, Result (plain status).
+    """
     rows = batch[batch["status"] != STATUS_OUTSIDE]
     return pd.DataFrame(
         {
@@ -165,7 +231,20 @@ def batch_table(batch: pd.DataFrame) -> pd.DataFrame:
 
 def pooled_table(pooled: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Random-effects pooled ratios of :func:`pool_random_effects`, several groupings in one
-    table (``{label: table}``, the grouping column is the table's first column)."""
+    table (``{label: table}``, the grouping column is the table's first column).
+
+    Parameters
+    ----------
+    pooled : dict of str to pandas.DataFrame
+        Label of the grouping -> output of :func:`analysis.pooling.pool_random_effects` grouped by
+        one column (its first column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per group of each grouping; columns Pooled by, Group, Ceasefires pooled,
+        Pooled rate ratio, 95% interval, p-value, Heterogeneity I² (%), Left out (no estimate).
+    """
     parts = []
     for label, table in pooled.items():
         key = table.columns[0]
@@ -191,7 +270,20 @@ def pooled_table(pooled: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def did_table(did: DidResult) -> pd.DataFrame:
     """The difference-in-differences result as one readable row: ratio, interval, the
-    clustered and the placebo p-value, how many groups and events it rests on."""
+    clustered and the placebo p-value, how many groups and events it rests on.
+
+    Parameters
+    ----------
+    did : DidResult
+        The result of :func:`analysis.alignment.did_poisson`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per result (a single row); columns Rate ratio (treated vs controls), 95%
+        interval, p-value (clustered), Placebo p-value, Groups (treated), Periods, Treated events
+        before / after, Result, Note.
+    """
     return pd.DataFrame(
         {
             "Rate ratio (treated vs controls)": [format_number(did.estimate)],
@@ -211,7 +303,19 @@ def did_table(did: DidResult) -> pd.DataFrame:
 
 def displacement_table(results: dict[str, Displacement]) -> pd.DataFrame:
     """Displacement summaries (from :func:`displacement_shares`) by grouping, side by side:
-    the shift in shares in percentage points and its placebo p-value."""
+    the shift in shares in percentage points and its placebo p-value.
+
+    Parameters
+    ----------
+    results : dict of str to Displacement
+        Label of the grouping -> result of :func:`analysis.alignment.displacement_shares`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per grouping; columns Shares by, Shift in shares (percentage points), Placebo
+        p-value, Chi-square p-value (too small, see text), Periods before / after.
+    """
     rows = [
         {
             "Shares by": label,
@@ -242,7 +346,19 @@ PHASE_LABELS = {
 
 def rates_display_table(rates: pd.DataFrame) -> pd.DataFrame:
     """Per-day rates of :func:`rate_table` as text: period as two dates, rate to three
-    significant digits, phase in words, overlapping counts listed (never to be added)."""
+    significant digits, phase in words, overlapping counts listed (never to be added).
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        The ``rates`` table of :func:`analysis.reported.rate_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per published count; columns Count, Monitor, Measure, Area, Period, Reported,
+        Per day, Relative to the ceasefire, Overlaps with (same monitor).
+    """
     return pd.DataFrame(
         {
             "Count": rates[c.RC_ID].astype(str),
@@ -273,7 +389,19 @@ def rates_display_table(rates: pd.DataFrame) -> pd.DataFrame:
 
 
 def excluded_display_table(excluded: pd.DataFrame) -> pd.DataFrame:
-    """Counts that give no per-day rate (from :func:`split_usable`), with the reason."""
+    """Counts that give no per-day rate (from :func:`split_usable`), with the reason.
+
+    Parameters
+    ----------
+    excluded : pandas.DataFrame
+        The ``excluded`` table of :func:`analysis.reported.rate_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per excluded count; columns Count, Monitor, Measure, Period start, Period end,
+        Why no rate.
+    """
     return pd.DataFrame(
         {
             "Count": excluded[c.RC_ID].astype(str),
@@ -287,7 +415,19 @@ def excluded_display_table(excluded: pd.DataFrame) -> pd.DataFrame:
 
 
 def phase_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """:func:`phase_summary` as text: the range of per-day rates, never an average."""
+    """:func:`phase_summary` as text: the range of per-day rates, never an average.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        The output of :func:`analysis.reported.phase_summary`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per measure, monitor and phase; columns Measure, Monitor, Relative to the
+        ceasefire, Counts, Per day (lowest–highest).
+    """
     same = summary["min_per_day"] == summary["max_per_day"]
     ranges = [
         format_number(lo) if one else format_interval(lo, hi)
@@ -309,7 +449,21 @@ def phase_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
 
 def breakdown_display_table(table: pd.DataFrame, counterparties: pd.DataFrame) -> pd.DataFrame:
     """Truces with a usable start (status 'ok') from :func:`breakdown_table`: whom the
-    breakdown rule watches, and when the first strike on them came or follow-up ended."""
+    breakdown rule watches, and when the first strike on them came or follow-up ended.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`analysis.survival.breakdown_table`.
+    counterparties : pandas.DataFrame
+        The output of :func:`analysis.survival.truce_counterparties` (rule and targets).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per usable truce; columns Truce, Broker bloc, Counterparty watched, In force
+        from, First strike on the counterparty, Days to strike or end of follow-up.
+    """
     usable = table[table["status"] == "ok"].merge(counterparties, on=c.CF_ID, how="left")
     first_strike = usable["start"] + pd.to_timedelta(usable[DURATION] - 1, unit="D")
     outcome = [
@@ -335,7 +489,18 @@ def breakdown_display_table(table: pd.DataFrame, counterparties: pd.DataFrame) -
 
 
 def median_table(medians: pd.DataFrame) -> pd.DataFrame:
-    """:func:`median_survival` as text; 'not reached' when fewer than half broke down."""
+    """:func:`median_survival` as text; 'not reached' when fewer than half broke down.
+
+    Parameters
+    ----------
+    medians : pandas.DataFrame
+        The output of :func:`analysis.survival.median_survival`, grouped by broker bloc.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per group; columns Broker bloc, Truces, Ended by a strike, Median days held.
+    """
     return pd.DataFrame(
         {
             "Broker bloc": medians["group"].astype(str).replace("none", "none (unbrokered)"),
@@ -352,7 +517,23 @@ def cox_table(
     cox: pd.DataFrame, covariate: str = c.CF_BROKER_BLOC, reference: str = "none"
 ) -> pd.DataFrame:
     """:func:`cox_model` as text: each term as 'level vs reference', hazard ratio with
-    interval (above 1: breaks down sooner than the reference) and p-value."""
+    interval (above 1: breaks down sooner than the reference) and p-value.
+
+    Parameters
+    ----------
+    cox : pandas.DataFrame
+        The output of :func:`analysis.survival.cox_model`.
+    covariate : str, default 'broker_bloc'
+        The covariate whose prefix is stripped from the term names.
+    reference : str, default 'none'
+        Its reference level ('none' is shown as 'unbrokered').
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per term; columns Compared, Hazard ratio, 95% interval, p-value, Truces,
+        Breakdowns.
+    """
     level = cox["term"].astype(str).str.removeprefix(f"{covariate}_")
     return pd.DataFrame(
         {
@@ -370,7 +551,20 @@ def cox_table(
 
 
 def declarations_table(dates: pd.Series, ceasefires: pd.DataFrame) -> pd.DataFrame:
-    """The declarations tested (from :func:`declaration_dates`) with who declared them."""
+    """The declarations tested (from :func:`declaration_dates`) with who declared them.
+
+    Parameters
+    ----------
+    dates : pandas.Series
+        Declaration dates indexed by ceasefire_id (:func:`analysis.timing.declaration_dates`).
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table, for who declared each one and its kind.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per declaration; columns Ceasefire, Declared, Declared by, Kind.
+    """
     info = ceasefires.drop_duplicates(c.CF_ID).set_index(c.CF_ID)
     ids = pd.Index(dates.index.astype(str))
     return pd.DataFrame(
@@ -384,7 +578,19 @@ def declarations_table(dates: pd.Series, ceasefires: pd.DataFrame) -> pd.DataFra
 
 
 def dropped_events_table(dropped: pd.DataFrame) -> pd.DataFrame:
-    """Diplomatic rows left out (from :func:`select_calendar` or :func:`within_coverage`)."""
+    """Diplomatic rows left out (from :func:`select_calendar` or :func:`within_coverage`).
+
+    Parameters
+    ----------
+    dropped : pandas.DataFrame
+        The ``dropped`` table of an :class:`analysis.timing.EventSelection`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per row left out; columns Diplomatic event, Starts, Bloc, Kind, Days long
+        (only when ``dropped`` has days), Why left out.
+    """
     out = pd.DataFrame(
         {
             "Diplomatic event": dropped[c.DE_ID].astype(str),
@@ -401,7 +607,20 @@ def dropped_events_table(dropped: pd.DataFrame) -> pd.DataFrame:
 
 def timing_table(test: pd.DataFrame) -> pd.DataFrame:
     """The permutation test of :func:`timing_permutation_test` per bloc: observed distances,
-    where random dates fall, and the one-sided p-value, in whole days."""
+    where random dates fall, and the one-sided p-value, in whole days.
+
+    Parameters
+    ----------
+    test : pandas.DataFrame
+        The output of :func:`analysis.timing.timing_permutation_test`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per bloc; columns Bloc, Dated events, Declarations, Median days to nearest
+        event, Mean days to nearest event, Random dates: mean (90% range), p-value (closer than
+        random), Note.
+    """
     return pd.DataFrame(
         {
             "Bloc": test["bloc"],
@@ -426,7 +645,19 @@ def timing_table(test: pd.DataFrame) -> pd.DataFrame:
 
 def event_study_table(per_bloc: pd.DataFrame) -> pd.DataFrame:
     """Per bloc, from :func:`diplomatic_event_study`: events used, pooled rate ratio after /
-    before with interval, permutation p-value and heterogeneity."""
+    before with interval, permutation p-value and heterogeneity.
+
+    Parameters
+    ----------
+    per_bloc : pandas.DataFrame
+        The ``per_bloc`` table of :func:`analysis.timing.diplomatic_event_study`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per bloc; columns Bloc, Diplomatic events used, Rate ratio after / before
+        (pooled), 95% interval, Permutation p-value, Heterogeneity I² (%).
+    """
     return pd.DataFrame(
         {
             "Bloc": per_bloc[c.DE_BLOC],
@@ -441,7 +672,19 @@ def event_study_table(per_bloc: pd.DataFrame) -> pd.DataFrame:
 
 def per_event_table(per_event: pd.DataFrame) -> pd.DataFrame:
     """Each diplomatic event of :func:`diplomatic_event_study`: events in the window before
-    and after it and their ratio with interval (plain status when there is no estimate)."""
+    and after it and their ratio with interval (plain status when there is no estimate).
+
+    Parameters
+    ----------
+    per_event : pandas.DataFrame
+        The ``per_event`` table of :func:`analysis.timing.diplomatic_event_study`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per diplomatic event; columns Diplomatic event, Starts, Bloc, Kind, Events
+        before, Events after, Rate ratio, 95% interval, Result.
+    """
     return pd.DataFrame(
         {
             "Diplomatic event": per_event[c.DE_ID].astype(str),

@@ -55,6 +55,32 @@ def interrupted_time_series(
 
     Caveat: with short windows the slope terms absorb much of the level change; read the
     level ratio together with the event study, not alone.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Zero-filled daily counts covering the windows.
+    windows : Windows
+        The ceasefire's windows (:func:`analysis.windows.ceasefire_windows`).
+    day_of_week : bool, default True
+        Add day-of-week dummies.
+    seasonal : bool, default False
+        Add one annual harmonic (sine and cosine of the day of the year).
+    level : float, default 0.95
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    ITSResult
+        level_ratio (multiplicative jump in the rate at the effective date, method 'its_level') and
+        slope_ratio_per_30d (change of the trend, as a rate ratio per 30 days, method
+        'its_slope_per_30d'), each an :class:`analysis.effects.EffectResult`, and a note. With no
+        events in either window both are NaN with status 'no_pre_events' or 'zero_during'.
+
+    Raises
+    ------
+    ValueError
+        When ``series`` is not a gap-free non-negative daily series.
     """
     y_series = check_daily_series(series)
     pre = y_series.loc[windows.pre_start : windows.pre_end]
@@ -133,6 +159,41 @@ def event_study(
     Pointwise intervals use Newey-West HAC with ``hac_lags`` lags (one week by default: the
     event study is a picture of pre-trends, not the headline estimate, and its per-week
     windows are too short for EWC). Weeks without data coverage raise an error.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Zero-filled daily counts covering the weeks studied.
+    anchor : pandas.Timestamp or str
+        First day of week 0 (e.g. the effective date).
+    weeks_before : int, default 8
+        Weeks before the anchor (weeks -weeks_before .. -1).
+    weeks_after : int, default 12
+        Weeks from the anchor on (weeks 0 .. weeks_after - 1).
+    reference_week : int, default -1
+        The week every other week is compared with.
+    hac_lags : int, default 7
+        Newey-West lags, in days.
+    level : float, default 0.95
+        Confidence level of the pointwise intervals (normal critical value).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per week, sorted:
+
+        * week: weeks from the anchor (0 = the week starting on the anchor day);
+        * rate_ratio: rate of the week / rate of the reference week (1 for the reference, 0 for a
+          week without events);
+        * ci_low, ci_high: pointwise interval (1 for the reference, NaN for empty weeks);
+        * events: events in the week.
+
+    Raises
+    ------
+    analysis.windows.WindowOutsideDataError
+        When the weeks are not covered by ``series``.
+    ValueError
+        When the reference week has no events, or ``series`` is not a valid daily series.
     """
     y_series = check_daily_series(series)
     anchor = pd.Timestamp(anchor)

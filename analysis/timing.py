@@ -111,7 +111,29 @@ def nearest_event_distances(
     dates: pd.Series, diplomatic: pd.DataFrame, blocs: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
     """Long table: for each date (index kept) and bloc, signed and absolute distance in days
-    to the nearest diplomatic event of that bloc (positive: the event came before)."""
+    to the nearest diplomatic event of that bloc (positive: the event came before).
+
+    Parameters
+    ----------
+    dates : pandas.Series
+        Dates to measure from (e.g. :func:`declaration_dates`); the index identifies them.
+    diplomatic : pandas.DataFrame
+        Rows of the DIPLOMATIC_EVENTS table (an event spans date_start .. date_end).
+    blocs : tuple of str, optional
+        Blocs to measure to; default every bloc in ``diplomatic``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per date and bloc:
+
+        * key: the date's index label (e.g. ceasefire_id);
+        * date: the date;
+        * bloc: the bloc;
+        * signed_days: days to the nearest event of the bloc (0 inside one, positive when the event
+          came before, negative when after; NaN when the bloc has no events);
+        * abs_days: its absolute value.
+    """
     blocs = blocs or tuple(sorted(diplomatic[c.DE_BLOC].dropna().unique()))
     days = (pd.to_datetime(dates) - pd.Timestamp("1970-01-01")).dt.days.to_numpy()
     frames = []
@@ -144,7 +166,46 @@ def timing_permutation_test(
 ) -> pd.DataFrame:
     """Per bloc: observed mean and median absolute distance of ``dates`` (only those inside
     the study window) to the bloc's nearest event, the null mean, and the one-sided
-    permutation p-value for "closer than random dates"."""
+    permutation p-value for "closer than random dates".
+
+    Parameters
+    ----------
+    dates : pandas.Series
+        Declaration dates (:func:`declaration_dates`); dates outside the study window and missing
+        dates are left out.
+    diplomatic : pandas.DataFrame
+        Rows of the DIPLOMATIC_EVENTS table (e.g. ``select_calendar(...).kept``).
+    study_start, study_end : str or pandas.Timestamp
+        The study window (inclusive) in which random dates are drawn.
+    blocs : tuple of str, optional
+        Blocs to test; default every bloc in ``diplomatic``.
+    n_permutations : int, default 9999
+        Random date sets drawn (the same draws for every bloc).
+    seed : int, default 20250328
+        Seed of the random dates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per bloc (distances in days):
+
+        * bloc: the bloc;
+        * n_dates: declarations tested (inside the study window);
+        * n_bloc_events: the bloc's events;
+        * observed_mean_days, observed_median_days: mean and median absolute distance of the
+          declarations to the bloc's nearest event;
+        * null_mean_days: mean of that mean over the random date sets;
+        * null_q05_days, null_q95_days: 5% and 95% quantiles of it;
+        * p_value: one-sided permutation p-value for "closer than random dates", (1 + #{null mean <=
+          observed mean}) / (1 + n_permutations);
+        * n_permutations, seed: as given;
+        * note: 'fewer than 3 events of this bloc.' or blank.
+
+    Raises
+    ------
+    ValueError
+        When no date lies inside the study window.
+    """
     study_start, study_end = pd.Timestamp(study_start), pd.Timestamp(study_end)
     inside = pd.to_datetime(dates).between(study_start, study_end)
     kept = pd.to_datetime(dates[inside].dropna())
@@ -307,6 +368,28 @@ def declaration_dates(
     declarations known only to the month or year, whose distances to events would be off
     by up to a month; ``chain`` keeps one date per extension chain (its first declaration),
     because monthly extensions are not independent decisions.
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table.
+    declarer_side : {'state', 'non_state', 'both'}, optional
+        Keep only declarations by this side; all when None or empty.
+    day_precision_only : bool, default True
+        Drop declarations whose date is known only to the month or year.
+    chain : bool, default False
+        One date per extension chain (its first declaration).
+
+    Returns
+    -------
+    pandas.Series
+        Declaration dates (name 'declared') indexed by ceasefire_id (the chain root with
+        ``chain=True``), missing dates dropped, sorted by date.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``declarer_side``.
     """
     if declarer_side and declarer_side not in c.DECLARER_SIDES:
         raise ValueError(f"declarer_side must be one of {c.DECLARER_SIDES}, got {declarer_side!r}")
@@ -336,6 +419,30 @@ def select_calendar(
     Rows spanning more than ``max_event_days`` (e.g. arms-transfer totals for 2021-2022)
     describe a period, not an occasion; as "events" they would put every date inside them
     at distance 0. Empty ``blocs`` / ``kinds`` keep all.
+
+    Parameters
+    ----------
+    diplomatic : pandas.DataFrame
+        Rows of the DIPLOMATIC_EVENTS table.
+    blocs : list or tuple of str, optional
+        Blocs to keep (``contract.BLOCS``); empty keeps all.
+    kinds : list or tuple of str, optional
+        Event kinds to keep (``contract.DIPLOMATIC_KINDS``); empty keeps all.
+    max_event_days : int or None, default 31
+        Longest span (days, both ends counted) of a row kept as an event; None or 0 keeps any
+        length.
+
+    Returns
+    -------
+    EventSelection
+        ``kept``: the usable rows (DIPLOMATIC_EVENTS columns) by date_start; ``dropped``: event_id,
+        date_start, bloc, kind, days (the span) and reason (the first rule the row failed: too long,
+        kind or bloc not selected).
+
+    Raises
+    ------
+    ValueError
+        For an unknown bloc or kind.
     """
     unknown = sorted(set(blocs or ()) - set(c.BLOCS))
     if unknown:
@@ -366,7 +473,23 @@ def within_coverage(
 ) -> EventSelection:
     """Events whose +-``window_days`` window (before: the ``window_days`` days before the
     start; after: the start and the following days) lies inside [first_day, last_day],
-    and the others with the reason (for the event study on data that end early)."""
+    and the others with the reason (for the event study on data that end early).
+
+    Parameters
+    ----------
+    diplomatic : pandas.DataFrame
+        Rows of the DIPLOMATIC_EVENTS table.
+    first_day, last_day : str or pandas.Timestamp
+        First and last day of the event data (e.g. the daily series' index).
+    window_days : int
+        Days of each window before and after the event's start.
+
+    Returns
+    -------
+    EventSelection
+        ``kept``: the events whose windows are covered (DIPLOMATIC_EVENTS columns); ``dropped``:
+        event_id, date_start, bloc, kind and reason of the others.
+    """
     start = diplomatic[c.DE_DATE_START]
     inside = (start - pd.Timedelta(days=window_days) >= pd.Timestamp(first_day)) & (
         start + pd.Timedelta(days=window_days - 1) <= pd.Timestamp(last_day)

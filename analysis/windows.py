@@ -171,6 +171,17 @@ def collapse_chains(ceasefires: pd.DataFrame) -> pd.DataFrame:
 
     The chain keeps the root's id and attributes; ``effective_to`` is blank when the chain's
     last member is open-ended. ``chain_members`` lists the ids joined with ';'.
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per chain: the columns of ``ceasefires`` plus chain_members (see above). Broken
+        ``extends`` links raise ValueError, as in :func:`chain_roots`.
     """
     table = ceasefires.copy()
     table["_root"] = chain_roots(ceasefires).to_numpy()
@@ -197,7 +208,27 @@ def collapse_chains(ceasefires: pd.DataFrame) -> pd.DataFrame:
 def select_ceasefire(
     ceasefires: pd.DataFrame, ceasefire_id: str, chain: bool = False
 ) -> pd.DataFrame:
-    """The one-row table for ``ceasefire_id``, or for its whole chain when ``chain=True``."""
+    """The one-row table for ``ceasefire_id``, or for its whole chain when ``chain=True``.
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table.
+    ceasefire_id : str
+        The ceasefire to select.
+    chain : bool, default False
+        Return its whole extension chain as one row (:func:`collapse_chains`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row with the CEASEFIRES columns (plus chain_members when ``chain=True``).
+
+    Raises
+    ------
+    KeyError
+        When ``ceasefire_id`` is not in the table.
+    """
     ids = ceasefires[c.CF_ID].astype("string")
     if ceasefire_id not in set(ids):
         raise KeyError(
@@ -332,7 +363,27 @@ def ceasefire_windows(
     max_during_days: int = 180,
 ) -> Windows:
     """Windows of a single ceasefire; raises WindowOutsideDataError if ``series`` does not
-    cover them (the pre window must be complete; the during window may be truncated)."""
+    cover them (the pre window must be complete; the during window may be truncated).
+
+    Parameters
+    ----------
+    ceasefire : pandas.DataFrame or pandas.Series
+        One CEASEFIRES row (e.g. from :func:`select_ceasefire`).
+    series : pandas.Series, optional
+        The daily series the windows must lie in; not checked when None.
+    pre_days, gap, max_during_days : int, str, int
+        As in :func:`window_table` (defaults 90 days, 'exclude', 180 days).
+
+    Returns
+    -------
+    Windows
+        Declared and effective dates, pre / interim / during bounds, gap and the note.
+
+    Raises
+    ------
+    ValueError
+        For a bad row, ``gap`` or day count; :class:`WindowOutsideDataError` (see above).
+    """
     row = ceasefire.to_frame().T if isinstance(ceasefire, pd.Series) else ceasefire
     if len(row) != 1:
         raise ValueError(f"expected one ceasefire row, got {len(row)}")
@@ -361,9 +412,6 @@ def ceasefire_windows(
     fields["note"] = table["window_note"]
     fields["ceasefire_id"] = cf_id
     return Windows(**fields)
-
-
-# --- Variance machinery -----------------------------------------------------------------------
 
 
 # --- In-force periods (timelines, inside / outside) --------------------------------------
@@ -427,6 +475,18 @@ def window_mask(days: pd.DatetimeIndex, windows: pd.DataFrame) -> np.ndarray:
 
     Uses a difference array (+1 at each start, -1 after each end) so the cost is linear in
     days + windows rather than their product.
+
+    Parameters
+    ----------
+    days : pandas.DatetimeIndex
+        Consecutive days (e.g. the index of a daily series).
+    windows : pandas.DataFrame
+        Windows with inclusive start and end columns, e.g. :func:`ceasefire_periods`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean array, one element per day of ``days``.
     """
     if len(days) == 0:
         return np.zeros(0, dtype=bool)
@@ -444,7 +504,20 @@ def window_mask(days: pd.DatetimeIndex, windows: pd.DataFrame) -> np.ndarray:
 
 
 def inside_outside_summary(daily: pd.Series, inside: np.ndarray) -> dict[str, float | int]:
-    """Totals and mean daily counts inside vs outside ceasefire windows."""
+    """Totals and mean daily counts inside vs outside ceasefire windows.
+
+    Parameters
+    ----------
+    daily : pandas.Series
+        Zero-filled daily counts.
+    inside : numpy.ndarray
+        Boolean array aligned with ``daily`` (:func:`window_mask`).
+
+    Returns
+    -------
+    dict
+        Keys days_*, events_* and mean_daily_events_* (* = inside, outside), inside_outside_ratio.
+    """
     values = daily.to_numpy(dtype="float64")
     days_inside = int(inside.sum())
     days_outside = int((~inside).sum())
@@ -464,13 +537,39 @@ def inside_outside_summary(daily: pd.Series, inside: np.ndarray) -> dict[str, fl
 
 
 def ceasefires_in_range(ceasefires: pd.DataFrame, windows: pd.DataFrame) -> pd.DataFrame:
-    """The ceasefire rows whose windows are listed in ``windows``, with the window columns."""
+    """The ceasefire rows whose windows are listed in ``windows``, with the window columns.
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table.
+    windows : pandas.DataFrame
+        Windows from :func:`ceasefire_periods` (e.g. filtered by :func:`overlapping_windows`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The listed ceasefires' rows plus start, end and end_assumed, sorted by start.
+    """
     table = ceasefires.merge(windows[[c.CF_ID, "start", "end", "end_assumed"]], on=c.CF_ID)
     return table.sort_values("start").reset_index(drop=True)
 
 
 def overlapping_windows(windows: pd.DataFrame, start: DateLike, end: DateLike) -> pd.DataFrame:
-    """Windows that overlap [start, end]."""
+    """Windows that overlap [start, end].
+
+    Parameters
+    ----------
+    windows : pandas.DataFrame
+        Windows with start and end columns, e.g. :func:`ceasefire_periods`.
+    start, end : str or pandas.Timestamp
+        First and last day of the range (inclusive).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``windows`` sharing at least one day with [start, end].
+    """
     overlaps = (windows["end"] >= pd.Timestamp(start)) & (windows["start"] <= pd.Timestamp(end))
     return windows[overlaps].reset_index(drop=True)
 

@@ -55,7 +55,25 @@ PathLike = str | os.PathLike[str]
 
 
 def load_registry(path: PathLike | None = None) -> pd.DataFrame:
-    """The actor registry, validated against ``contract.ACTORS`` (unique ids, sides, URLs)."""
+    """The actor registry, validated against ``contract.ACTORS`` (unique ids, sides, URLs).
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        The registry CSV; by default ``actors.csv`` in the curated data folder.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The registry in contract dtypes (``contract.ACTORS``): actor_id, aliases (';'-joined,
+        ``re:`` for patterns), side, alliance, patron_or_broker_ties, source_url, note.
+
+    Raises
+    ------
+    analysis.contract.DataContractError
+        When the file is missing or breaks the contract, when one alias names two actors, or when a
+        ``re:`` pattern does not compile (naming the file lines).
+    """
     path = Path(path) if path else paths.curated_path(REGISTRY_FILE)
     registry = read_table(path, c.ACTORS)
     _check_aliases(registry, path)
@@ -145,6 +163,20 @@ def canonicalise(events: pd.DataFrame, registry: pd.DataFrame | None = None) -> 
     the canonical one and the side already in the table (the loader's fallback), or 'other'
     for an actor with none. Nothing is dropped; ``attrs['unmapped']`` lists the unmapped
     names (see :func:`unmapped_report`).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        An EVENTS table with actor_raw and target_raw (actor_side / target_side, when present, hold
+        the loader's fallback sides).
+    registry : pandas.DataFrame, optional
+        The actor registry (:func:`load_registry`); loaded from the curated folder when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``events`` with actor, actor_side, target and target_side filled in (raw name
+        columns unchanged); ``attrs['unmapped']`` holds the records of :func:`unmapped_report`.
     """
     registry = load_registry() if registry is None else registry
     side_by_id = dict(zip(registry[c.AC_ID], registry[c.AC_SIDE], strict=True))
@@ -198,7 +230,26 @@ def canonicalise(events: pd.DataFrame, registry: pd.DataFrame | None = None) -> 
 
 def unmapped_report(events: pd.DataFrame, registry: pd.DataFrame | None = None) -> pd.DataFrame:
     """Raw actor/target names the registry does not map, with how many rows and events
-    they carry and the side they fell back to. Empty when everything is mapped."""
+    they carry and the side they fell back to. Empty when everything is mapped.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        An EVENTS table (actor_raw, target_raw, actor_side, target_side, events).
+    registry : pandas.DataFrame, optional
+        The actor registry (:func:`load_registry`); loaded from the curated folder when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unmapped raw name and role, sorted by events (descending) then name:
+
+        * role: 'actor' or 'target';
+        * raw_name: the name as the source wrote it;
+        * rows: rows of ``events`` carrying it;
+        * events: sum of the events column over those rows;
+        * fallback_side: the side(s) those rows fell back to, ';'-joined ('other' when none).
+    """
     registry = load_registry() if registry is None else registry
     columns = ["role", "raw_name", "rows", "events", "fallback_side"]
     parts = []
@@ -252,7 +303,26 @@ def unmapped_report(events: pd.DataFrame, registry: pd.DataFrame | None = None) 
 
 
 def load_strike_definitions(path: PathLike | None = None) -> dict[str, dict[str, Any]]:
-    """The named strike definitions, checked: known sources, EVENTS columns and vocabularies."""
+    """The named strike definitions, checked: known sources, EVENTS columns and vocabularies.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        The YAML file; by default ``strike_definitions.yml`` in the curated data folder.
+
+    Returns
+    -------
+    dict of str to dict
+        Definition name -> mapping with description, sources, include (column -> allowed values) and
+        optionally label, exclude and caveats.
+
+    Raises
+    ------
+    analysis.contract.DataContractError
+        When the file is missing or not YAML, has no non-empty ``definitions`` mapping, or a
+        definition has missing or unknown keys, unknown sources, unknown EVENTS columns, empty value
+        lists or values outside a column's vocabulary.
+    """
     path = Path(path) if path else paths.curated_path(DEFINITIONS_FILE)
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -315,6 +385,27 @@ def apply_strike_definition(
     Fails clearly on an unknown name (listing the known ones), on events from a source the
     definition does not apply to, and when the definition matches no rows (a silent zero
     would read as "no strikes").
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        A canonicalised EVENTS table (:func:`canonicalise`).
+    name : str
+        The definition's name, a key of ``strike_definitions.yml``.
+    definitions : mapping, optional
+        Definitions as :func:`load_strike_definitions` returns them; loaded when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``events`` the definition counts (same columns); ``attrs['strike_definition']``
+        names the definition.
+
+    Raises
+    ------
+    ValueError
+        For an unknown definition name, events from a source the definition does not cover, or a
+        definition that matches none of the events.
     """
     definitions = load_strike_definitions() if definitions is None else definitions
     if name not in definitions:
