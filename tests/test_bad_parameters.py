@@ -1,0 +1,118 @@
+"""Bad-input catalogue, parameters a notebook passes (``analysis.events``, ``analysis.panel``
+and the strike definitions of ``analysis.sources.actors`` as applied at call time): unknown
+sources, a missing or absent events_path, analysis windows outside the data, strike
+definitions that match nothing or another source, unknown frequencies and blocs. Each message
+must name the parameter and what would be valid. The shared machinery is in
+tests/bad_inputs.py; the same parameters set in a run file are checked in
+tests/runner/test_bad_run_files.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bad_inputs import ACLED_CSV, GED_CSV, Case, call, read_acled, read_ged, run_case, where
+
+from analysis import contract as c
+from analysis import events as ev
+from analysis import panel
+from analysis.sources import actors
+from analysis.sources.curated import load_diplomatic_events
+
+
+def _acled_events() -> pd.DataFrame:
+    return read_acled(ACLED_CSV)
+
+
+def _no_strike_matches(tmp: Path) -> pd.DataFrame:
+    clashes = panel.filter_events(_acled_events(), category="armed_clash")
+    return actors.apply_strike_definition(clashes, "junta_air")
+
+
+def _missing_events_file(tmp: Path) -> pd.DataFrame:
+    return ev.load_events("acled", events_path=tmp / "no_such_export.csv")
+
+
+CASES: list[Case] = [
+    # Loading and coverage (analysis.events) ---------------------------------------------------
+    Case(
+        "unknown-source",
+        call(lambda tmp: ev.load_events("gdelt")),
+        ValueError,
+        r"^unknown source 'gdelt'; choose one of \['ucdp_daily', 'ucdp_ged', 'ucdp_candidate', "
+        r"'acled'\]$",
+    ),
+    Case(
+        "events-path-missing",
+        call(lambda tmp: ev.load_events("acled")),
+        ValueError,
+        r"^source 'acled' needs events_path \(a file under data/raw/\)$",
+    ),
+    Case(
+        "events-path-not-found",
+        lambda tmp: ((lambda: _missing_events_file(tmp)), tmp / "no_such_export.csv"),
+        c.DataContractError,
+        where(None) + r"file not found \(events_path='.*no_such_export.csv'; relative paths are "
+        r"taken from the project root",
+    ),
+    Case(
+        "analysis-window-outside-coverage",
+        call(lambda tmp: ev.coverage(_acled_events(), "2021-01-01", "2021-12-31")),
+        ValueError,
+        r"^analysis window 2021-01-01 to 2021-12-31 lies outside the data \(2025-05-16 to "
+        r"2025-05-20\); choose start and end within the data's dates$",
+    ),
+    Case(
+        "analysis-window-reversed",
+        call(lambda tmp: ev.coverage(_acled_events(), "2025-05-20", "2025-05-16")),
+        ValueError,
+        r"^analysis window ends \(2025-05-16\) before it starts \(2025-05-20\)$",
+    ),
+    # Strike definitions at call time (analysis.sources.actors) --------------------------------
+    Case(
+        "strike-definition-matches-no-rows",
+        call(_no_strike_matches),
+        ValueError,
+        r"^strike definition 'junta_air' matches none of the 1 events from source\(s\) "
+        r"\['acled'\]; check the actor registry and the definition's filters",
+    ),
+    Case(
+        "unknown-strike-definition",
+        call(lambda tmp: actors.apply_strike_definition(_acled_events(), "junta_airstrikes")),
+        ValueError,
+        r"^unknown strike definition 'junta_airstrikes'; known: \[.*'junta_air'.*\]$",
+    ),
+    Case(
+        "strike-definition-for-another-source",
+        call(lambda tmp: actors.apply_strike_definition(read_ged(GED_CSV), "junta_air")),
+        ValueError,
+        r"^strike definition 'junta_air' applies to sources \['acled'\], but the events come "
+        r"from \['ucdp_ged'\]$",
+    ),
+    # Frequency and filters (analysis.panel) ---------------------------------------------------
+    Case(
+        "unknown-frequency",
+        call(lambda tmp: panel.build_panel(_acled_events(), freq="Q")),
+        ValueError,
+        r"^frequency must be one of \['D', 'W', 'M'\] \(D days, W Monday-start weeks, M months\), "
+        r"got 'Q'$",
+    ),
+    Case(
+        "unknown-bloc",
+        call(
+            lambda tmp: panel.diplomatic_events_in_range(
+                load_diplomatic_events(), "2019-01-01", "2024-12-31", blocs=["China", "EU"]
+            )
+        ),
+        ValueError,
+        r"^unknown bloc\(s\) \['EU'\]; choose from \['China', 'Russia', 'India', 'Japan', "
+        r"'ASEAN', 'West', 'other'\]$",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_bad_parameter(case: Case, tmp_path: Path) -> None:
+    run_case(case, tmp_path)
