@@ -1,5 +1,9 @@
 """Actor registry and named strike definitions.
 
+This module owns ``data/curated/actors.csv`` (loading, alias checks, resolving raw names to
+canonical actors and sides) and ``data/curated/strike_definitions.yml`` (loading, checking
+and applying a named definition).
+
 "A strike" must mean what the researcher says. Resistance forces fly drones too, so junta air
 strikes are defined by *who* struck (the actor's side), not by event type alone. This module
 maps the raw actor names each source writes to canonical actors and sides
@@ -55,7 +59,18 @@ PathLike = str | os.PathLike[str]
 
 
 def load_registry(path: PathLike | None = None) -> pd.DataFrame:
-    """The actor registry, validated against ``contract.ACTORS`` (unique ids, sides, URLs)."""
+    """The actor registry, validated against ``contract.ACTORS`` (unique ids, sides, URLs).
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        The registry CSV; default ``data/curated/actors.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The registry in contract dtypes.
+    """
     path = Path(path) if path else paths.curated_path(REGISTRY_FILE)
     registry = read_table(path, c.ACTORS)
     _check_aliases(registry, path)
@@ -104,6 +119,18 @@ def resolve_names(names: pd.Series | pd.Index, registry: pd.DataFrame) -> pd.Ser
 
     Works on distinct names (a few thousand even for millions of events), so callers map the
     result back through categorical codes instead of matching every row.
+
+    Parameters
+    ----------
+    names : pandas.Series or pandas.Index
+        Raw actor names (repeats allowed).
+    registry : pandas.DataFrame
+        The actor registry (:func:`load_registry`).
+
+    Returns
+    -------
+    pandas.Series
+        actor_id (or NA) indexed by distinct raw name.
     """
     unique = pd.Index(pd.Series(names, dtype="string").dropna().unique())
     result = pd.Series(pd.NA, index=unique, dtype="string")
@@ -145,6 +172,18 @@ def canonicalise(events: pd.DataFrame, registry: pd.DataFrame | None = None) -> 
     the canonical one and the side already in the table (the loader's fallback), or 'other'
     for an actor with none. Nothing is dropped; ``attrs['unmapped']`` lists the unmapped
     names (see :func:`unmapped_report`).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Events with raw actor/target names (and fallback sides, if known).
+    registry : pandas.DataFrame, optional
+        The actor registry; loaded from the default file when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with canonical names and sides filled and ``attrs['unmapped']`` set.
     """
     registry = load_registry() if registry is None else registry
     side_by_id = dict(zip(registry[c.AC_ID], registry[c.AC_SIDE], strict=True))
@@ -198,7 +237,20 @@ def canonicalise(events: pd.DataFrame, registry: pd.DataFrame | None = None) -> 
 
 def unmapped_report(events: pd.DataFrame, registry: pd.DataFrame | None = None) -> pd.DataFrame:
     """Raw actor/target names the registry does not map, with how many rows and events
-    they carry and the side they fell back to. Empty when everything is mapped."""
+    they carry and the side they fell back to. Empty when everything is mapped.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Events with raw names and sides.
+    registry : pandas.DataFrame, optional
+        The actor registry; loaded from the default file when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns role, raw_name, rows, events, fallback_side, most events first.
+    """
     registry = load_registry() if registry is None else registry
     columns = ["role", "raw_name", "rows", "events", "fallback_side"]
     parts = []
@@ -252,7 +304,18 @@ def unmapped_report(events: pd.DataFrame, registry: pd.DataFrame | None = None) 
 
 
 def load_strike_definitions(path: PathLike | None = None) -> dict[str, dict[str, Any]]:
-    """The named strike definitions, checked: known sources, EVENTS columns and vocabularies."""
+    """The named strike definitions, checked: known sources, EVENTS columns and vocabularies.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        The definitions file; default ``data/curated/strike_definitions.yml``.
+
+    Returns
+    -------
+    dict
+        Definition name -> definition mapping.
+    """
     path = Path(path) if path else paths.curated_path(DEFINITIONS_FILE)
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -296,7 +359,20 @@ def _check_definition(name: str, definition: Any, path: Path) -> None:
 
 
 def strike_mask(events: pd.DataFrame, definition: Mapping[str, Any]) -> pd.Series:
-    """Boolean mask of the events a definition counts (include all, then exclude any)."""
+    """Boolean mask of the events a definition counts (include all, then exclude any).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Canonical EVENTS rows.
+    definition : mapping
+        One strike definition (its ``include`` and ``exclude`` filters).
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, on the events' index.
+    """
     keep = pd.Series(True, index=events.index)
     for column, values in (definition.get("include") or {}).items():
         keep &= events[column].isin(values).fillna(False).astype(bool)
@@ -315,6 +391,20 @@ def apply_strike_definition(
     Fails clearly on an unknown name (listing the known ones), on events from a source the
     definition does not apply to, and when the definition matches no rows (a silent zero
     would read as "no strikes").
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Canonical EVENTS rows.
+    name : str
+        The definition's name.
+    definitions : mapping, optional
+        The definitions; loaded from the default file when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The selected events, with ``attrs['strike_definition']`` set.
     """
     definitions = load_strike_definitions() if definitions is None else definitions
     if name not in definitions:
