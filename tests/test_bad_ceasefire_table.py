@@ -33,7 +33,7 @@ from bad_inputs import (
 
 from analysis import contract as c
 from analysis import windows as wn
-from analysis.windows import load_ceasefires
+from analysis.ceasefire_table import load_ceasefires
 
 
 def _with_bom_and_burmese(tmp: Path) -> tuple[Call, Path]:

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from analysis import contract as c
-from analysis import windows as wn
+from analysis.ceasefire_table import load_ceasefires
 from analysis.paths import PROJECT_ROOT
 from analysis.sources import curated, ucdp_daily, validate
 
@@ -30,7 +30,7 @@ UCDP_CSV = DATA / "ucdp" / "ucdp_ged_myanmar_daily.csv"
 
 # Every bundled file, the contract table it follows and its validating loader.
 BUNDLED: dict[str, tuple[Path, c.TableSpec, Callable[..., pd.DataFrame]]] = {
-    "ceasefires": (CEASEFIRES_CSV, c.CEASEFIRES, wn.load_ceasefires),
+    "ceasefires": (CEASEFIRES_CSV, c.CEASEFIRES, load_ceasefires),
     "diplomatic_events": (DIPLOMATIC_CSV, c.DIPLOMATIC_EVENTS, curated.load_diplomatic_events),
     "reported_strike_counts": (COUNTS_CSV, c.REPORTED_COUNTS, curated.load_reported_counts),
     "ucdp_ged_myanmar_daily": (UCDP_CSV, c.UCDP_DAILY, ucdp_daily.load_ucdp_daily),
@@ -176,11 +176,11 @@ def test_every_curated_row_has_a_web_source(table: str) -> None:
 
 
 def test_ceasefire_extensions_are_consistent() -> None:
-    assert extends_problems(wn.load_ceasefires(CEASEFIRES_CSV)) == []
+    assert extends_problems(load_ceasefires(CEASEFIRES_CSV)) == []
 
 
 def test_unilateral_and_bilateral_match_declarer_side() -> None:
-    ceasefires = wn.load_ceasefires(CEASEFIRES_CSV)
+    ceasefires = load_ceasefires(CEASEFIRES_CSV)
     mutual = ceasefires[c.CF_KIND] != "unilateral"
     assert (ceasefires.loc[mutual, c.CF_DECLARER_SIDE] == "both").all()
     assert (ceasefires.loc[~mutual, c.CF_DECLARER_SIDE] != "both").all()
@@ -220,13 +220,13 @@ def test_unknown_parent_is_caught(tmp_path: Path) -> None:
 
     broken = _rewrite(CEASEFIRES_CSV, tmp_path / "ceasefires.csv", break_link)
     with pytest.raises(c.DataContractError, match="extends"):
-        wn.load_ceasefires(broken)
+        load_ceasefires(broken)
     frame = validate.read_table(broken, c.CEASEFIRES)
     assert any("unknown id" in p for p in extends_problems(frame))
 
 
 def test_extension_before_parent_declaration_is_caught(tmp_path: Path) -> None:
-    frame = wn.load_ceasefires(CEASEFIRES_CSV)
+    frame = load_ceasefires(CEASEFIRES_CSV)
     child = frame.index[frame[c.CF_EXTENDS].notna()][0]
     frame.loc[child, c.CF_EFFECTIVE_FROM] = pd.Timestamp("2000-01-01")
     problems = extends_problems(frame)
@@ -234,7 +234,7 @@ def test_extension_before_parent_declaration_is_caught(tmp_path: Path) -> None:
 
 
 def test_extension_loop_is_caught() -> None:
-    frame = wn.load_ceasefires(CEASEFIRES_CSV)
+    frame = load_ceasefires(CEASEFIRES_CSV)
     chain = frame[frame[c.CF_EXTENDS].notna()].iloc[0]
     root = frame[c.CF_ID] == chain[c.CF_EXTENDS]
     frame.loc[root, c.CF_EXTENDS] = chain[c.CF_ID]

@@ -26,6 +26,7 @@ from analysis import simulate as sim
 from analysis import status as st
 from analysis import time_series as ts
 from analysis import windows as wn
+from analysis.ceasefire_table import load_ceasefires
 
 PRE, DURING = 90, 60
 TRUE_RATIOS = (0.5, 1.0, 1.3)
@@ -381,7 +382,7 @@ def test_known_history_arakan_army_truce_november_2022() -> None:
     ula = state[state[c.EV_TARGET_RAW] == "ULA"]
     series = panel.daily_series(ula, "2018-01-01", "2023-12-31")
     result = ef.estimate_ceasefire_effect(
-        series, wn.load_ceasefires(), "aa-mil-2022-11", max_during_days=180, n_placebos=499
+        series, load_ceasefires(), "aa-mil-2022-11", max_during_days=180, n_placebos=499
     )
     assert result.windows.during_start == pd.Timestamp("2022-11-24")
     assert result.during.estimate < 0.1

@@ -1,6 +1,7 @@
 """Canonical events: the bundled source loads with its totals intact, and coverage is honest.
 
-Files that break the contract are covered case by case in tests/test_bad_inputs.py.
+Files that break the contract are covered case by case in the bad-input catalogue
+(tests/bad_inputs.py).
 """
 
 from __future__ import annotations

@@ -27,8 +27,9 @@ LAYERS: dict[str, int] = {
     # events and panels
     "analysis.events": 2,
     "analysis.panel": 2,
-    # ceasefire windows
+    # ceasefire windows and the ceasefire table
     "analysis.windows": 3,
+    "analysis.ceasefire_table": 3,
     # estimators
     "analysis.ewc": 4,
     "analysis.batch": 4,

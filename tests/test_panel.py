@@ -11,6 +11,7 @@ from analysis import contract as c
 from analysis import events as ev
 from analysis import panel, paths
 from analysis import windows as wn
+from analysis.ceasefire_table import load_ceasefires
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +86,7 @@ def test_window_mask_matches_brute_force() -> None:
 
 
 def test_open_ended_ceasefires_are_capped_and_flagged() -> None:
-    ceasefires = wn.load_ceasefires()
+    ceasefires = load_ceasefires()
     windows = wn.ceasefire_periods(ceasefires, open_ended_days=30, ids=["aa-mil-2022-11"])
     row = windows.iloc[0]
     assert row["start"] == pd.Timestamp("2022-11-24")

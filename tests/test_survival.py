@@ -8,7 +8,7 @@ import pytest
 
 from analysis import contract as c
 from analysis import survival as sv
-from analysis import windows as wn
+from analysis.ceasefire_table import load_ceasefires
 
 
 def _table(starts: pd.DatetimeIndex, ends: list, kinds: list[str]) -> pd.DataFrame:
@@ -75,7 +75,7 @@ def test_kaplan_meier_and_cox_recover_known_hazards() -> None:
 def test_counterparties_of_national_and_named_truces() -> None:
     from analysis.sources import actors
 
-    ceasefires = wn.load_ceasefires()
+    ceasefires = load_ceasefires()
     table = sv.truce_counterparties(ceasefires, actors.load_registry()).set_index(c.CF_ID)
     # national truce by the military: every ethnic armed organisation
     assert table.loc["mil-2022", "rule"] == sv.RULE_SIDES

@@ -11,7 +11,7 @@ from analysis import contract as c
 from analysis import simulate as sim
 from analysis import status as st
 from analysis import timing as tm
-from analysis import windows as wn
+from analysis.ceasefire_table import load_ceasefires
 
 
 def _calendar(starts: list[str], ends: list[str | None], bloc: str = "China") -> pd.DataFrame:
@@ -82,7 +82,7 @@ def test_event_study_around_diplomatic_events_finds_a_rise() -> None:
 
 def _ceasefires() -> pd.DataFrame:
 
-    return wn.load_ceasefires()
+    return load_ceasefires()
 
 
 def test_declaration_dates_select_side_precision_and_chains() -> None:

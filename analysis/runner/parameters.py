@@ -22,6 +22,7 @@ import pandas as pd
 import yaml
 
 from analysis import paths
+from analysis.ceasefire_table import load_ceasefires
 from analysis.contract import (
     ACTOR_SIDES,
     BLOCS,
@@ -31,7 +32,6 @@ from analysis.contract import (
     FREQUENCIES,
     REPORTED_MEASURES,
 )
-from analysis.windows import load_ceasefires
 
 
 class RunFileError(ValueError):

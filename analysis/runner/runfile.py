@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from analysis.ceasefire_table import load_ceasefires
 from analysis.runner.parameters import (
     RunFileError,
     RunFileLoader,
@@ -27,7 +28,6 @@ from analysis.runner.parameters import (
     literal_default,
     notebook_parameters,
 )
-from analysis.windows import load_ceasefires
 
 DEFAULT_TIMEOUT = 1800.0
 """Seconds a job may run before its kernel is killed (override per job or ``--timeout``)."""

@@ -1,5 +1,10 @@
 """ACLED exports (CSV) and API pulls (JSON) -> the canonical EVENTS table.
 
+This module owns everything ACLED-specific: the accepted file layouts, the mapping onto
+EVENTS (categories, sides from inter codes, duplicate ids), the API client
+(:func:`fetch_acled`) and the attribution ACLED's terms require (:func:`attribution`).
+Column parsing shared with UCDP lives in :mod:`analysis.sources.columns`.
+
 ACLED is the standard source for Myanmar air strikes (sub_event_type 'Air/drone strike').
 Its terms forbid redistributing rows, so files live under the git-ignored ``data/raw/`` and
 only aggregates reach notebooks and HTML.
@@ -144,6 +149,18 @@ def load_acled(path: PathLike, cache_dir: PathLike | bool | None = None) -> pd.D
     registry, so a rerun on the same file skips parsing. ``cache_dir=False`` disables the
     cache. ``attrs['dropped']`` lists rows removed and why; ``attrs['unmapped']`` lists actor
     names the registry does not know (kept, with a fallback side).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ACLED CSV export or API JSON pull.
+    cache_dir : str, os.PathLike or bool, optional
+        Folder of the Parquet cache; None uses the default, False disables the cache.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Canonical EVENTS rows with ``attrs['dropped']`` and ``attrs['unmapped']``.
     """
     path = Path(path)
     if not path.is_file():
@@ -178,6 +195,18 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, int]:
 
     Returns the frame and the number of the first data row in the file (for messages):
     2 for CSV (line 1 is the header), 1 for JSON (1-based records of the data array).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ACLED CSV or JSON file.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        The needed columns, categorical.
+    first_row : int
+        Number of the first data row in the file.
     """
     if path.suffix.lower() == ".json":
         frame, first_row = _read_json(path), 1
@@ -344,6 +373,22 @@ def raw_to_events(
 
     Columns are worked on per distinct value and spread to rows through categorical codes;
     the actor, target and side columns stay categorical for :func:`actors.canonicalise`.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The columns from :func:`read_raw`.
+    path : pathlib.Path
+        The file, for error messages.
+    first_row : int
+        Number of the first data row in the file.
+
+    Returns
+    -------
+    events : pandas.DataFrame
+        EVENTS columns before the actor registry is applied.
+    dropped : list of dict
+        One report per reason rows were dropped (reason, rows, file_rows).
     """
     raw, dropped = drop_duplicate_ids(raw, path, first_row)
     dates = parse_dates(raw["event_date"], path, first_row)
@@ -429,6 +474,22 @@ def drop_duplicate_ids(
 
     The returned frame carries the ids stripped of surrounding blanks, and they are unique:
     callers need not check uniqueness again.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The columns from :func:`read_raw`.
+    path : pathlib.Path
+        The file, for error messages.
+    first_row : int
+        Number of the first data row in the file.
+
+    Returns
+    -------
+    raw : pandas.DataFrame
+        The rows kept, with stripped, unique ids.
+    dropped : list of dict
+        A report of the dropped rows (empty when no id repeats).
     """
     text = pc.utf8_trim_whitespace(_arrow_text(raw[ID_COLUMN]))
     blank = pc.is_null(text)
@@ -478,6 +539,26 @@ def fetch_acled(
     time, filters, row count and the newest ``timestamp`` (ACLED edits events after
     publication, so a pull is a snapshot). The token and credentials stay in memory.
     ``base_url`` (or $ACLED_BASE_URL) points the client elsewhere, e.g. at a test server.
+
+    Parameters
+    ----------
+    country : str
+        ACLED country name, e.g. 'Myanmar'.
+    start, end : str or datetime.date
+        First and last event date (inclusive).
+    out_dir : str or os.PathLike, optional
+        Folder for the pull; default ``data/raw/acled``.
+    base_url : str, optional
+        API root; default $ACLED_BASE_URL, else ACLED's.
+    page_size : int, optional
+        Records per page.
+    extra_filters : dict of str to str, optional
+        Further API filters.
+
+    Returns
+    -------
+    pathlib.Path
+        The written JSON file (its sidecar lies next to it).
     """
     email, password = http.env_credential(EMAIL_ENV), http.env_credential(PASSWORD_ENV)
     base = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
@@ -553,6 +634,19 @@ def attribution(path: PathLike, analysis_filters: Mapping[str, Any]) -> dict[str
     The access date and API filters come from the pull's sidecar when the file was fetched
     with :func:`fetch_acled`; for a manual export the file's modification date stands in,
     and the report says so.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ACLED file the report used.
+    analysis_filters : mapping
+        Filters the analysis applied; blank ones are left out.
+
+    Returns
+    -------
+    dict
+        citation, access_date, download_filters, newest_acled_timestamp, analysis_filters and
+        changes.
     """
     path = Path(path)
     try:

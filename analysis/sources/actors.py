@@ -1,5 +1,9 @@
 """Actor registry and named strike definitions.
 
+This module owns ``data/curated/actors.csv`` (loading, alias checks, resolving raw names to
+canonical actors and sides) and ``data/curated/strike_definitions.yml`` (loading, checking
+and applying a named definition).
+
 "A strike" must mean what the researcher says. Resistance forces fly drones too, so junta air
 strikes are defined by *who* struck (the actor's side), not by event type alone. This module
 maps the raw actor names each source writes to canonical actors and sides
@@ -122,6 +126,18 @@ def resolve_names(names: pd.Series | pd.Index, registry: pd.DataFrame) -> pd.Ser
 
     Works on distinct names (a few thousand even for millions of events), so callers map the
     result back through categorical codes instead of matching every row.
+
+    Parameters
+    ----------
+    names : pandas.Series or pandas.Index
+        Raw actor names (repeats allowed).
+    registry : pandas.DataFrame
+        The actor registry (:func:`load_registry`).
+
+    Returns
+    -------
+    pandas.Series
+        actor_id (or NA) indexed by distinct raw name.
     """
     unique = pd.Index(pd.Series(names, dtype="string").dropna().unique())
     result = pd.Series(pd.NA, index=unique, dtype="string")
@@ -366,7 +382,20 @@ def _check_definition(name: str, definition: Any, path: Path) -> None:
 
 
 def strike_mask(events: pd.DataFrame, definition: Mapping[str, Any]) -> pd.Series:
-    """Boolean mask of the events a definition counts (include all, then exclude any)."""
+    """Boolean mask of the events a definition counts (include all, then exclude any).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Canonical EVENTS rows.
+    definition : mapping
+        One strike definition (its ``include`` and ``exclude`` filters).
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, on the events' index.
+    """
     keep = pd.Series(True, index=events.index)
     for column, values in (definition.get("include") or {}).items():
         keep &= events[column].isin(values).fillna(False).astype(bool)

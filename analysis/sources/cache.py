@@ -1,5 +1,8 @@
 """Parquet cache for parsed source files, keyed by the SHA-256 of the input.
 
+This module owns the cache keys, reading and (background) writing of cache entries, and
+clearing the cache.
+
 Parsing a million-row ACLED export takes seconds; reading the parsed table back from Parquet
 takes a fraction of that. The cache key is the content hash of the input file (plus any other
 inputs that change the result, such as the actor registry, and a loader version), never its
@@ -33,7 +36,18 @@ _pending_lock = threading.Lock()
 
 
 def file_sha256(path: PathLike) -> str:
-    """Hex SHA-256 of a file's bytes, read in chunks so large exports need little memory."""
+    """Hex SHA-256 of a file's bytes, read in chunks so large exports need little memory.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+
+    Returns
+    -------
+    str
+        The hex digest.
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while chunk := handle.read(HASH_CHUNK_BYTES):
@@ -42,12 +56,33 @@ def file_sha256(path: PathLike) -> str:
 
 
 def default_cache_dir() -> Path:
-    """``data/raw/.cache`` under the (possibly relocated) data folder."""
+    """``data/raw/.cache`` under the (possibly relocated) data folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The cache folder.
+    """
     return paths.raw_dir() / CACHE_DIR_NAME
 
 
 def cache_key(kind: str, version: str, inputs: Sequence[PathLike]) -> str:
-    """Key naming one parsed result: kind, loader version and the hashes of every input."""
+    """Key naming one parsed result: kind, loader version and the hashes of every input.
+
+    Parameters
+    ----------
+    kind : str
+        What is cached, e.g. the source name.
+    version : str
+        The loader version; bump it to invalidate old entries.
+    inputs : sequence of str or os.PathLike
+        Every file the result depends on.
+
+    Returns
+    -------
+    str
+        The key, used as the cache file's stem.
+    """
     combined = hashlib.sha256()
     for path in inputs:
         combined.update(file_sha256(path).encode())
@@ -66,6 +101,24 @@ def cached_frame(
     ``cache_dir`` None uses :func:`default_cache_dir`; ``False`` (:data:`CACHE_DISABLED`)
     skips the cache. ``DataFrame.attrs`` (e.g. a loader's report of dropped rows) travel in a
     JSON file next to the Parquet file because Parquet metadata is not meant for them.
+
+    Parameters
+    ----------
+    kind : str
+        What is cached, e.g. the source name.
+    version : str
+        The loader version.
+    inputs : sequence of str or os.PathLike
+        Every file the result depends on.
+    build : callable
+        Builds the table when no cached copy exists.
+    cache_dir : str, os.PathLike or bool, optional
+        The cache folder; None for the default, False to skip the cache.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, with its ``attrs``.
     """
     if cache_dir is False:
         return build()
@@ -118,7 +171,12 @@ def _wait_for(table_path: Path) -> None:
 
 
 def wait_for_pending_writes() -> None:
-    """Block until every cache entry started by this process is on disk."""
+    """Block until every cache entry started by this process is on disk.
+
+    Returns
+    -------
+    None
+    """
     with _pending_lock:
         writers = list(_pending_writes.values())
         _pending_writes.clear()
@@ -127,7 +185,18 @@ def wait_for_pending_writes() -> None:
 
 
 def clear_cache(cache_dir: PathLike | None = None) -> int:
-    """Delete every cached table in the folder; returns how many files were removed."""
+    """Delete every cached table in the folder; returns how many files were removed.
+
+    Parameters
+    ----------
+    cache_dir : str or os.PathLike, optional
+        The cache folder; default :func:`default_cache_dir`.
+
+    Returns
+    -------
+    int
+        Number of files removed.
+    """
     wait_for_pending_writes()
     folder = Path(cache_dir) if cache_dir else default_cache_dir()
     if not folder.is_dir():

@@ -3,7 +3,7 @@
 This module loads the hand-curated tables under ``data/curated/`` and checks the cross-row
 rules the column checks of :mod:`analysis.contract` cannot express (ordered periods). Every
 failure is a :class:`~analysis.contract.DataContractError` naming the file, the column and the
-lines. The ceasefire table is loaded by :func:`analysis.windows.load_ceasefires`, beside the
+lines. The ceasefire table is loaded by :func:`analysis.ceasefire_table.load_ceasefires`, beside the
 extension-chain and effective-date rules its checks use.
 """
 

@@ -1,5 +1,8 @@
 """Shared HTTP pieces for the ACLED and UCDP API clients (stdlib urllib only).
 
+This module owns credentials from the environment, JSON requests with retries, URL
+cleaning, atomic writes and the metadata sidecars of raw pulls.
+
 Both clients page through JSON, keep credentials in memory only, and save each pull as a raw
 file under ``data/raw/`` with a JSON *sidecar* recording when, from where and with which
 filters the data was pulled. Credentials come from environment variables; they are never
@@ -36,7 +39,18 @@ class MissingCredentials(ApiError):
 
 
 def env_credential(name: str) -> str:
-    """Read a credential from the environment, failing with the variable's name (not value)."""
+    """Read a credential from the environment, failing with the variable's name (not value).
+
+    Parameters
+    ----------
+    name : str
+        The environment variable.
+
+    Returns
+    -------
+    str
+        Its (stripped) value.
+    """
     value = os.environ.get(name, "").strip()
     if not value:
         raise MissingCredentials(
@@ -47,7 +61,18 @@ def env_credential(name: str) -> str:
 
 
 def safe_url(url: str) -> str:
-    """The URL with secret-looking query values replaced, for messages and sidecars."""
+    """The URL with secret-looking query values replaced, for messages and sidecars.
+
+    Parameters
+    ----------
+    url : str
+        A URL that may carry secrets in its query.
+
+    Returns
+    -------
+    str
+        The URL with those values shown as '***'.
+    """
     parts = urllib.parse.urlsplit(url)
     query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
     cleaned = [(k, "***" if k.lower() in SECRET_QUERY_KEYS else v) for k, v in query]
@@ -56,7 +81,20 @@ def safe_url(url: str) -> str:
 
 def with_query(url: str, params: Mapping[str, Any]) -> str:
     """Append query parameters to a URL. '|' is kept literal because ACLED's range syntax
-    (event_date=A|B) expects it."""
+    (event_date=A|B) expects it.
+
+    Parameters
+    ----------
+    url : str
+        The base URL (may already have a query).
+    params : mapping
+        Parameters to append.
+
+    Returns
+    -------
+    str
+        The URL with the parameters.
+    """
     if not params:
         return url
     encoded = urllib.parse.urlencode({k: str(v) for k, v in params.items()}, safe="|:")
@@ -76,6 +114,26 @@ def request_json(
 
     Retries rate-limit and server errors with exponential backoff. Error messages carry the
     status and the cleaned URL but never the request headers or body, which may hold tokens.
+
+    Parameters
+    ----------
+    url : str
+        The URL.
+    headers : mapping, optional
+        Extra request headers.
+    form : mapping, optional
+        Fields to POST url-encoded; GET when None.
+    timeout : float, optional
+        Seconds per attempt.
+    retries : int, default 2
+        Further attempts after a retryable failure.
+    backoff_seconds : float, default 1.0
+        First wait between attempts (doubled each time).
+
+    Returns
+    -------
+    Any
+        The decoded JSON.
     """
     data = urllib.parse.urlencode(form).encode() if form is not None else None
     request_headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
@@ -104,17 +162,49 @@ def request_json(
 
 
 def access_timestamp() -> str:
-    """Current UTC time in ISO form, recorded as the access date of a pull."""
+    """Current UTC time in ISO form, recorded as the access date of a pull.
+
+    Returns
+    -------
+    str
+        ISO timestamp, seconds precision.
+    """
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def sidecar_path(data_path: Path) -> Path:
-    """Sidecar file next to a raw pull: ``<name><ext>.meta.json``."""
+    """Sidecar file next to a raw pull: ``<name><ext>.meta.json``.
+
+    Parameters
+    ----------
+    data_path : pathlib.Path
+        The raw pull.
+
+    Returns
+    -------
+    pathlib.Path
+        Its sidecar's path.
+    """
     return data_path.with_name(data_path.name + SIDECAR_SUFFIX)
 
 
 def write_sidecar(data_path: Path, meta: Mapping[str, Any], secrets: Iterable[str]) -> Path:
-    """Write the pull's metadata as JSON next to it, refusing if any secret would be written."""
+    """Write the pull's metadata as JSON next to it, refusing if any secret would be written.
+
+    Parameters
+    ----------
+    data_path : pathlib.Path
+        The raw pull.
+    meta : mapping
+        The metadata to record.
+    secrets : iterable of str
+        Credentials that must not appear in the file.
+
+    Returns
+    -------
+    pathlib.Path
+        The sidecar written.
+    """
     text = json.dumps(dict(meta), indent=2, sort_keys=True, default=str)
     assert_no_secrets(text, secrets, where=str(sidecar_path(data_path)))
     path = sidecar_path(data_path)
@@ -123,18 +213,55 @@ def write_sidecar(data_path: Path, meta: Mapping[str, Any], secrets: Iterable[st
 
 
 def read_sidecar(data_path: Path) -> dict[str, Any]:
-    """The metadata written next to a raw pull."""
+    """The metadata written next to a raw pull.
+
+    Parameters
+    ----------
+    data_path : pathlib.Path
+        The raw pull.
+
+    Returns
+    -------
+    dict
+        The recorded metadata.
+    """
     return json.loads(sidecar_path(data_path).read_text(encoding="utf-8"))
 
 
 def assert_no_secrets(text: str, secrets: Iterable[str], where: str) -> None:
-    """Raise if any (non-empty) secret occurs in ``text``; the secret itself is not shown."""
+    """Raise if any (non-empty) secret occurs in ``text``; the secret itself is not shown.
+
+    Parameters
+    ----------
+    text : str
+        What is about to be written.
+    secrets : iterable of str
+        Credentials that must not appear.
+    where : str
+        The destination, for the message.
+
+    Returns
+    -------
+    None
+    """
     if any(secret and secret in text for secret in secrets):
         raise ApiError(f"refusing to write {where}: it would contain a credential")
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so readers never see half a file."""
+    """Write via a temporary file and rename, so readers never see half a file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The destination.
+    text : str
+        The content (UTF-8).
+
+    Returns
+    -------
+    None
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")

@@ -1,5 +1,8 @@
 """UCDP GED and GED Candidate event files (CSV) -> the canonical EVENTS table.
 
+This module owns the GED/Candidate layout, its mapping onto EVENTS and the UCDP API client
+(:func:`fetch_ged`); the bundled daily aggregate is :mod:`analysis.sources.ucdp_daily`.
+
 Both use the same 49-column layout; some Candidate releases ship without a header row, which
 is detected from the first line. Mapping choices:
 
@@ -93,6 +96,20 @@ def load_ged(
 
     ``source`` ('ucdp_ged' or 'ucdp_candidate') labels the rows; by default a header-less
     file or a file name containing 'cand' is taken as Candidate data, anything else as GED.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The GED or Candidate CSV.
+    cache_dir : str, os.PathLike or bool, optional
+        Folder of the Parquet cache; None uses the default, False disables the cache.
+    source : {'ucdp_ged', 'ucdp_candidate'}, optional
+        The label of the rows; guessed from the file when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Canonical EVENTS rows with ``attrs['dropped']`` and ``attrs['unmapped']``.
     """
     path = Path(path)
     if not path.is_file():
@@ -113,6 +130,16 @@ def has_header(path: Path) -> bool:
     """True when the first line is the GED header; False for a header-less 49-field line.
 
     Anything else is not a GED file and raises a DataContractError naming what is missing.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file.
+
+    Returns
+    -------
+    bool
+        Whether the first line is the GED header.
     """
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -142,7 +169,22 @@ def has_header(path: Path) -> bool:
 
 def read_raw(path: Path) -> tuple[pd.DataFrame, int, bool]:
     """Needed columns (dictionary-encoded), first data row number, and whether a header was
-    present."""
+    present.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The GED or Candidate CSV.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        The needed columns.
+    first_row : int
+        Number of the first data row in the file (2 with a header, else 1).
+    header : bool
+        Whether the file has a header row.
+    """
     header = has_header(path)
     with open(path, encoding="utf-8-sig", newline="") as handle:
         names = [f.strip() for f in next(csv.reader(handle))] if header else list(GED_COLUMNS)
@@ -269,6 +311,26 @@ def fetch_ged(
     layout under ``data/raw/ucdp/`` (so :func:`load_ged` reads it like a download) and a
     sidecar with the access time, version, filters, pages and row count. The token from
     $UCDP_API_TOKEN is sent in the x-ucdp-access-token header and never written anywhere.
+
+    Parameters
+    ----------
+    version : str
+        GED version, e.g. '25.1' (or a Candidate version such as '25.0.1').
+    start, end : str, optional
+        First and last event date (inclusive); open-ended when None.
+    country_code : int, optional
+        Gleditsch-Ward country code; default Myanmar (775).
+    out_dir : str or os.PathLike, optional
+        Folder for the pull; default ``data/raw/ucdp``.
+    base_url : str, optional
+        API root; default $UCDP_BASE_URL, else UCDP's.
+    page_size : int, optional
+        Events per page.
+
+    Returns
+    -------
+    pathlib.Path
+        The written CSV file (its sidecar lies next to it).
     """
     token = http.env_credential(TOKEN_ENV)
     base = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
