@@ -1,0 +1,62 @@
+"""The tables of every analysis, as text for rendered reports.
+
+Each builder takes a result (a result object or a documented table) and returns a plain
+DataFrame of strings, so it can be tested and reused; :func:`analysis.formatting.report_table`
+turns it into the styled table a notebook displays. Presentation lives here and only here,
+one module per question: :mod:`~analysis.tables.effects` (did strikes fall),
+:mod:`~analysis.tables.timing` (the diplomatic calendar), :mod:`~analysis.tables.alignment`
+(brokers and blocs) and :mod:`~analysis.tables.reported` (published counts). Notebooks call
+them through this package, e.g. ``tables.batch_table(batch)``.
+"""
+
+from analysis.tables.alignment import (
+    breakdown_display_table,
+    cox_table,
+    did_table,
+    displacement_table,
+    median_table,
+)
+from analysis.tables.effects import (
+    batch_table,
+    ceasefire_table,
+    placebo_table,
+    pooled_table,
+    summary_table,
+    windows_table,
+)
+from analysis.tables.reported import (
+    PHASE_LABELS,
+    excluded_display_table,
+    phase_summary_table,
+    rates_display_table,
+)
+from analysis.tables.timing import (
+    declarations_table,
+    dropped_events_table,
+    event_study_table,
+    per_event_table,
+    timing_table,
+)
+
+__all__ = [
+    "ceasefire_table",
+    "windows_table",
+    "summary_table",
+    "placebo_table",
+    "batch_table",
+    "pooled_table",
+    "declarations_table",
+    "dropped_events_table",
+    "timing_table",
+    "event_study_table",
+    "per_event_table",
+    "did_table",
+    "displacement_table",
+    "breakdown_display_table",
+    "median_table",
+    "cox_table",
+    "rates_display_table",
+    "excluded_display_table",
+    "phase_summary_table",
+    "PHASE_LABELS",
+]

@@ -1,0 +1,189 @@
+"""Tables of question 3: difference-in-differences, displacement, and how long truces held.
+
+Each builder returns a DataFrame of text, one row per item, for
+:func:`analysis.formatting.report_table` to display.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import contract as c
+from analysis.alignment import DidResult, Displacement
+from analysis.formatting import (
+    format_count,
+    format_date,
+    format_interval,
+    format_intervals,
+    format_note,
+    format_number,
+    format_p,
+    format_status,
+)
+from analysis.survival import BROKE_DOWN, DURATION
+
+
+def did_table(did: DidResult) -> pd.DataFrame:
+    """The difference-in-differences result as one readable row: ratio, interval, the
+    clustered and the placebo p-value, how many groups and events it rests on.
+
+    Parameters
+    ----------
+    did : DidResult
+        The result of :func:`analysis.alignment.did_poisson`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per result (a single row); columns Rate ratio (treated vs controls), 95%
+        interval, p-value (clustered), Placebo p-value, Groups (treated), Periods, Treated events
+        before / after, Result, Note.
+    """
+    return pd.DataFrame(
+        {
+            "Rate ratio (treated vs controls)": [format_number(did.estimate)],
+            "95% interval": [format_interval(did.ci_low, did.ci_high)],
+            "p-value (clustered)": [format_p(did.p_value)],
+            "Placebo p-value": [format_p(did.placebo_p_value)],
+            "Groups (treated)": [f"{format_count(did.n_groups)} ({format_count(did.n_treated)})"],
+            "Periods": [format_count(did.n_periods)],
+            "Treated events before / after": [
+                f"{format_count(did.events_treated_pre)} / {format_count(did.events_treated_post)}"
+            ],
+            "Result": [format_status(did.status)],
+            "Note": [format_note(did.note)],
+        }
+    )
+
+
+def displacement_table(results: dict[str, Displacement]) -> pd.DataFrame:
+    """Displacement summaries (from :func:`displacement_shares`) by grouping, side by side:
+    the shift in shares in percentage points and its placebo p-value.
+
+    Parameters
+    ----------
+    results : dict of str to Displacement
+        Label of the grouping -> result of :func:`analysis.alignment.displacement_shares`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per grouping; columns Shares by, Shift in shares (percentage points), Placebo
+        p-value, Chi-square p-value (too small, see text), Periods before / after.
+    """
+    rows = [
+        {
+            "Shares by": label,
+            "Shift in shares (percentage points)": format_number(
+                100 * summary["total_variation_distance"], 2
+            ),
+            "Placebo p-value": format_p(summary["placebo_p_value"]),
+            "Chi-square p-value (too small, see text)": format_p(summary["chi2_p_value"]),
+            "Periods before / after": (
+                f"{format_count(summary['n_pre_periods'])} / "
+                f"{format_count(summary['n_post_periods'])}"
+            ),
+        }
+        for label, summary in ((label, result.to_dict()) for label, result in results.items())
+    ]
+    return pd.DataFrame(rows)
+
+
+def breakdown_display_table(table: pd.DataFrame, counterparties: pd.DataFrame) -> pd.DataFrame:
+    """Truces with a usable start (status 'ok') from :func:`breakdown_table`: whom the
+    breakdown rule watches, and when the first strike on them came or follow-up ended.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`analysis.survival.breakdown_table`.
+    counterparties : pandas.DataFrame
+        The output of :func:`analysis.survival.truce_counterparties` (rule and targets).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per usable truce; columns Truce, Broker bloc, Counterparty watched, In force
+        from, First strike on the counterparty, Days to strike or end of follow-up.
+    """
+    usable = table[table["status"] == "ok"].merge(counterparties, on=c.CF_ID, how="left")
+    first_strike = usable["start"] + pd.to_timedelta(usable[DURATION] - 1, unit="D")
+    outcome = [
+        f"strike on {format_date(day)}" if broke else f"none until {format_date(censor)}"
+        for broke, day, censor in zip(
+            usable[BROKE_DOWN], first_strike, usable["censor_at"], strict=True
+        )
+    ]
+    return pd.DataFrame(
+        {
+            "Truce": usable[c.CF_ID].astype(str),
+            "Broker bloc": usable[c.CF_BROKER_BLOC],
+            "Counterparty watched": (
+                usable["rule"].fillna("")
+                + ": "
+                + usable["targets"].fillna("").astype(str).str.replace(c.LIST_SEPARATOR, ", ")
+            ).str.replace("_", " "),
+            "In force from": usable["start"].map(format_date),
+            "First strike on the counterparty": outcome,
+            "Days to strike or end of follow-up": usable[DURATION].map(format_count),
+        }
+    )
+
+
+def median_table(medians: pd.DataFrame) -> pd.DataFrame:
+    """:func:`median_survival` as text; 'not reached' when fewer than half broke down.
+
+    Parameters
+    ----------
+    medians : pandas.DataFrame
+        The output of :func:`analysis.survival.median_survival`, grouped by broker bloc.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per group; columns Broker bloc, Truces, Ended by a strike, Median days held.
+    """
+    return pd.DataFrame(
+        {
+            "Broker bloc": medians["group"].astype(str).replace("none", "none (unbrokered)"),
+            "Truces": medians["n"].map(format_count),
+            "Ended by a strike": medians["breakdowns"].map(format_count),
+            "Median days held": medians["median_days"].map(
+                lambda v: "not reached" if pd.isna(v) else format_count(v)
+            ),
+        }
+    )
+
+
+def cox_table(
+    cox: pd.DataFrame, covariate: str = c.CF_BROKER_BLOC, reference: str = "none"
+) -> pd.DataFrame:
+    """:func:`cox_model` as text: each term as 'level vs reference', hazard ratio with
+    interval (above 1: breaks down sooner than the reference) and p-value.
+
+    Parameters
+    ----------
+    cox : pandas.DataFrame
+        The output of :func:`analysis.survival.cox_model`.
+    covariate : str, default 'broker_bloc'
+        The covariate whose prefix is stripped from the term names.
+    reference : str, default 'none'
+        Its reference level ('none' is shown as 'unbrokered').
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per term; columns Compared, Hazard ratio, 95% interval, p-value, Truces,
+        Breakdowns.
+    """
+    level = cox["term"].astype(str).str.removeprefix(f"{covariate}_")
+    return pd.DataFrame(
+        {
+            "Compared": level + " vs " + ("unbrokered" if reference == "none" else reference),
+            "Hazard ratio": cox["hazard_ratio"].map(format_number),
+            "95% interval": format_intervals(cox),
+            "p-value": cox["p_value"].map(format_p),
+            "Truces": cox["n"].map(format_count),
+            "Breakdowns": cox["events"].map(format_count),
+        }
+    )

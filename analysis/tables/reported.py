@@ -1,0 +1,136 @@
+"""Tables of published strike counts set against a ceasefire's window.
+
+Each builder returns a DataFrame of text, one row per item, for
+:func:`analysis.formatting.report_table` to display.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import contract as c
+from analysis.formatting import (
+    format_count,
+    format_date,
+    format_interval,
+    format_number,
+)
+from analysis.reported import (
+    AFTER,
+    BEFORE,
+    DAYS,
+    DAYS_IN_WINDOW,
+    DURING,
+    OVERLAPS_WITH,
+    PER_DAY,
+    PHASE,
+    REASON,
+    SPANS_BOTH,
+)
+
+PHASE_LABELS = {
+    BEFORE: "before",
+    DURING: "during",
+    SPANS_BOTH: "spans both",
+    AFTER: "after",
+}
+
+
+def rates_display_table(rates: pd.DataFrame) -> pd.DataFrame:
+    """Per-day rates of :func:`rate_table` as text: period as two dates, rate to three
+    significant digits, phase in words, overlapping counts listed (never to be added).
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        The ``rates`` table of :func:`analysis.reported.rate_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per published count; columns Count, Monitor, Measure, Area, Period, Reported,
+        Per day, Relative to the ceasefire, Overlaps with (same monitor).
+    """
+    return pd.DataFrame(
+        {
+            "Count": rates[c.RC_ID].astype(str),
+            "Monitor": rates[c.RC_MONITOR],
+            "Measure": rates[c.RC_MEASURE_KIND].astype(str).str.replace("_", " "),
+            "Area": rates[c.RC_SCOPE],
+            "Period": rates[c.RC_PERIOD_START].map(format_date)
+            + " to "
+            + rates[c.RC_PERIOD_END].map(format_date),
+            "Reported": rates[c.RC_STRIKES].map(format_count)
+            + " in "
+            + rates[DAYS].map(format_count)
+            + " days",
+            "Per day": rates[PER_DAY].map(format_number),
+            # spans-both rates mix phases: how many of their days fall inside says how much
+            "Relative to the ceasefire": [
+                f"spans both ({format_count(inside)} days inside)"
+                if phase == SPANS_BOTH
+                else PHASE_LABELS.get(phase, phase)
+                for phase, inside in zip(rates[PHASE], rates[DAYS_IN_WINDOW], strict=True)
+            ],
+            "Overlaps with (same monitor)": rates[OVERLAPS_WITH]
+            .fillna("")
+            .astype(str)
+            .str.replace(c.LIST_SEPARATOR, ", "),
+        }
+    )
+
+
+def excluded_display_table(excluded: pd.DataFrame) -> pd.DataFrame:
+    """Counts that give no per-day rate (from :func:`split_usable`), with the reason.
+
+    Parameters
+    ----------
+    excluded : pandas.DataFrame
+        The ``excluded`` table of :func:`analysis.reported.rate_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per excluded count; columns Count, Monitor, Measure, Period start, Period end,
+        Why no rate.
+    """
+    return pd.DataFrame(
+        {
+            "Count": excluded[c.RC_ID].astype(str),
+            "Monitor": excluded[c.RC_MONITOR],
+            "Measure": excluded[c.RC_MEASURE_KIND].astype(str).str.replace("_", " "),
+            "Period start": excluded[c.RC_PERIOD_START].map(format_date),
+            "Period end": excluded[c.RC_PERIOD_END].map(format_date),
+            "Why no rate": excluded[REASON],
+        }
+    )
+
+
+def phase_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """:func:`phase_summary` as text: the range of per-day rates, never an average.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        The output of :func:`analysis.reported.phase_summary`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per measure, monitor and phase; columns Measure, Monitor, Relative to the
+        ceasefire, Counts, Per day (lowest–highest).
+    """
+    same = summary["min_per_day"] == summary["max_per_day"]
+    ranges = [
+        format_number(lo) if one else format_interval(lo, hi)
+        for lo, hi, one in zip(summary["min_per_day"], summary["max_per_day"], same, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "Measure": summary[c.RC_MEASURE_KIND].astype(str).str.replace("_", " "),
+            "Monitor": summary[c.RC_MONITOR],
+            "Relative to the ceasefire": summary[PHASE].map(PHASE_LABELS),
+            "Counts": summary["counts"].map(format_count),
+            "Per day (lowest–highest)": ranges,
+        }
+    )
