@@ -74,9 +74,9 @@ def _check_extension_chains(ceasefires: pd.DataFrame, path: Path) -> None:
     """An extension continues its parent, so (1) its window cannot start before the
     parent's, and (2) two announcements of the same chain may share at most the
     announcement day. Windows start at effective_from, else declared_on (as in
-    analysis.panel); overlaps use only stated effective_from/effective_to dates, because an
-    extension is usually declared while its parent still runs. Truces by different declarers
-    overlap legitimately and are not compared."""
+    analysis.windows.effective_start); overlaps use only stated effective_from/effective_to
+    dates, because an extension is usually declared while its parent still runs. Truces by
+    different declarers overlap legitimately and are not compared."""
     frame = ceasefires.assign(
         _line=file_lines(ceasefires.index),
         _start=effective_start(ceasefires),
