@@ -53,3 +53,20 @@ def process_alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return "State:\tZ" not in status
+
+
+PRE, DURING = 90, 60  # pre and during window lengths (days) of the simulated ceasefire tests
+TRUE_RATIOS = (0.5, 1.0, 1.3)  # known rate ratios the simulation-based tests must recover
+
+
+def make_ceasefires(rows: list[dict]) -> pd.DataFrame:
+    """A ceasefire table with the contract's columns (unset columns blank)."""
+    frame = pd.DataFrame(rows)
+    for col in c.CEASEFIRES.column_names:
+        if col not in frame:
+            frame[col] = pd.NA
+    for col in (c.CF_DECLARED_ON, c.CF_EFFECTIVE_FROM, c.CF_EFFECTIVE_TO):
+        frame[col] = pd.to_datetime(frame[col])
+    for col in (c.CF_ID, c.CF_EXTENDS, c.CF_KIND, c.CF_BROKER_BLOC, c.CF_DATE_PRECISION):
+        frame[col] = frame[col].astype("string")
+    return frame[c.CEASEFIRES.column_names]

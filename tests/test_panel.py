@@ -1,8 +1,7 @@
-"""Panel building, filters and ceasefire windows, checked against brute-force computations."""
+"""Panel building, filters and daily series, checked against brute-force computations."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 from factories import make_events
@@ -10,8 +9,6 @@ from factories import make_events
 from analysis import contract as c
 from analysis import events as ev
 from analysis import panel, paths
-from analysis import windows as wn
-from analysis.ceasefire_table import load_ceasefires
 
 
 @pytest.fixture(scope="module")
@@ -68,35 +65,7 @@ def test_filter_events_by_region_and_side(events: pd.DataFrame) -> None:
     assert chosen[c.EV_EVENTS].sum() == raw.loc[mask, "events"].sum() > 0
 
 
-def test_window_mask_matches_brute_force() -> None:
-    days = pd.date_range("2020-01-01", "2020-03-31", freq="D")
-    windows = pd.DataFrame(
-        {
-            "start": pd.to_datetime(["2019-12-20", "2020-01-10", "2020-01-15", "2020-03-30"]),
-            "end": pd.to_datetime(["2020-01-02", "2020-01-20", "2020-01-16", "2020-05-01"]),
-        }
-    )
-    expected = np.array(
-        [
-            any(s <= d <= e for s, e in zip(windows["start"], windows["end"], strict=True))
-            for d in days
-        ]
-    )
-    assert (wn.window_mask(days, windows) == expected).all()
-
-
-def test_open_ended_ceasefires_are_capped_and_flagged() -> None:
-    ceasefires = load_ceasefires()
-    windows = wn.ceasefire_periods(ceasefires, open_ended_days=30, ids=["aa-mil-2022-11"])
-    row = windows.iloc[0]
-    assert row["start"] == pd.Timestamp("2022-11-24")
-    assert row["end"] == pd.Timestamp("2022-12-24") and bool(row["end_assumed"])
-
-
-def test_inside_outside_summary_by_hand() -> None:
-    daily = pd.Series([0, 2, 4, 0, 1], index=pd.date_range("2024-01-01", periods=5))
-    inside = np.array([False, True, True, False, False])
-    summary = wn.inside_outside_summary(daily, inside)
-    assert summary["events_inside"] == 6 and summary["events_outside"] == 1
-    assert summary["mean_daily_events_inside"] == 3.0
-    assert summary["mean_daily_events_outside"] == pytest.approx(1 / 3)
+def test_daily_series_with_gaps_is_rejected() -> None:
+    index = pd.DatetimeIndex(["2020-01-01", "2020-01-02", "2020-01-04"])
+    with pytest.raises(ValueError, match="no gaps"):
+        panel.check_daily_series(pd.Series([1, 2, 3], index=index))
