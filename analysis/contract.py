@@ -283,6 +283,59 @@ REPORTED_COUNTS = TableSpec(
     ),
 )
 
+# Date claims (alternative dates that sources give for a ceasefire or diplomatic row) ----------
+DC_ID = "claim_id"
+DC_TABLE = "table"
+DC_ROW_ID = "row_id"
+DC_FIELD = "field"
+DC_DATE = "date"
+DC_PRECISION = "precision"
+DC_SOURCE_URL = "source_url"
+DC_NOTE = "note"
+
+CLAIMABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "ceasefires": (CF_DECLARED_ON, CF_EFFECTIVE_FROM, CF_EFFECTIVE_TO),
+    "diplomatic_events": (DE_DATE_START, DE_DATE_END),
+}
+"""Per table a claim may name: the date columns a claim may give another value for."""
+
+CLAIM_ROW_IDS = {"ceasefires": CF_ID, "diplomatic_events": DE_ID}
+"""Per claimable table: the id column a claim's row_id refers to."""
+
+CLAIM_PRECISION_FIELDS = {
+    ("ceasefires", CF_DECLARED_ON): CF_DATE_PRECISION,
+    ("diplomatic_events", DE_DATE_START): DE_DATE_PRECISION,
+}
+"""The precision column that travels with a claimed date, where its table has one."""
+
+DATE_CLAIMS = TableSpec(
+    "date_claims",
+    "Dates sources give for one field of a ceasefire or diplomatic row, one row per source; "
+    "the curated row keeps the default chosen by the rule in data/README.md.",
+    (
+        ColumnSpec(DC_ID, DTYPE_STRING, "Unique slug: row_id/field/outlet.", unique=True),
+        ColumnSpec(
+            DC_TABLE,
+            DTYPE_STRING,
+            "Curated table of the row the claim is about.",
+            allowed=tuple(CLAIMABLE_FIELDS),
+        ),
+        ColumnSpec(DC_ROW_ID, DTYPE_STRING, "ceasefire_id or event_id of that row."),
+        ColumnSpec(
+            DC_FIELD,
+            DTYPE_STRING,
+            "Date column the claim is about (declared_on, effective_from, effective_to; "
+            "date_start, date_end).",
+        ),
+        ColumnSpec(DC_DATE, DTYPE_DATE, "The date the source gives (1st of month if month)."),
+        ColumnSpec(
+            DC_PRECISION, DTYPE_STRING, "Precision of the claimed date.", allowed=DATE_PRECISIONS
+        ),
+        _url(DC_SOURCE_URL),
+        ColumnSpec(DC_NOTE, DTYPE_STRING, "What the source says and how it was read.", nullable=True),
+    ),
+)
+
 # UCDP GED daily aggregate (bundled) ----------------------------------------------------------
 UD_DATE = "date"
 UD_ADM_1 = "adm_1"
@@ -418,7 +471,8 @@ PANEL = TableSpec(
 )
 
 TABLES: dict[str, TableSpec] = {
-    t.name: t for t in (CEASEFIRES, DIPLOMATIC_EVENTS, REPORTED_COUNTS, UCDP_DAILY, EVENTS, PANEL)
+    t.name: t
+    for t in (CEASEFIRES, DIPLOMATIC_EVENTS, REPORTED_COUNTS, DATE_CLAIMS, UCDP_DAILY, EVENTS, PANEL)
 }
 
 # Actor registry (data/curated/actors.csv) ------------------------------------------------------
