@@ -332,7 +332,9 @@ DATE_CLAIMS = TableSpec(
             DC_PRECISION, DTYPE_STRING, "Precision of the claimed date.", allowed=DATE_PRECISIONS
         ),
         _url(DC_SOURCE_URL),
-        ColumnSpec(DC_NOTE, DTYPE_STRING, "What the source says and how it was read.", nullable=True),
+        ColumnSpec(
+            DC_NOTE, DTYPE_STRING, "What the source says and how it was read.", nullable=True
+        ),
     ),
 )
 
@@ -472,7 +474,15 @@ PANEL = TableSpec(
 
 TABLES: dict[str, TableSpec] = {
     t.name: t
-    for t in (CEASEFIRES, DIPLOMATIC_EVENTS, REPORTED_COUNTS, DATE_CLAIMS, UCDP_DAILY, EVENTS, PANEL)
+    for t in (
+        CEASEFIRES,
+        DIPLOMATIC_EVENTS,
+        REPORTED_COUNTS,
+        DATE_CLAIMS,
+        UCDP_DAILY,
+        EVENTS,
+        PANEL,
+    )
 }
 
 # Actor registry (data/curated/actors.csv) ------------------------------------------------------

@@ -42,6 +42,7 @@ LAYERS: dict[str, int] = {
     "analysis.alignment": 4,
     "analysis.survival": 4,
     "analysis.reported": 4,
+    "analysis.sensitivity": 4,
     # tables and plots
     "analysis.tables": 5,
     "analysis.plots": 5,

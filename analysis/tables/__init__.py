@@ -5,7 +5,8 @@ DataFrame of strings, so it can be tested and reused; :func:`analysis.formatting
 turns it into the styled table a notebook displays. Presentation lives here and only here,
 one module per question: :mod:`~analysis.tables.effects` (did strikes fall),
 :mod:`~analysis.tables.timing` (the diplomatic calendar), :mod:`~analysis.tables.alignment`
-(brokers and blocs) and :mod:`~analysis.tables.reported` (published counts). Notebooks call
+(brokers and blocs), :mod:`~analysis.tables.reported` (published counts) and
+:mod:`~analysis.tables.sensitivity` (answers under the dates sources dispute). Notebooks call
 them through this package, e.g. ``tables.batch_table(batch)``.
 """
 
@@ -29,6 +30,12 @@ from analysis.tables.reported import (
     excluded_display_table,
     phase_summary_table,
     rates_display_table,
+)
+from analysis.tables.sensitivity import (
+    claims_table,
+    counts_beside_table,
+    date_sensitivity_table,
+    timing_sensitivity_table,
 )
 from analysis.tables.timing import (
     declarations_table,
@@ -58,5 +65,9 @@ __all__ = [
     "rates_display_table",
     "excluded_display_table",
     "phase_summary_table",
+    "claims_table",
+    "date_sensitivity_table",
+    "timing_sensitivity_table",
+    "counts_beside_table",
     "PHASE_LABELS",
 ]
