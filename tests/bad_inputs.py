@@ -12,8 +12,8 @@ adding a row to the file of the layer it breaks):
 
 - ``tests/sources/test_bad_source_files.py``: ACLED exports and API pulls, UCDP GED/Candidate
   files (``analysis.sources``);
-- ``tests/sources/test_bad_curated_tables.py``: the diplomatic events, reported counts and UCDP
-  daily aggregate tables (``analysis.sources.curated``, ``analysis.sources.ucdp_daily``);
+- ``tests/sources/test_bad_curated_tables.py``: the diplomatic events, reported counts, date
+  claims and UCDP daily aggregate tables (``analysis.sources.curated``, ``analysis.sources.ucdp_daily``);
 - ``tests/test_bad_ceasefire_table.py``: ceasefires.csv and ceasefire ids
   (``analysis.windows``);
 - ``tests/test_bad_parameters.py``: parameters a notebook passes to ``analysis.events``,
@@ -51,6 +51,7 @@ DATA = PROJECT_ROOT / "data"
 CEASEFIRES = DATA / "curated" / "ceasefires.csv"
 DIPLOMATIC = DATA / "curated" / "diplomatic_events.csv"
 COUNTS = DATA / "curated" / "reported_strike_counts.csv"
+DATE_CLAIMS = DATA / "curated" / "date_claims.csv"
 UCDP_DAILY = DATA / "ucdp" / "ucdp_ged_myanmar_daily.csv"
 
 PATH = "<PATH>"

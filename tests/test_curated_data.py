@@ -7,6 +7,7 @@ broken copies written to ``tmp_path``.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import shutil
@@ -26,6 +27,7 @@ README = DATA / "README.md"
 CEASEFIRES_CSV = DATA / "curated" / "ceasefires.csv"
 DIPLOMATIC_CSV = DATA / "curated" / "diplomatic_events.csv"
 COUNTS_CSV = DATA / "curated" / "reported_strike_counts.csv"
+CLAIMS_CSV = DATA / "curated" / "date_claims.csv"
 UCDP_CSV = DATA / "ucdp" / "ucdp_ged_myanmar_daily.csv"
 
 # Every bundled file, the contract table it follows and its validating loader.
@@ -33,9 +35,10 @@ BUNDLED: dict[str, tuple[Path, c.TableSpec, Callable[..., pd.DataFrame]]] = {
     "ceasefires": (CEASEFIRES_CSV, c.CEASEFIRES, load_ceasefires),
     "diplomatic_events": (DIPLOMATIC_CSV, c.DIPLOMATIC_EVENTS, curated.load_diplomatic_events),
     "reported_strike_counts": (COUNTS_CSV, c.REPORTED_COUNTS, curated.load_reported_counts),
+    "date_claims": (CLAIMS_CSV, c.DATE_CLAIMS, curated.load_date_claims),
     "ucdp_ged_myanmar_daily": (UCDP_CSV, c.UCDP_DAILY, ucdp_daily.load_ucdp_daily),
 }
-CURATED = ("ceasefires", "diplomatic_events", "reported_strike_counts")
+CURATED = ("ceasefires", "diplomatic_events", "reported_strike_counts", "date_claims")
 
 URL_PATTERN = re.compile(r"^https?://\S+$")
 ISO_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -191,6 +194,48 @@ def test_casualty_only_counts_have_no_strike_count() -> None:
     casualty_only = counts[c.RC_MEASURE_KIND] == "civilian_casualties_only"
     assert counts.loc[casualty_only, c.RC_STRIKES].isna().all()
     assert counts.loc[~casualty_only, c.RC_STRIKES].notna().all()
+
+
+def test_every_disputed_date_has_its_default_among_the_claims() -> None:
+    """A claimed field lists every source's date, the bundled default included, and is
+    disputed: at least two different dates. Read with the csv module, not the loaders."""
+    ids = {"ceasefires": "ceasefire_id", "diplomatic_events": "event_id"}
+    bundled = {}
+    for table, id_column in ids.items():
+        with open(DATA / "curated" / f"{table}.csv", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                bundled[table, row[id_column]] = row
+    claimed: dict[tuple[str, str, str], set[str]] = {}
+    with open(CLAIMS_CSV, encoding="utf-8") as handle:
+        for claim in csv.DictReader(handle):
+            key = (claim["table"], claim["row_id"], claim["field"])
+            claimed.setdefault(key, set()).add(claim["date"])
+    assert len(claimed) == 8
+    for (table, row_id, field), dates in claimed.items():
+        assert len(dates) >= 2, (row_id, field)
+        assert bundled[table, row_id][field] in dates, (row_id, field)
+
+
+def test_the_seed_documents_facts_are_bundled() -> None:
+    """The Irrawaddy's NUG count and the 5, 6 and 7 May 2025 claims of the May extension."""
+    irrawaddy = "https://www.irrawaddy.com/news/burma/myanmar-junta-boss-heads-to-moscow"
+    with open(COUNTS_CSV, encoding="utf-8") as handle:
+        counts = {row["count_id"]: row for row in csv.DictReader(handle)}
+    nug = counts["nug-20250328-20250502"]
+    assert (nug["period_start"], nug["period_end"]) == ("2025-03-28", "2025-05-02")
+    assert (nug["strikes"], nug["civilian_deaths"], nug["injured"]) == ("282", "276", "456")
+    assert (nug["monitor"], nug["measure"]) == ("National Unity Government", "air attacks")
+    assert nug["source_url"].startswith(irrawaddy)
+    with open(CLAIMS_CSV, encoding="utf-8") as handle:
+        may = [row for row in csv.DictReader(handle) if row["row_id"] == "mil-eq-2025-05"]
+    by_date: dict[str, set[str]] = {}
+    for row in may:
+        by_date.setdefault(row["date"], set()).add(row["source_url"].split("/")[2])
+    assert by_date == {
+        "2025-05-05": {"moemaka.net"},
+        "2025-05-06": {"www.irrawaddy.com", "www.bnionline.net"},
+        "2025-05-07": {"www.devdiscourse.com"},
+    }
 
 
 def test_ucdp_copy_matches_recorded_sha256() -> None:

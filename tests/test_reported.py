@@ -79,10 +79,12 @@ def test_open_and_casualty_only_rows_are_excluded_with_a_reason(counts: pd.DataF
 def test_overlaps_are_flagged_only_within_monitor_and_measure(counts: pd.DataFrame) -> None:
     flagged = reported.flag_overlaps(counts).set_index(c.RC_ID)[reported.OVERLAPS_WITH]
     # NUG air-strike counts sharing a day with 29 Apr - 13 May 2025: the two open 'since'
-    # totals and 28 Mar - 23 May; not the casualty-only 2025 count (another measure_kind)
+    # totals, 28 Mar - 2 May and 28 Mar - 23 May; not the casualty-only 2025 count (another
+    # measure_kind)
     assert set(flagged["nug-20250429-20250513"].split(";")) == {
         "nug-20210201-open",
         "nug-20250328-open",
+        "nug-20250328-20250502",
         "nug-20250328-20250523",
     }
     assert flagged["tnla-20250501-20250531"] == ""

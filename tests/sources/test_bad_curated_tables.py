@@ -1,5 +1,5 @@
-"""Bad-input catalogue, curated tables: the diplomatic events and reported strike counts
-(``analysis.sources.curated``) and the UCDP daily aggregate (``analysis.sources.ucdp_daily``),
+"""Bad-input catalogue, curated tables: the diplomatic events, reported strike counts and date
+claims (``analysis.sources.curated``) and the UCDP daily aggregate (``analysis.sources.ucdp_daily``),
 read through ``analysis.sources.validate.read_table``. Each case edits a copy of the bundled
 table and checks that the error names the file, column, row(s) and what would be valid.
 
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from bad_inputs import (
     COUNTS,
+    DATE_CLAIMS,
     DIPLOMATIC,
     UCDP_DAILY,
     Case,
@@ -29,7 +30,11 @@ from bad_inputs import (
 )
 
 from analysis import contract as c
-from analysis.sources.curated import load_diplomatic_events, load_reported_counts
+from analysis.sources.curated import (
+    load_date_claims,
+    load_diplomatic_events,
+    load_reported_counts,
+)
 from analysis.sources.ucdp_daily import load_ucdp_daily
 
 CASES: list[Case] = [
@@ -107,6 +112,67 @@ CASES: list[Case] = [
         curated(DIPLOMATIC, load_diplomatic_events, set_cell(3, c.DE_DATE_END, "1990-01-01")),
         c.DataContractError,
         where("date_end", [3]) + "date_end is before date_start$",
+    ),
+    # Date claims name a row and a date column that exist (analysis.sources.curated) ----------
+    # line 2 is a ceasefire claim (mil-eq-2025-05), line 14 a diplomatic one (by-minsk-2025-03)
+    Case(
+        "date-claims-unknown-ceasefire-id",
+        curated(DATE_CLAIMS, load_date_claims, set_cell(2, c.DC_ROW_ID, "mil-eq-2025-13")),
+        c.DataContractError,
+        where("row_id", [2])
+        + r"unknown ceasefire_id\(s\) \['mil-eq-2025-13'\] of ceasefires in \S+ceasefires.csv$",
+    ),
+    Case(
+        "date-claims-unknown-event-id",
+        curated(DATE_CLAIMS, load_date_claims, set_cell(14, c.DC_ROW_ID, "by-minsk-2026-03")),
+        c.DataContractError,
+        where("row_id", [14]) + r"unknown event_id\(s\) \['by-minsk-2026-03'\] of diplomatic_events",
+    ),
+    Case(
+        "date-claims-field-of-the-other-table",
+        curated(DATE_CLAIMS, load_date_claims, set_cell(14, c.DC_TABLE, "ceasefires")),
+        c.DataContractError,
+        where("field", [14])
+        + r"'date_start' is not a date column of 'ceasefires'; expected one of \['declared_on', "
+        r"'effective_from', 'effective_to'\]$",
+    ),
+    Case(
+        "date-claims-unknown-field",
+        curated(DATE_CLAIMS, load_date_claims, set_cell(3, c.DC_FIELD, "announced_on")),
+        c.DataContractError,
+        where("field", [3]) + r"'announced_on' is not a date column of 'ceasefires'",
+    ),
+    Case(
+        "date-claims-undated-field",
+        curated(DATE_CLAIMS, load_date_claims, set_cell(15, c.DC_FIELD, "place")),
+        c.DataContractError,
+        where("field", [15])
+        + r"'place' is not a date column of 'diplomatic_events'; expected one of "
+        r"\['date_start', 'date_end'\]$",
+    ),
+    Case(
+        "date-claims-unknown-table",
+        curated(DATE_CLAIMS, load_date_claims, set_cell(4, c.DC_TABLE, "ceasefire")),
+        c.DataContractError,
+        where("table", [4]) + r"value\(s\) \['ceasefire'\] not allowed; expected one of",
+    ),
+    Case(
+        "date-claims-unknown-precision",
+        curated(DATE_CLAIMS, load_date_claims, set_cell(5, c.DC_PRECISION, "about")),
+        c.DataContractError,
+        where("precision", [5]) + r"value\(s\) \['about'\] not allowed; expected one of",
+    ),
+    Case(
+        "date-claims-date-as-weekday",
+        curated(DATE_CLAIMS, load_date_claims, set_cell(3, c.DC_DATE, "Tuesday")),
+        c.DataContractError,
+        where("date", [3]) + r"expected a date in YYYY-MM-DD form, found \['Tuesday'\]",
+    ),
+    Case(
+        "date-claims-duplicate-claim-id",
+        curated(DATE_CLAIMS, load_date_claims, copy_cell(c.DC_ID, 2, 3)),
+        c.DataContractError,
+        where("claim_id", [2, 3]) + r"values must be unique",
     ),
 ]
 
