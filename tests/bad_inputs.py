@@ -13,7 +13,8 @@ adding a row to the file of the layer it breaks):
 - ``tests/sources/test_bad_source_files.py``: ACLED exports and API pulls, UCDP GED/Candidate
   files (``analysis.sources``);
 - ``tests/sources/test_bad_curated_tables.py``: the diplomatic events, reported counts, date
-  claims and UCDP daily aggregate tables (``analysis.sources.curated``, ``analysis.sources.ucdp_daily``);
+  claims and UCDP daily aggregate tables (``analysis.sources.curated``,
+  ``analysis.sources.ucdp_daily``);
 - ``tests/test_bad_ceasefire_table.py``: ceasefires.csv and ceasefire ids
   (``analysis.windows``);
 - ``tests/test_bad_parameters.py``: parameters a notebook passes to ``analysis.events``,

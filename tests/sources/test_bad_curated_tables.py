@@ -1,7 +1,8 @@
 """Bad-input catalogue, curated tables: the diplomatic events, reported strike counts and date
-claims (``analysis.sources.curated``) and the UCDP daily aggregate (``analysis.sources.ucdp_daily``),
-read through ``analysis.sources.validate.read_table``. Each case edits a copy of the bundled
-table and checks that the error names the file, column, row(s) and what would be valid.
+claims (``analysis.sources.curated``) and the UCDP daily aggregate
+(``analysis.sources.ucdp_daily``), read through ``analysis.sources.validate.read_table``. Each
+case edits a copy of the bundled table and checks that the error names the file, column, row(s)
+and what would be valid.
 
 The ceasefire table has its own file (tests/test_bad_ceasefire_table.py); the shared
 machinery is in tests/bad_inputs.py.
@@ -126,7 +127,8 @@ CASES: list[Case] = [
         "date-claims-unknown-event-id",
         curated(DATE_CLAIMS, load_date_claims, set_cell(14, c.DC_ROW_ID, "by-minsk-2026-03")),
         c.DataContractError,
-        where("row_id", [14]) + r"unknown event_id\(s\) \['by-minsk-2026-03'\] of diplomatic_events",
+        where("row_id", [14])
+        + r"unknown event_id\(s\) \['by-minsk-2026-03'\] of diplomatic_events",
     ),
     Case(
         "date-claims-field-of-the-other-table",
