@@ -73,6 +73,23 @@ def test_timing_notebook(tmp_path: Path) -> None:
     assert recorded["timing_Russia_observed_median_days"] == median
     assert 0 < recorded["timing_Russia_p_value"] <= 1
     assert recorded["study_Russia_k"] >= 1
+    # the rerun under the date claims: as many combinations as the claims file allows (the
+    # product of claims per disputed field); inside 2021 - mid-2023 only mil-2022 of the
+    # declarations tested is disputed (7 Jan or 28 Feb 2022)
+    per_field: dict[tuple[str, str], int] = {}
+    for claim in _rows("date_claims.csv"):
+        key = (claim["row_id"], claim["field"])
+        per_field[key] = per_field.get(key, 0) + 1
+    combinations = 1
+    for n in per_field.values():
+        combinations *= n
+    assert recorded["date_claims_n_combinations"] == combinations
+    assert recorded["date_claims_n_draws"] == 200
+    for bloc in ("Russia", "ASEAN"):
+        share = recorded[f"date_claims_{bloc}_share_same_conclusion"]
+        assert 0 <= share <= 1
+        p_values = recorded[f"date_claims_{bloc}_p_min"], recorded[f"date_claims_{bloc}_p_max"]
+        assert p_values[0] <= recorded[f"timing_{bloc}_p_value"] <= p_values[1]
 
 
 def test_alignment_notebook(tmp_path: Path) -> None:
@@ -136,3 +153,13 @@ def test_reported_counts_notebook(tmp_path: Path) -> None:
     excluded = sorted(r["count_id"] for r in in_range if not r["period_end"] or not r["strikes"])
     assert sorted(recorded["excluded_ids"]) == excluded
     assert not any(key.startswith("rate_isp") for key in recorded)  # monitor filter applied
+    # the NUG's 282 air attacks (28 Mar - 2 May 2025) beside every count sharing its days,
+    # whatever the monitor filter above
+    beside = [
+        r
+        for r in rows.values()
+        if _day(r["period_start"]) <= _day("2025-05-02")
+        and (not r["period_end"] or _day(r["period_end"]) >= _day("2025-03-28"))
+    ]
+    assert recorded["beside_n_counts"] == len(beside)
+    assert recorded["beside_n_measure_kinds"] == len({r["measure_kind"] for r in beside})
