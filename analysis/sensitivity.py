@@ -614,7 +614,10 @@ def counts_beside(counts: pd.DataFrame, count_id: str) -> CountsBeside:
     stops = table[c.RC_PERIOD_END].where(table[c.RC_PERIOD_END] < last, last)
     table = table.assign(
         **{
-            SHARED_DAYS: ((stops - starts).dt.days + 1).astype("float64"),
+            # an open 'since' count has no last day, so how many days it shares is unknown
+            SHARED_DAYS: ((stops - starts).dt.days + 1)
+            .astype("float64")
+            .where(table[c.RC_PERIOD_END].notna()),
             SAME_PERIOD: (table[c.RC_PERIOD_START] == first) & (table[c.RC_PERIOD_END] == last),
             IS_ANCHOR: table[c.RC_ID].astype(str) == count_id,
         }

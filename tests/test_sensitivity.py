@@ -349,6 +349,8 @@ def test_nug_count_beside_the_others_for_the_same_weeks() -> None:
             start, end = _day(row["period_start"]), _day(row["period_end"])
             shared = (min(end, last) - max(start, first)).days + 1
             assert table.loc[count_id, sensitivity.SHARED_DAYS] == shared
+        else:
+            assert pd.isna(table.loc[count_id, sensitivity.SHARED_DAYS])
     assert table.loc["nug-20250328-20250502", c.RC_STRIKES] == 282
     assert table.loc["nug-20250328-20250502", "per_day"] == pytest.approx(282 / 36)
     shown = tables.counts_beside_table(result)
