@@ -147,9 +147,11 @@ def load_acled(path: PathLike, cache_dir: PathLike | bool | None = None) -> pd.D
     """An ACLED CSV export or API JSON pull as canonical EVENTS, validated.
 
     The parsed table is cached as Parquet keyed by the SHA-256 of the file and of the actor
-    registry, so a rerun on the same file skips parsing. ``cache_dir=False`` disables the
-    cache. ``attrs['dropped']`` lists rows removed and why; ``attrs['unmapped']`` lists actor
-    names the registry does not know (kept, with a fallback side).
+    registry, so a rerun on the same file skips parsing. ``cache_dir=False`` (or
+    ``CEASEFIRE_CACHE=off`` in the environment) disables the cache; a damaged cache file is
+    reported, deleted and rebuilt (:func:`analysis.sources.cache.cached_frame`).
+    ``attrs['dropped']`` lists rows removed and why; ``attrs['unmapped']`` lists actor names
+    the registry does not know (kept, with a fallback side), as read-only records.
 
     Parameters
     ----------
