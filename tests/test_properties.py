@@ -1,5 +1,6 @@
 """Property-based tests: zero-filling preserves totals, window arithmetic agrees with sets, and
-ACLED dates in any accepted form parse to the right day while garbage is always reported."""
+ACLED dates in any accepted form parse to the right day while garbage is always reported, and
+generated ACLED exports of any cardinality load to the counts a plain-pandas count gives."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from acled_generator import GeneratedExport, write_acled_export
 from factories import make_events
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +18,7 @@ from hypothesis import strategies as st
 from analysis import contract as c
 from analysis import panel
 from analysis import windows as wn
-from analysis.sources import columns
+from analysis.sources import acled, actors, columns
 
 DAY0 = dt.date(2020, 1, 1)
 day_offsets = st.integers(min_value=0, max_value=400)
@@ -177,3 +179,110 @@ def test_acled_garbage_dates_are_reported_never_parsed(good, bad, first_row) -> 
     assert caught.value.column == "event_date"
     assert caught.value.rows == expected_rows
     assert caught.value.path == PROBE_PATH
+
+
+# --- ACLED exports at real-world cardinality ---------------------------------------------------
+
+# sub_event_type -> event category, written out for the generator's types (a battle between
+# two non-state actors is non_state_conflict; see the module docstring of analysis.sources.acled).
+GENERATED_CATEGORY = {
+    "Air/drone strike": "air_drone_strike",
+    "Shelling/artillery/missile attack": "shelling",
+    "Armed clash": "armed_clash",
+    "Non-state actor overtakes territory": "armed_clash",
+    "Attack": "one_sided_violence",
+    "Abduction/forced disappearance": "one_sided_violence",
+    "Remote explosive/landmine/IED": "remote_violence_other",
+    "Peaceful protest": "other",
+    "Looting/property destruction": "other",
+}
+ACLED_DAY_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y")
+
+
+def _plain_pandas_rows(export: GeneratedExport) -> pd.DataFrame:
+    """The generated CSV read as text, revisions resolved (latest timestamp per id), with the
+    day, category and expected sides worked out row by row in plain pandas."""
+    raw = pd.read_csv(export.path, dtype=str, keep_default_na=False)
+    raw["stamp"] = raw["timestamp"].astype("int64")
+    kept = raw.sort_values("stamp", kind="stable").drop_duplicates("event_id_cnty", keep="last")
+    day = pd.Series(pd.NaT, index=kept.index, dtype="datetime64[ns]")
+    for fmt in ACLED_DAY_FORMATS:
+        day = day.fillna(pd.to_datetime(kept["event_date"], format=fmt, errors="coerce"))
+    assert day.notna().all()
+    non_state_battle = (
+        (kept["event_type"] == "Battles")
+        & (kept["inter1"] != "State forces")
+        & ~kept["inter2"].isin(["State forces", ""])
+    )
+    side = export.expected_side
+    return kept.assign(
+        day=day,
+        category=kept["sub_event_type"]
+        .map(GENERATED_CATEGORY)
+        .mask(non_state_battle, "non_state_conflict"),
+        actor_side=kept["actor1"].map(side),
+        target_side=kept["actor2"].map(side),
+        fatalities_number=kept["fatalities"].astype("int64"),
+    )
+
+
+@pytest.fixture(scope="module", params=[(300, 2_000), (5_000, 12_000), (20_000, 30_000)])
+def generated_export(request, tmp_path_factory) -> tuple[GeneratedExport, pd.DataFrame]:
+    n_names, rows = request.param
+    path = tmp_path_factory.mktemp("acled") / f"export_{n_names}.csv"
+    export = write_acled_export(path, rows=rows, n_actor_names=n_names, seed=n_names)
+    return export, acled.load_acled(path, cache_dir=False)
+
+
+def test_generated_exports_hold_their_cardinality(generated_export) -> None:
+    export, _ = generated_export
+    raw = pd.read_csv(export.path, dtype=str, keep_default_na=False)
+    n_names = len(export.actor_names)
+    assert raw["actor1"].nunique() == n_names
+    assert list(raw.columns) == list(acled.ACLED_COLUMNS)
+    assert (raw["event_id_cnty"].duplicated().sum()) == export.duplicate_rows
+    assert raw["notes"].str.contains("\n").any() and raw["notes"].str.contains('"').any()
+    assert raw["event_date"].str.match(r"^\d{4}-\d\d-\d\d$").any()
+    assert raw["event_date"].str.match(r"^\d{1,2} [A-Z][a-z]+ \d{4}$").any()
+    assert raw["event_date"].str.match(r"^\d{1,2}-[A-Z][a-z]{2}-\d\d$").any()
+    assert (raw["admin2"] == "").any() and (raw["assoc_actor_1"] == "").any()
+    assert raw["assoc_actor_1"].str.contains("; ").any()
+
+
+def test_loaded_counts_equal_a_plain_pandas_count(generated_export) -> None:
+    export, events = generated_export
+    expected = _plain_pandas_rows(export)
+    assert len(events) == len(expected)
+    assert set(events[c.EV_ID]) == set("acled-" + expected["event_id_cnty"])
+    pd.testing.assert_series_equal(
+        events.groupby(c.EV_DATE).size(),
+        expected.groupby("day").size().rename_axis(c.EV_DATE),
+        check_names=False,
+    )
+    for loaded, plain in (
+        (c.EV_CATEGORY, "category"),
+        (c.EV_ACTOR_SIDE, "actor_side"),
+        (c.EV_TARGET_SIDE, "target_side"),
+    ):
+        assert events[loaded].value_counts().to_dict() == expected[plain].value_counts().to_dict()
+    assert events[c.EV_FATALITIES].sum() == expected["fatalities_number"].sum()
+    unmapped_actor_names = {r["raw_name"] for r in events.attrs["unmapped"] if r["role"] == "actor"}
+    registry_knows = dict(
+        zip(export.actor_names["name"], export.actor_names["mapped"], strict=True)
+    )
+    assert unmapped_actor_names == {n for n in expected["actor1"] if not registry_knows[n]}
+
+
+def test_junta_air_strikes_per_day_equal_a_plain_pandas_count(generated_export) -> None:
+    export, events = generated_export
+    expected = _plain_pandas_rows(export)
+    strikes = actors.apply_strike_definition(events, "junta_air")
+    daily = panel.build_panel(strikes, freq="D")
+    plain = expected[
+        (expected["sub_event_type"] == "Air/drone strike") & (expected["actor_side"] == "state")
+    ]
+    per_day = plain.groupby("day").size()
+    assert len(plain) > 0
+    assert daily[c.PN_EVENTS].sum() == len(plain)
+    counted = daily.set_index(c.PN_PERIOD)[c.PN_EVENTS]
+    assert counted[counted > 0].to_dict() == per_day.to_dict()

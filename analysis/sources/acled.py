@@ -61,6 +61,7 @@ from analysis.sources.columns import (
     parse_dates,
     parse_numbers,
     rows_with_codes,
+    share_attrs,
     spread,
     take_strings,
     vocabulary_codes,
@@ -146,9 +147,11 @@ def load_acled(path: PathLike, cache_dir: PathLike | bool | None = None) -> pd.D
     """An ACLED CSV export or API JSON pull as canonical EVENTS, validated.
 
     The parsed table is cached as Parquet keyed by the SHA-256 of the file and of the actor
-    registry, so a rerun on the same file skips parsing. ``cache_dir=False`` disables the
-    cache. ``attrs['dropped']`` lists rows removed and why; ``attrs['unmapped']`` lists actor
-    names the registry does not know (kept, with a fallback side).
+    registry, so a rerun on the same file skips parsing. ``cache_dir=False`` (or
+    ``CEASEFIRE_CACHE=off`` in the environment) disables the cache; a damaged cache file is
+    reported, deleted and rebuilt (:func:`analysis.sources.cache.cached_frame`).
+    ``attrs['dropped']`` lists rows removed and why; ``attrs['unmapped']`` lists actor names
+    the registry does not know (kept, with a fallback side), as read-only records.
 
     Parameters
     ----------
@@ -186,7 +189,7 @@ def _parse(path: Path, registry: pd.DataFrame) -> pd.DataFrame:
     # drop_duplicate_ids has made the ids unique, so pandera need not hash them a second time.
     checked = validate_frame(conformed, c.EVENTS, path, unique_checked=(c.EV_ID,))
     checked = checked.reset_index(drop=True)
-    checked.attrs = {**events.attrs, "dropped": dropped, "source_file": path.name}
+    checked.attrs = share_attrs({**events.attrs, "dropped": dropped, "source_file": path.name})
     return checked
 
 
@@ -251,6 +254,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
         table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
+            # ACLED notes may hold line breaks inside quotes; without this option pyarrow's
+            # parallel chunker cuts records in two.
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types=types,
                 include_columns=wanted,

@@ -42,7 +42,7 @@ import yaml
 
 from analysis import contract as c
 from analysis import paths
-from analysis.sources.columns import take_strings
+from analysis.sources.columns import SharedRecords, category_codes, take_strings
 from analysis.sources.validate import read_table
 
 REGISTRY_FILE = "actors.csv"
@@ -169,7 +169,7 @@ def _as_category(values: pd.Series) -> pd.Series:
 def _codes_with_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Per-row codes (-1 = NA) and the distinct values (object array) of a column."""
     raw = _as_category(values)
-    return raw.cat.codes.to_numpy(), raw.cat.categories.astype("string").to_numpy(dtype=object)
+    return category_codes(raw), raw.cat.categories.astype("string").to_numpy(dtype=object)
 
 
 def canonicalise(events: pd.DataFrame, registry: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -207,7 +207,7 @@ def canonicalise(events: pd.DataFrame, registry: pd.DataFrame | None = None) -> 
         # column is decoded from codes once.
         raw = _as_category(out[raw_col])
         categories = pd.Index(raw.cat.categories.astype("string"))
-        codes = raw.cat.codes.to_numpy()
+        codes = category_codes(raw)
         ids = resolve_names(categories, registry).reindex(categories)
         canonical = ids.fillna(pd.Series(categories, index=categories, dtype="string"))
         mapped_side = ids.map(side_by_id).astype("string")
@@ -235,11 +235,13 @@ def canonicalise(events: pd.DataFrame, registry: pd.DataFrame | None = None) -> 
         side_codes[codes < 0] = -1
         out[side_col] = take_strings(vocabulary, side_codes)
     out.attrs = dict(events.attrs)
-    out.attrs[UNMAPPED_ATTR] = unmapped_report(out, registry).to_dict(orient="records")
+    out.attrs[UNMAPPED_ATTR] = SharedRecords(
+        unmapped_report(out, registry).to_dict(orient="records")
+    )
     for raw_col, *_ in roles:
         raw = out[raw_col]
         out[raw_col] = take_strings(
-            raw.cat.categories.astype("string").to_numpy(), raw.cat.codes.to_numpy()
+            raw.cat.categories.astype("string").to_numpy(), category_codes(raw)
         )
     return out
 
@@ -275,7 +277,7 @@ def unmapped_report(events: pd.DataFrame, registry: pd.DataFrame | None = None) 
     ):
         raw = _as_category(events[raw_col])
         categories = pd.Index(raw.cat.categories.astype("string"))
-        codes = raw.cat.codes.to_numpy()
+        codes = category_codes(raw)
         unmapped = resolve_names(categories, registry).reindex(categories).isna().to_numpy()
         if not unmapped.any():
             continue

@@ -9,25 +9,46 @@ inputs that change the result, such as the actor registry, and a loader version)
 name or modification time, so an edited or re-downloaded file is parsed again while a copied
 one is not. Cache files live in ``data/raw/.cache`` (git-ignored with the raw data) unless a
 folder is given.
+
+The cache never decides a result: every entry carries a manifest with the Parquet file's
+SHA-256, so a truncated or corrupted file is detected, reported (:class:`CacheWarning`),
+deleted and rebuilt. ``cache_dir=False`` switches it off for one call, ``CEASEFIRE_CACHE=off``
+in the environment for every call.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import paths
+from analysis.sources.columns import share_attrs
 
 CACHE_DIR_NAME = ".cache"
 HASH_CHUNK_BYTES = 4 * 1024 * 1024
 CACHE_DISABLED = False
 """Pass as ``cache_dir`` to parse without reading or writing the cache."""
+CACHE_ENV = "CEASEFIRE_CACHE"
+OFF_VALUES = ("off", "0", "false", "no")
+ON_VALUES = ("on", "1", "true", "yes")
+"""Values of :data:`CACHE_ENV`: ``CEASEFIRE_CACHE=off`` switches the cache off everywhere."""
+TABLE_SUFFIX = ".parquet"
+MANIFEST_SUFFIX = ".attrs.json"
+MANIFEST_FORMAT = 2
+"""Version of the manifest layout; entries of another format are rebuilt."""
+
+
+class CacheWarning(UserWarning):
+    """A cache entry was unusable (truncated, corrupted, incomplete) and has been rebuilt."""
+
 
 PathLike = str | os.PathLike[str]
 
@@ -89,6 +110,32 @@ def cache_key(kind: str, version: str, inputs: Sequence[PathLike]) -> str:
     return f"{kind}-{version}-{combined.hexdigest()[:32]}"
 
 
+def cache_enabled() -> bool:
+    """Whether the environment allows the cache: ``CEASEFIRE_CACHE=off`` switches it off.
+
+    Returns
+    -------
+    bool
+        False when :data:`CACHE_ENV` is one of :data:`OFF_VALUES`, True when it is unset,
+        empty or one of :data:`ON_VALUES`.
+
+    Raises
+    ------
+    ValueError
+        For any other value, naming the variable and the accepted values (a typo must not
+        silently leave the cache on).
+    """
+    value = os.environ.get(CACHE_ENV, "").strip().lower()
+    if value in OFF_VALUES:
+        return False
+    if value in ("", *ON_VALUES):
+        return True
+    raise ValueError(
+        f"environment variable {CACHE_ENV}={os.environ[CACHE_ENV]!r} not understood; "
+        f"use one of {list(OFF_VALUES)} to switch the cache off or {list(ON_VALUES)} for on"
+    )
+
+
 def cached_frame(
     kind: str,
     version: str,
@@ -99,8 +146,12 @@ def cached_frame(
     """Return ``build()``'s table, reusing a Parquet copy when the inputs are unchanged.
 
     ``cache_dir`` None uses :func:`default_cache_dir`; ``False`` (:data:`CACHE_DISABLED`)
-    skips the cache. ``DataFrame.attrs`` (e.g. a loader's report of dropped rows) travel in a
-    JSON file next to the Parquet file because Parquet metadata is not meant for them.
+    skips the cache, as does ``CEASEFIRE_CACHE=off`` in the environment
+    (:func:`cache_enabled`). Each entry is a Parquet file plus a JSON manifest holding the
+    Parquet file's SHA-256, its row count and ``DataFrame.attrs`` (e.g. a loader's report of
+    dropped rows; Parquet metadata is not meant for them). An entry that is incomplete,
+    truncated, corrupted or written by another cache format is never used: a
+    :class:`CacheWarning` names the file, the entry is deleted and the table rebuilt.
 
     Parameters
     ----------
@@ -120,17 +171,16 @@ def cached_frame(
     pandas.DataFrame
         The table, with its ``attrs``.
     """
-    if cache_dir is False:
+    if cache_dir is False or not cache_enabled():
         return build()
     folder = Path(cache_dir) if cache_dir else default_cache_dir()
     key = cache_key(kind, version, inputs)
-    table_path = folder / f"{key}.parquet"
-    attrs_path = folder / f"{key}.attrs.json"
+    table_path = folder / f"{key}{TABLE_SUFFIX}"
+    manifest_path = folder / f"{key}{MANIFEST_SUFFIX}"
     _wait_for(table_path)
-    if table_path.is_file() and attrs_path.is_file():
-        frame = pd.read_parquet(table_path)
-        frame.attrs = json.loads(attrs_path.read_text(encoding="utf-8"))
-        return frame
+    cached = _read_entry(table_path, manifest_path)
+    if cached is not None:
+        return cached
     frame = build()
     # The caller gets the table now; the Parquet copy is written by a background thread from
     # a snapshot (arrow-backed columns make the copy nearly free), so a first, cold load
@@ -138,7 +188,7 @@ def cached_frame(
     snapshot = frame.copy(deep=True)
     snapshot.attrs = dict(frame.attrs)
     writer = threading.Thread(
-        target=_write_cache, args=(snapshot, table_path, attrs_path), name=f"cache-{key}"
+        target=_write_cache, args=(snapshot, table_path, manifest_path), name=f"cache-{key}"
     )
     with _pending_lock:
         _pending_writes[table_path] = writer
@@ -146,21 +196,91 @@ def cached_frame(
     return frame
 
 
-def _write_cache(frame: pd.DataFrame, table_path: Path, attrs_path: Path) -> None:
+class _BrokenEntry(Exception):
+    """A cache entry that must not be used; the message says why."""
+
+
+def _read_entry(table_path: Path, manifest_path: Path) -> pd.DataFrame | None:
+    """The cached table, or None when there is no usable entry (a broken one is reported
+    with a :class:`CacheWarning` and deleted)."""
+    if not table_path.exists() and not manifest_path.exists():
+        return None
+    try:
+        if not table_path.is_file() or not manifest_path.is_file():
+            raise _BrokenEntry("incomplete entry (the Parquet file or its manifest is missing)")
+        manifest = _read_manifest(manifest_path)
+        if file_sha256(table_path) != manifest["parquet_sha256"]:
+            raise _BrokenEntry("checksum mismatch: the file is truncated or was changed")
+        frame = pd.read_parquet(table_path)
+        if len(frame) != manifest["rows"]:
+            raise _BrokenEntry(f"{len(frame)} rows where the manifest records {manifest['rows']}")
+    # Whatever goes wrong reading a cache entry (OS errors, Arrow/Parquet errors, a damaged
+    # manifest) must cost a re-parse, never the run.
+    except Exception as exc:
+        reason = str(exc) if isinstance(exc, _BrokenEntry) else f"{type(exc).__name__}: {exc}"
+        _discard(table_path, manifest_path, reason)
+        return None
+    frame.attrs = share_attrs(manifest["attrs"])
+    return frame
+
+
+def _read_manifest(manifest_path: Path) -> dict:
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        raise _BrokenEntry(
+            f"manifest {manifest_path.name} is not a cache manifest of format {MANIFEST_FORMAT} "
+            "(damaged, or written by an older version)"
+        )
+    if not isinstance(manifest.get("parquet_sha256"), str) or not isinstance(
+        manifest.get("rows"), int
+    ):
+        raise _BrokenEntry(f"manifest {manifest_path.name} lacks the checksum or row count")
+    if not isinstance(manifest.get("attrs"), dict):
+        raise _BrokenEntry(f"manifest {manifest_path.name} lacks the table's attrs")
+    return manifest
+
+
+def _discard(table_path: Path, manifest_path: Path, reason: str) -> None:
+    warnings.warn(
+        f"cache file {table_path} is not usable ({reason}); deleted it and rebuilt the table "
+        f"from the source file",
+        CacheWarning,
+        stacklevel=4,
+    )
+    # A file that cannot be deleted stays; it is detected and skipped again next time.
+    _remove_quietly(table_path, manifest_path)
+
+
+def _remove_quietly(*files: Path) -> None:
+    for path in files:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+
+
+def _write_cache(frame: pd.DataFrame, table_path: Path, manifest_path: Path) -> None:
     """Write a cache entry under temporary names and rename them into place, so an
-    interrupted write never leaves a truncated file that a later run would trust."""
-    tmp_table = table_path.with_suffix(".parquet.tmp")
-    tmp_attrs = attrs_path.with_suffix(".json.tmp")
+    interrupted write never leaves a truncated file that a later run would trust; the
+    manifest, written last, records the Parquet file's checksum."""
+    # Unique temporary names: two processes caching the same file must not interleave.
+    unique = f".{os.getpid()}-{threading.get_ident()}.tmp"
+    tmp_table = table_path.with_name(table_path.name + unique)
+    tmp_manifest = manifest_path.with_name(manifest_path.name + unique)
     try:
         table_path.parent.mkdir(parents=True, exist_ok=True)
         frame.to_parquet(tmp_table, index=False)
-        tmp_attrs.write_text(json.dumps(frame.attrs, default=str, indent=1), encoding="utf-8")
+        manifest = {
+            "format": MANIFEST_FORMAT,
+            "parquet_sha256": file_sha256(tmp_table),
+            "rows": len(frame),
+            "attrs": frame.attrs,
+        }
+        tmp_manifest.write_text(json.dumps(manifest, default=str, indent=1), encoding="utf-8")
         os.replace(tmp_table, table_path)
-        os.replace(tmp_attrs, attrs_path)
+        os.replace(tmp_manifest, manifest_path)
     except OSError:
-        # A cache that cannot be written (read-only or full disk) only costs a re-parse.
-        tmp_table.unlink(missing_ok=True)
-        tmp_attrs.unlink(missing_ok=True)
+        # A cache that cannot be written (read-only or full disk, a file in the folder's
+        # place) only costs a re-parse.
+        _remove_quietly(tmp_table, tmp_manifest)
 
 
 def _wait_for(table_path: Path) -> None:
@@ -202,7 +322,7 @@ def clear_cache(cache_dir: PathLike | None = None) -> int:
     if not folder.is_dir():
         return 0
     removed = 0
-    for pattern in ("*.parquet", "*.attrs.json"):
+    for pattern in (f"*{TABLE_SUFFIX}", f"*{MANIFEST_SUFFIX}", "*.tmp"):
         for path in folder.glob(pattern):
             path.unlink()
             removed += 1

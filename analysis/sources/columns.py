@@ -32,11 +32,69 @@ UCDP_CIVILIANS = "Civilians"
 """UCDP's names for the state and for civilians, which :func:`coarse_side` recognises."""
 
 
+class SharedRecords(tuple):
+    """Report records (dicts) kept in ``DataFrame.attrs``, shared rather than copied.
+
+    pandas deep-copies ``attrs`` after nearly every operation; a report listing tens of
+    thousands of actor names (a multi-year export) would make each filter or column access
+    cost more than the work itself. The tuple cannot change, so every copy shares it; its
+    records are meant to be read, not edited.
+    """
+
+    __slots__ = ()
+
+    def __copy__(self) -> SharedRecords:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharedRecords:
+        return self
+
+
+def share_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    """``attrs`` with every list value wrapped as :class:`SharedRecords`.
+
+    Parameters
+    ----------
+    attrs : dict
+        A frame's ``attrs`` (e.g. read back from a cache's JSON).
+
+    Returns
+    -------
+    dict
+        The same keys; list values as SharedRecords, others unchanged.
+    """
+    return {
+        key: SharedRecords(value) if isinstance(value, list | tuple) else value
+        for key, value in attrs.items()
+    }
+
+
 def _fail(path: Path, column: str, rows: list[int], problem: str) -> None:
     raise c.DataContractError(path, column, rows, problem)
 
 
 # --- Categorical codes ---------------------------------------------------------------------
+
+
+def category_codes(values: pd.Series) -> np.ndarray:
+    """Per-row categorical codes as int64 (-1 = missing), whatever the number of categories.
+
+    pandas stores codes in the narrowest integer type that fits (int8 below 128 categories,
+    int16 below 32,768), so arithmetic on them (offsets into a combined vocabulary) would
+    overflow as soon as a file has a few hundred distinct names. Every code leaves this
+    module widened.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        A categorical column.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 codes, one per row.
+    """
+    return values.cat.codes.to_numpy().astype(np.int64, copy=False)
 
 
 def category_parts(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -56,7 +114,7 @@ def category_parts(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """
     cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
     categories = pd.Series(cat.cat.categories.astype("string")).str.strip()
-    return categories, cat.cat.codes.to_numpy()
+    return categories, category_codes(cat)
 
 
 def spread(per_category: np.ndarray, codes: np.ndarray, missing: Any) -> np.ndarray:
@@ -96,7 +154,7 @@ def equals_text(values: pd.Series, text: str) -> np.ndarray:
     """
     cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
     hit = np.asarray(cat.cat.categories.astype("string") == text, dtype=bool)
-    return spread(hit, cat.cat.codes.to_numpy(), False)
+    return spread(hit, category_codes(cat), False)
 
 
 def rows_with_codes(

@@ -42,6 +42,7 @@ from analysis.sources.columns import (
     as_strings,
     parse_dates,
     parse_numbers,
+    share_attrs,
 )
 from analysis.sources.validate import (
     conform_events,
@@ -194,6 +195,8 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, int, bool]:
         table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1 if header else 0),
+            # Headlines and source texts may hold line breaks inside quotes.
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types=types,
                 include_columns=list(NEEDED_COLUMNS),
@@ -289,7 +292,7 @@ def _parse(path: Path, registry: pd.DataFrame, source: str | None) -> pd.DataFra
     if not header:
         conformed.index = conformed.index - 1
     checked = validate_frame(conformed, c.EVENTS, path).reset_index(drop=True)
-    checked.attrs = {**events.attrs, "dropped": [], "source_file": path.name}
+    checked.attrs = share_attrs({**events.attrs, "dropped": [], "source_file": path.name})
     return checked
 
 

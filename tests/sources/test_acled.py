@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from acled_generator import write_acled_export
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -162,3 +163,16 @@ def test_any_mix_of_date_formats_round_trips(days: list[date], formats: list[str
 def test_error_message_format_is_file_column_rows() -> None:
     with pytest.raises(c.DataContractError, match=re.escape("column 'event_date' at row(s) 4")):
         acled.load_acled(FIXTURES / "acled_bad_date.csv", cache_dir=False)
+
+
+def test_a_pull_with_hundreds_of_actor_names_loads(tmp_path: Path) -> None:
+    # The shape of the Myanmar API pull that crashed the loader: 4,560 events, 297 distinct
+    # actor1 names, hundreds of assoc names, notes with line breaks.
+    export = write_acled_export(tmp_path / "pull.csv", rows=4_560, n_actor_names=297, seed=3)
+    raw = pd.read_csv(export.path, dtype=str, keep_default_na=False)
+    assert raw["actor1"].nunique() == 297
+    assert raw["assoc_actor_1"].str.split("; ").explode().nunique() > 250
+    assert raw["notes"].str.contains("\n").any()
+    events = acled.load_acled(export.path, cache_dir=False)
+    assert len(events) == raw["event_id_cnty"].nunique()
+    assert set(events[c.EV_ACTOR_RAW]) <= set(raw["actor1"])

@@ -103,7 +103,7 @@ def test_acled_style_names_and_sub_units(
     )
     out = actors.canonicalise(events, registry)
     assert (out.loc[0, c.EV_ACTOR], out.loc[0, c.EV_ACTOR_SIDE]) == (actor_id, side)
-    assert out.attrs["unmapped"] == []
+    assert list(out.attrs["unmapped"]) == []
 
 
 def test_unmapped_names_are_kept_with_fallback_side(registry: pd.DataFrame) -> None:
@@ -179,3 +179,33 @@ def test_definitions_file_is_checked(tmp_path: Path) -> None:
     path.write_text(text.replace("actor_side: [state]", "actor_side: [junta]", 1), "utf-8")
     with pytest.raises(c.DataContractError, match="outside"):
         actors.load_strike_definitions(path)
+
+
+@pytest.mark.parametrize("n_names", [127, 128, 297, 40_000])
+def test_canonicalise_holds_for_any_number_of_distinct_names(
+    registry: pd.DataFrame, n_names: int
+) -> None:
+    # pandas keeps categorical codes in int8 below 128 categories and int16 below 32,768;
+    # side codes built from them overflowed at 297 names (a real Myanmar pull had 297).
+    names = [f"Local Unit {k}" for k in range(n_names)] + ["Military Forces of Myanmar (2021-)"]
+    fallback = ["militia", "other", pd.NA]
+    events = pd.DataFrame(
+        {
+            c.EV_ACTOR_RAW: pd.Series(names, dtype="category"),
+            c.EV_ACTOR: pd.Series(names, dtype="string"),
+            c.EV_ACTOR_SIDE: pd.Series(
+                [fallback[k % 3] for k in range(len(names))], dtype="category"
+            ),
+            c.EV_TARGET_RAW: pd.Series(names[::-1], dtype="category"),
+            c.EV_TARGET: pd.Series(names[::-1], dtype="string"),
+            c.EV_TARGET_SIDE: pd.Series(["civilians"] * len(names), dtype="category"),
+            c.EV_EVENTS: 1,
+        }
+    )
+    out = actors.canonicalise(events, registry)
+    expected_sides = [fallback[k % 3] for k in range(n_names)]
+    expected_sides = [("other" if pd.isna(s) else s) for s in expected_sides] + ["state"]
+    assert out[c.EV_ACTOR_SIDE].tolist() == expected_sides
+    assert out[c.EV_ACTOR].tolist() == names[:-1] + ["Myanmar military"]
+    assert out[c.EV_TARGET_SIDE].tolist() == ["state"] + ["civilians"] * n_names
+    assert len(out.attrs["unmapped"]) == 2 * n_names

@@ -97,7 +97,7 @@ def test_missing_column_and_foreign_file_fail() -> None:
 
 def test_unmapped_ucdp_actor_is_kept() -> None:
     events = _load("ged_myanmar_sample.csv")
-    assert events.attrs["unmapped"] == [
+    assert list(events.attrs["unmapped"]) == [
         {"role": "target", "raw_name": "ABSDF", "rows": 1, "events": 1, "fallback_side": "other"}
     ]
     assert "ABSDF" in set(events[c.EV_TARGET])
