@@ -25,7 +25,16 @@ from analysis import paths
 from analysis.results import Result
 from analysis.sources.actors import REGISTRY_FILE, load_registry
 from analysis.sources.validate import check_ordered, file_lines, read_table
-from analysis.windows import ChainLoopError, chain_roots, effective_start, select_ceasefire
+from analysis.status import STATUS_NO_DATES, STATUS_OUTSIDE
+from analysis.windows import (
+    ChainLoopError,
+    Gap,
+    chain_roots,
+    collapse_chains,
+    effective_start,
+    select_ceasefire,
+    window_table,
+)
 
 PathLike = str | os.PathLike[str]
 
@@ -260,4 +269,88 @@ def counterpart_targets(
         )
     return CounterpartTargets(
         (), "all: no counterpart named", "all targets (the ceasefire row names no counterpart)"
+    )
+
+
+
+def windows_fit_data(
+    ceasefires: pd.DataFrame,
+    ceasefire_ids: Sequence[str],
+    *,
+    data_start: pd.Timestamp,
+    data_end: pd.Timestamp,
+    pre_days: int = 90,
+    gap: Gap = "exclude",
+    max_during_days: int = 180,
+    chain: bool = False,
+) -> pd.DataFrame:
+    """Which ceasefires' windows a daily series from data_start to data_end can hold.
+
+    The same rule as :func:`analysis.windows.ceasefire_windows` (a baseline may be shortened
+    down to :data:`~analysis.status.MIN_BASELINE_DAYS`; a during window may be truncated at
+    the end of the data), so a sweep can leave out, before running anything, the ceasefires
+    whose report would stop with "not covered by the data".
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table.
+    ceasefire_ids : sequence of str
+        The ceasefires to check.
+    data_start, data_end : pandas.Timestamp
+        First and last day of the daily series the reports will count.
+    pre_days, gap, max_during_days : int, str, int
+        As in :func:`analysis.windows.window_table`.
+    chain : bool, default False
+        Check each ceasefire's whole extension chain (as the notebook's ``chain`` does).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per id, in the given order: ceasefire_id, fits (bool) and reason (why it does
+        not fit, in words; empty when it fits).
+    """
+    ids = pd.Series([str(i) for i in ceasefire_ids], dtype="string")
+    if chain:
+        table = collapse_chains(ceasefires)
+        rows = chain_roots(ceasefires).reindex(ids.to_numpy()).to_numpy()
+    else:
+        table, rows = ceasefires, ids.to_numpy()
+    table = table.set_index(table[c.CF_ID].astype("string"), drop=False).loc[rows]
+    win = window_table(
+        table,
+        pre_days=pre_days,
+        gap=gap,
+        max_during_days=max_during_days,
+        data_start=pd.Timestamp(data_start),
+        data_end=pd.Timestamp(data_end),
+    )
+    status = win["window_status"]
+    after_end = win["during_start"] > pd.Timestamp(data_end)
+    span = f"{pd.Timestamp(data_start).date()} to {pd.Timestamp(data_end).date()}"
+    reason = pd.Series("", index=win.index, dtype="object")
+    reason[status == STATUS_NO_DATES] = "neither declared_on nor effective_from is known"
+    outside = status == STATUS_OUTSIDE
+    reason[outside & after_end] = (
+        "takes effect "
+        + win.loc[outside & after_end, "during_start"].dt.strftime("%Y-%m-%d")
+        + f", after the data end (data: {span})"
+    )
+    before_start = outside & ~after_end & (win["pre_end"] < pd.Timestamp(data_start))
+    short = outside & ~after_end & ~before_start
+    reason[before_start] = (
+        "declared "
+        + (win.loc[before_start, "pre_end"] + pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+        + f", before the data start (data: {span})"
+    )
+    reason[short] = (
+        win.loc[short, "window_note"].str.extract(r"(only \d+ days[^:]*)")[0]
+        + f" (data: {span})"
+    )
+    return pd.DataFrame(
+        {
+            c.CF_ID: ids.to_numpy(),
+            "fits": ~status.isin([STATUS_NO_DATES, STATUS_OUTSIDE]).to_numpy(),
+            "reason": reason.to_numpy(),
+        }
     )
