@@ -1,7 +1,7 @@
 """The command line: ``python -m analysis.runner run|check|index``.
 
 Owns argument parsing, the terminal summary and exit codes (0 every job succeeded, 1 some
-failed, 2 the run file or a parameter is wrong and nothing ran). Sweep jobs left out because
+failed, 2 the run file or a parameter is wrong and nothing ran). Jobs left out because
 their ceasefire's windows do not fit the data are listed as ``skipped`` with the reason; they
 are not failures.
 """
@@ -33,7 +33,7 @@ def summary_table(results: Sequence[JobResult], skipped: Sequence[SkippedJob] = 
     results : sequence of JobResult
         From :func:`analysis.runner.schedule.run_jobs`.
     skipped : sequence of SkippedJob
-        Sweep jobs left out because their windows do not fit the data (listed last).
+        Jobs left out because their ceasefire's windows do not fit the data (listed last).
 
     Returns
     -------
@@ -140,8 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(summary_table(results, plan.skipped))
     if plan.skipped:
         print(
-            f"{len(plan.skipped)} sweep job(s) skipped: their ceasefire's windows do not fit "
-            "the data (not failures)"
+            f"{len(plan.skipped)} job(s) skipped: their ceasefire's windows do not fit the "
+            "data they would read (not failures)"
         )
     root = paths.reports_dir(args.reports_dir)
     print(f"index: {root / 'index.html'}")

@@ -39,6 +39,8 @@ SWEEP_SOURCES = ("ceasefires",)
 MAX_SLUG = 120
 BUNDLED_SOURCE = "ucdp_daily"
 """The source a job reads the bundled data with (no ``events_path``)."""
+FITTED_PARAMETERS = ("ceasefire_id", "truce_id")
+"""A job that reads events and names one ceasefire in one of these is checked like a sweep."""
 SERIES_BOUNDS = (("series_start", "start"), ("series_end", "end"))
 """Parameters that bound a notebook's daily series, first found wins (empty: the data's)."""
 
@@ -57,7 +59,7 @@ class Job:
 
 @dataclass(frozen=True)
 class SkippedJob:
-    """A sweep job left out because its ceasefire's windows do not fit the job's data."""
+    """A job left out because its ceasefire's windows do not fit the job's data."""
 
     name: str
     notebook: str
@@ -223,7 +225,8 @@ def plan_run_file(
     A sweep over ``ceasefires`` in a notebook that reads events (declares ``source``) keeps
     only the ceasefires whose windows fit the events the job will read (its source,
     ``events_path`` and series bounds; :func:`analysis.ceasefire_table.windows_fit_data`);
-    the others are listed in ``RunPlan.skipped`` with the reason.
+    the others are listed in ``RunPlan.skipped`` with the reason. A job of such a notebook
+    naming one ceasefire (``ceasefire_id``, ``truce_id``) is checked the same way.
 
     Parameters
     ----------
@@ -350,7 +353,13 @@ def _expand_entry(
             f"'_', '-'; no '/', '..', spaces or leading '.'/'_'), e.g. {slugify(base)!r}"
         )
     timeout = _positive_timeout(entry.get("timeout"), context.default_timeout, where)
-    fit_checked = bool(entry.get("sweep")) and "source" in declared
+    # a job that reads events and names one ceasefire runs only if its windows fit them
+    fit_parameter = (
+        entry["sweep"]["parameter"]
+        if entry.get("sweep")
+        else next((n for n in FITTED_PARAMETERS if n in declared), "")
+    )
+    fit_checked = bool(fit_parameter) and "source" in declared
     jobs, skipped = [], []
     for values in sets:
         params = {**shared, **values}
@@ -361,7 +370,7 @@ def _expand_entry(
         checked = check_parameters(notebook, name, params, declared)
         check_ceasefire_ids(notebook, name, {**defaults, **checked}, context.ids)
         reason = (
-            _fit_reason({**defaults, **checked}, entry["sweep"]["parameter"], where, context)
+            _fit_reason({**defaults, **checked}, fit_parameter, where, context)
             if fit_checked
             else ""
         )
@@ -405,7 +414,7 @@ def _fit_reason(params: Mapping[str, Any], parameter: str, where: str, context: 
         max_during_days=int(params.get("max_during_days", 180)),
         chain=bool(params.get("chain", False)),
     ).iloc[0]
-    return "" if fit["fits"] else str(fit["reason"])
+    return "" if fit["fits"] else f"{parameter} {params[parameter]}: {fit['reason']}"
 
 
 def _positive_timeout(value: Any, default: float, where: str) -> float:

@@ -128,7 +128,7 @@ def run_jobs(
     run_file : Path, optional
         Recorded in the run manifest.
     skipped : sequence of SkippedJob
-        Sweep jobs left out because they do not fit the data; recorded in the run manifest
+        Jobs left out because their ceasefire does not fit the data; recorded in the run manifest
         (``skipped``: name, notebook, parameters, reason) for the gallery.
 
     Returns
