@@ -260,9 +260,7 @@ def counterpart_targets(
             if value == c.COUNTERPARTS_ALL
             else "names no counterpart (counterpart_ids is blank)"
         )
-        raise ValueError(
-            f"ceasefire {ceasefire_id!r} {reason}: name the treated groups explicitly"
-        )
+        raise ValueError(f"ceasefire {ceasefire_id!r} {reason}: name the treated groups explicitly")
     if value == c.COUNTERPARTS_ALL:
         return CounterpartTargets(
             (), "all: national declaration", "all targets (a national declaration)"
@@ -270,7 +268,6 @@ def counterpart_targets(
     return CounterpartTargets(
         (), "all: no counterpart named", "all targets (the ceasefire row names no counterpart)"
     )
-
 
 
 def windows_fit_data(
@@ -344,8 +341,7 @@ def windows_fit_data(
         + f", before the data start (data: {span})"
     )
     reason[short] = (
-        win.loc[short, "window_note"].str.extract(r"(only \d+ days[^:]*)")[0]
-        + f" (data: {span})"
+        win.loc[short, "window_note"].str.extract(r"(only \d+ days[^:]*)")[0] + f" (data: {span})"
     )
     return pd.DataFrame(
         {

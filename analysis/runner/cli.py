@@ -21,7 +21,6 @@ from analysis.runner.parameters import RunFileError
 from analysis.runner.runfile import SkippedJob, plan_run_file
 from analysis.runner.schedule import EXECUTORS, run_jobs
 
-
 STATUS_SKIPPED = "skipped"
 
 
