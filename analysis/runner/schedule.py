@@ -159,7 +159,6 @@ def run_jobs(
     order = {job.name: i for i, job in enumerate(jobs)}
     results.sort(key=lambda r: order.get(r.name, len(order)))
     counts = {s: sum(r.status == s for r in results) for s in STATUSES}
-    counts["skipped"] = len(skipped)
     run_manifest = {
         "run_file": str(run_file) if run_file else None,
         "started_at": started_at,
