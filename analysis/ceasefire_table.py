@@ -2,8 +2,10 @@
 
 The column checks of :mod:`analysis.contract` cannot see across rows; this module adds the
 rules that can: every ``extends`` names a known ceasefire, periods are ordered, a declared date
-has a precision, and an extension chain neither starts before its root nor overlaps itself by
-more than its announcement day. Chains and start dates are those of :mod:`analysis.windows`
+has a precision, an extension chain neither starts before its root nor overlaps itself by
+more than its announcement day, and every ``counterpart_ids`` entry is an ``actor_id`` of the
+actor registry (or ``all``). :func:`counterpart_targets` turns that column into the targets a
+report counts when the user names none. Chains and start dates are those of :mod:`analysis.windows`
 (:func:`~analysis.windows.chain_roots`, :func:`~analysis.windows.effective_start`), so the
 loader and every analysis apply the same rule. Each failure is a
 :class:`~analysis.contract.DataContractError` naming the file, the column and the lines.
@@ -12,14 +14,27 @@ loader and every analysis apply the same rule. Each failure is a
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import contract as c
 from analysis import paths
+from analysis.results import Result
+from analysis.sources.actors import REGISTRY_FILE, load_registry
 from analysis.sources.validate import check_ordered, file_lines, read_table
-from analysis.windows import ChainLoopError, chain_roots, effective_start
+from analysis.status import STATUS_NO_DATES, STATUS_OUTSIDE
+from analysis.windows import (
+    ChainLoopError,
+    Gap,
+    chain_roots,
+    collapse_chains,
+    effective_start,
+    select_ceasefire,
+    window_table,
+)
 
 PathLike = str | os.PathLike[str]
 
@@ -48,6 +63,31 @@ def _check_ceasefire_links(ceasefires: pd.DataFrame, path: Path) -> None:
             "declared_on is given but date_precision is blank",
         )
     _check_extension_chains(ceasefires, path)
+
+
+def _check_counterpart_ids(ceasefires: pd.DataFrame, path: Path, registry_path: Path) -> None:
+    """Each counterpart_ids entry names registry actors (';'-joined), or is 'all' alone."""
+    known = set(load_registry(registry_path)[c.AC_ID].astype(str))
+    given = ceasefires[c.CF_COUNTERPART_IDS].astype("string").fillna("")
+    ids = given.str.split(c.LIST_SEPARATOR).explode().str.strip()
+    ids = ids[given.reindex(ids.index) != ""]
+    bad = ids[~ids.isin(known) & (ids != c.COUNTERPARTS_ALL)]
+    mixed = ids[(ids == c.COUNTERPARTS_ALL) & (given.reindex(ids.index) != c.COUNTERPARTS_ALL)]
+    if len(bad) or len(mixed):
+        rows = sorted(set(bad.index) | set(mixed.index))
+        problem = (
+            f"unknown actor id(s) {sorted(set(bad))}"
+            if len(bad)
+            else f"{c.COUNTERPARTS_ALL!r} combined with actor ids"
+        )
+        raise c.DataContractError(
+            path,
+            c.CF_COUNTERPART_IDS,
+            file_lines(pd.Index(rows)),
+            f"{problem}: the column takes actor_id values of the actor registry "
+            f"({registry_path}) joined with ';', e.g. 'MNDAA;TNLA;AA', or "
+            f"{c.COUNTERPARTS_ALL!r} alone for a national declaration",
+        )
 
 
 MAX_CHAIN_OVERLAP_DAYS = 1
@@ -144,4 +184,169 @@ def load_ceasefires(path: PathLike | None = None, data_dir: PathLike | None = No
     path = Path(path) if path else paths.curated_path("ceasefires.csv", data_dir)
     ceasefires = read_table(path, c.CEASEFIRES)
     _check_ceasefire_links(ceasefires, path)
+    _check_counterpart_ids(ceasefires, path, paths.curated_path(REGISTRY_FILE, data_dir))
     return ceasefires
+
+
+@dataclass(frozen=True)
+class CounterpartTargets(Result):
+    """The targets a report counts for one ceasefire, and why those.
+
+    Attributes
+    ----------
+    targets : tuple of str
+        Canonical targets to keep; empty keeps every target.
+    rule : str
+        'as given' (the user named them), 'counterparts' (the ceasefire's counterpart_ids),
+        'all: national declaration' or 'all: no counterpart named'.
+    description : str
+        One line for a report's facts table.
+    """
+
+    targets: tuple[str, ...]
+    rule: str
+    description: str
+
+
+def counterpart_targets(
+    ceasefires: pd.DataFrame,
+    ceasefire_id: str,
+    targets: Sequence[str] = (),
+    *,
+    chain: bool = False,
+    require_named: bool = False,
+) -> CounterpartTargets:
+    """The targets to count: the ones given, else the ceasefire's own counterparts.
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table (:func:`load_ceasefires`).
+    ceasefire_id : str
+        The ceasefire (with ``chain=True``, its chain's first announcement decides).
+    targets : sequence of str
+        Targets named by the user; empty means "the ceasefire's counterparts".
+    chain : bool, default False
+        Read the counterparts of the ceasefire's whole extension chain.
+    require_named : bool, default False
+        Raise instead of counting every target when the row says ``all`` or names none
+        (a difference-in-differences needs a treated group).
+
+    Returns
+    -------
+    CounterpartTargets
+        The targets (empty: every target), the rule used and a line describing it.
+
+    Raises
+    ------
+    KeyError
+        When ``ceasefire_id`` is not in the table.
+    ValueError
+        With ``require_named``, when the ceasefire names no counterpart.
+    """
+    if targets:
+        given = tuple(str(t) for t in targets)
+        return CounterpartTargets(given, "as given", ", ".join(given))
+    row = select_ceasefire(ceasefires, ceasefire_id, chain=chain)
+    value = row[c.CF_COUNTERPART_IDS].astype("string").fillna("").iloc[0].strip()
+    named = tuple(t.strip() for t in value.split(c.LIST_SEPARATOR) if t.strip())
+    if named and value != c.COUNTERPARTS_ALL:
+        return CounterpartTargets(
+            named, "counterparts", f"{', '.join(named)} (the ceasefire's counterparts)"
+        )
+    if require_named:
+        reason = (
+            "is a national declaration (counterpart_ids 'all')"
+            if value == c.COUNTERPARTS_ALL
+            else "names no counterpart (counterpart_ids is blank)"
+        )
+        raise ValueError(f"ceasefire {ceasefire_id!r} {reason}: name the treated groups explicitly")
+    if value == c.COUNTERPARTS_ALL:
+        return CounterpartTargets(
+            (), "all: national declaration", "all targets (a national declaration)"
+        )
+    return CounterpartTargets(
+        (), "all: no counterpart named", "all targets (the ceasefire row names no counterpart)"
+    )
+
+
+def windows_fit_data(
+    ceasefires: pd.DataFrame,
+    ceasefire_ids: Sequence[str],
+    *,
+    data_start: pd.Timestamp,
+    data_end: pd.Timestamp,
+    pre_days: int = 90,
+    gap: Gap = "exclude",
+    max_during_days: int = 180,
+    chain: bool = False,
+) -> pd.DataFrame:
+    """Which ceasefires' windows a daily series from data_start to data_end can hold.
+
+    The same rule as :func:`analysis.windows.ceasefire_windows` (a baseline may be shortened
+    down to :data:`~analysis.status.MIN_BASELINE_DAYS`; a during window may be truncated at
+    the end of the data), so a sweep can leave out, before running anything, the ceasefires
+    whose report would stop with "not covered by the data".
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table.
+    ceasefire_ids : sequence of str
+        The ceasefires to check.
+    data_start, data_end : pandas.Timestamp
+        First and last day of the daily series the reports will count.
+    pre_days, gap, max_during_days : int, str, int
+        As in :func:`analysis.windows.window_table`.
+    chain : bool, default False
+        Check each ceasefire's whole extension chain (as the notebook's ``chain`` does).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per id, in the given order: ceasefire_id, fits (bool) and reason (why it does
+        not fit, in words; empty when it fits).
+    """
+    ids = pd.Series([str(i) for i in ceasefire_ids], dtype="string")
+    if chain:
+        table = collapse_chains(ceasefires)
+        rows = chain_roots(ceasefires).reindex(ids.to_numpy()).to_numpy()
+    else:
+        table, rows = ceasefires, ids.to_numpy()
+    table = table.set_index(table[c.CF_ID].astype("string"), drop=False).loc[rows]
+    win = window_table(
+        table,
+        pre_days=pre_days,
+        gap=gap,
+        max_during_days=max_during_days,
+        data_start=pd.Timestamp(data_start),
+        data_end=pd.Timestamp(data_end),
+    )
+    status = win["window_status"]
+    after_end = win["during_start"] > pd.Timestamp(data_end)
+    span = f"{pd.Timestamp(data_start).date()} to {pd.Timestamp(data_end).date()}"
+    reason = pd.Series("", index=win.index, dtype="object")
+    reason[status == STATUS_NO_DATES] = "neither declared_on nor effective_from is known"
+    outside = status == STATUS_OUTSIDE
+    reason[outside & after_end] = (
+        "takes effect "
+        + win.loc[outside & after_end, "during_start"].dt.strftime("%Y-%m-%d")
+        + f", after the data end (data: {span})"
+    )
+    before_start = outside & ~after_end & (win["pre_end"] < pd.Timestamp(data_start))
+    short = outside & ~after_end & ~before_start
+    reason[before_start] = (
+        "declared "
+        + (win.loc[before_start, "pre_end"] + pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+        + f", before the data start (data: {span})"
+    )
+    reason[short] = (
+        win.loc[short, "window_note"].str.extract(r"(only \d+ days[^:]*)")[0] + f" (data: {span})"
+    )
+    return pd.DataFrame(
+        {
+            c.CF_ID: ids.to_numpy(),
+            "fits": ~status.isin([STATUS_NO_DATES, STATUS_OUTSIDE]).to_numpy(),
+            "reason": reason.to_numpy(),
+        }
+    )

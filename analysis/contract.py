@@ -120,6 +120,9 @@ CF_EFFECTIVE_TO = "effective_to"
 CF_DECLARED_BY = "declared_by"
 CF_DECLARER_SIDE = "declarer_side"
 CF_COUNTERPARTY = "counterparty"
+CF_COUNTERPART_IDS = "counterpart_ids"
+COUNTERPARTS_ALL = "all"
+"""``counterpart_ids`` value of a national declaration addressed to every armed group."""
 CF_KIND = "kind"
 CF_BROKER = "broker"
 CF_BROKER_BLOC = "broker_bloc"
@@ -168,6 +171,16 @@ CEASEFIRES = TableSpec(
             allowed=DECLARER_SIDES,
         ),
         ColumnSpec(CF_COUNTERPARTY, DTYPE_STRING, "Who the ceasefire was addressed to."),
+        ColumnSpec(
+            CF_COUNTERPART_IDS,
+            DTYPE_STRING,
+            "The armed groups on the other side from the Myanmar military, as ';'-separated "
+            "actor_id values of the actor registry (actors.csv), read from declared_by and "
+            "counterparty: the targets whose strikes the ceasefire concerns. 'all' for a "
+            "national declaration addressed to armed groups in general; blank where the row "
+            "names none.",
+            nullable=True,
+        ),
         ColumnSpec(
             CF_KIND, DTYPE_STRING, "unilateral, bilateral or multilateral.", allowed=CEASEFIRE_KINDS
         ),

@@ -157,6 +157,44 @@ def source_attribution(
 
 
 @dataclass(frozen=True)
+class DataDates(Result):
+    """The first and last event date of a source, before any filter or strike definition.
+
+    Attributes
+    ----------
+    data_first_date, data_last_date : pandas.Timestamp
+        The first and last event of the file (NaT when it has no events).
+    """
+
+    data_first_date: pd.Timestamp
+    data_last_date: pd.Timestamp
+
+
+def source_dates(
+    source: str = "ucdp_daily",
+    events_path: PathLike | None = None,
+    data_dir: PathLike | None = None,
+) -> DataDates:
+    """The dates a source covers: what empty start and end dates of a notebook stand for.
+
+    Parameters
+    ----------
+    source, events_path, data_dir
+        As for :func:`load_events`; empty strings mean "not set".
+
+    Returns
+    -------
+    DataDates
+        The first and last event date of the file.
+    """
+    return _dates_of(_load_source_events(source, events_path, data_dir))
+
+
+def _dates_of(events: pd.DataFrame) -> DataDates:
+    return DataDates(events[c.EV_DATE].min(), events[c.EV_DATE].max())
+
+
+@dataclass(frozen=True)
 class DailySeries(Result):
     """Events of one source, the ones an analysis keeps, and their zero-filled daily counts.
 
@@ -169,9 +207,11 @@ class DailySeries(Result):
     daily : pandas.Series
         Events per day from first_day to last_day, zero-filled (index: date).
     first_day, last_day : pandas.Timestamp
-        The days the series spans.
+        The days the series spans: the requested start and end, or the data's first and last
+        event date where they were left empty (or clipped to the data, on request).
     data_first_date, data_last_date : pandas.Timestamp
-        The first and last event of the source.
+        The first and last event of the source (before the strike definition: a day of the
+        file without strikes is a day with none, not a day without data).
     window_share_covered : float
         Share of the requested window that lies within the data's dates.
     """
@@ -203,11 +243,12 @@ def load_daily_series(
     data_dir: PathLike | None = None,
     strike_definition: str | None = None,
     *,
-    start: str | pd.Timestamp,
-    end: str | pd.Timestamp,
+    start: str | pd.Timestamp | None = "",
+    end: str | pd.Timestamp | None = "",
     regions: Sequence[str] = (),
     actor_side: str | None = None,
     targets: Sequence[str] = (),
+    start_at_data: bool = False,
     end_at_data: bool = False,
 ) -> DailySeries:
     """Load a source, keep the events an analysis counts, and count them per day.
@@ -217,26 +258,37 @@ def load_daily_series(
     source, events_path, data_dir, strike_definition
         As for :func:`load_events`; empty strings mean "not set".
     start, end : str or pandas.Timestamp
-        The analysis window; it must overlap the data (see :func:`coverage`).
+        The analysis window; it must overlap the data (see :func:`coverage`). Empty (the
+        notebooks' default) means the data's own first / last event date, so a file covering
+        23 January to 16 May 2025 is analysed over exactly those days.
     regions : sequence of str
         admin1 names to keep; empty keeps all.
     actor_side : str, optional
         Initiating side to keep (e.g. 'state'); empty keeps every side.
     targets : sequence of str
         Canonical targets to keep; empty keeps all.
-    end_at_data : bool
-        End the series at the data's last event when ``end`` lies beyond it, instead of
-        counting the days after it as zeros.
+    start_at_data, end_at_data : bool
+        Start (end) the series at the data's first (last) event when ``start`` (``end``)
+        lies beyond it, instead of counting the days outside the data as zeros.
 
     Returns
     -------
     DailySeries
-        The events, the selection and the daily counts, with the data's coverage.
+        The events, the selection and the daily counts, with the data's coverage and the
+        days the series spans (``first_day``, ``last_day``, resolved as above).
     """
-    events = load_events(source, events_path, data_dir, strike_definition)
-    covered = coverage(events, start, end)
-    first_day = pd.Timestamp(start)
-    last_day = pd.Timestamp(end)
+    source_events = _load_source_events(source, events_path, data_dir)
+    dates = _dates_of(source_events)
+    events = (
+        actors.apply_strike_definition(source_events, strike_definition)
+        if strike_definition
+        else source_events
+    )
+    first_day = pd.Timestamp(start) if _is_set(start) else dates.data_first_date
+    last_day = pd.Timestamp(end) if _is_set(end) else dates.data_last_date
+    covered = coverage(source_events, first_day, last_day)
+    if start_at_data:
+        first_day = max(first_day, covered["data_first_date"])
     if end_at_data:
         last_day = min(last_day, covered["data_last_date"])
     selected = panel.filter_events(
@@ -250,3 +302,7 @@ def load_daily_series(
         last_day=last_day,
         **covered,
     )
+
+
+def _is_set(value: str | pd.Timestamp | None) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())

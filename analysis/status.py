@@ -20,6 +20,11 @@ STATUS_NO_PLACEBO_ROOM = "no_placebo_room"
 MIN_WINDOW_DAYS = 7
 """Windows shorter than a week give no usable long-run variance (status ``too_short``)."""
 
+MIN_BASELINE_DAYS = 28
+"""A baseline the data cannot fill is shortened to the days that exist, down to four weeks;
+with fewer, the ceasefire is outside the data (a shorter baseline says little about the usual
+level, and four weeks keep every day of the week four times)."""
+
 STATUS_NOTES = {
     STATUS_OK: "",
     STATUS_NO_PRE: "no events in the pre window: the rate ratio is undefined.",

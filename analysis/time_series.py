@@ -152,6 +152,7 @@ def event_study(
     reference_week: int = -1,
     hac_lags: int = 7,
     level: float = 0.95,
+    within_data: bool = False,
 ) -> pd.DataFrame:
     """Rate ratio of each week relative to ``anchor`` (week 0 starts on the anchor day)
     against ``reference_week``, from one NB2 regression with week dummies.
@@ -176,6 +177,9 @@ def event_study(
         Newey-West lags, in days.
     level : float, default 0.95
         Confidence level of the pointwise intervals (normal critical value).
+    within_data : bool, default False
+        Keep only the whole weeks ``series`` covers (fewer than asked when the data start
+        or end near the anchor) instead of raising; the reference week must still be covered.
 
     Returns
     -------
@@ -197,6 +201,11 @@ def event_study(
     """
     y_series = check_daily_series(series)
     anchor = pd.Timestamp(anchor)
+    if within_data:
+        covered_before = (anchor - y_series.index[0]).days // 7
+        covered_after = ((y_series.index[-1] - anchor).days + 1) // 7
+        weeks_before = max(min(weeks_before, covered_before), -reference_week)
+        weeks_after = max(min(weeks_after, covered_after), 1)
     start = anchor - pd.Timedelta(weeks=weeks_before)
     end = anchor + pd.Timedelta(weeks=weeks_after) - pd.Timedelta(days=1)
     if start < y_series.index[0] or end > y_series.index[-1]:

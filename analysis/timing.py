@@ -500,3 +500,60 @@ def within_coverage(
 
 
 # --- Readable tables for rendered reports ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StudyWindow(Result):
+    """The study window of the timing analysis and where its ends come from.
+
+    Attributes
+    ----------
+    start, end : pandas.Timestamp
+        First and last day (inclusive).
+    note : str
+        Which ends were taken from the diplomatic calendar.
+    """
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    note: str
+
+
+def study_window(
+    diplomatic: pd.DataFrame,
+    study_start: str | pd.Timestamp | None = "",
+    study_end: str | pd.Timestamp | None = "",
+) -> StudyWindow:
+    """The study window: the dates given, else the span of the diplomatic calendar.
+
+    Declarations can only be compared with diplomatic events where the calendar has some, so
+    an empty start (end) is the calendar's first event start (last event end).
+
+    Parameters
+    ----------
+    diplomatic : pandas.DataFrame
+        Rows of the DIPLOMATIC_EVENTS table (e.g. :func:`select_calendar`'s ``kept``).
+    study_start, study_end : str or pandas.Timestamp
+        The window's ends; empty means the calendar's.
+
+    Returns
+    -------
+    StudyWindow
+        The resolved first and last day and a note on the ends taken from the calendar.
+
+    Raises
+    ------
+    ValueError
+        When the window ends before it starts.
+    """
+    first = diplomatic[c.DE_DATE_START].min()
+    last = diplomatic[c.DE_DATE_END].fillna(diplomatic[c.DE_DATE_START]).max()
+    start_set = bool(study_start) and not pd.isna(study_start)
+    end_set = bool(study_end) and not pd.isna(study_end)
+    start = pd.Timestamp(study_start) if start_set else pd.Timestamp(first)
+    end = pd.Timestamp(study_end) if end_set else pd.Timestamp(last)
+    if end < start:
+        raise ValueError(f"study window ends ({end.date()}) before it starts ({start.date()})")
+    taken = [name for name, given in (("start", start_set), ("end", end_set)) if not given]
+    note = f"{' and '.join(taken)} from the diplomatic calendar" if taken else ""
+    return StudyWindow(start, end, note)

@@ -30,6 +30,7 @@ import pandas as pd
 from analysis import contract as c
 from analysis.results import Result
 from analysis.status import (
+    MIN_BASELINE_DAYS,
     MIN_WINDOW_DAYS,
     STATUS_NO_DATES,
     STATUS_OK,
@@ -70,6 +71,8 @@ class Windows(Result):
     during_end: pd.Timestamp
     gap: str
     note: str
+    pre_days_used: int = 0
+    """Days in the baseline: ``pre_days``, or fewer when the data start later (see note)."""
 
     @property
     def has_interim(self) -> bool:
@@ -254,8 +257,32 @@ def window_table(
     * during = effective .. effective_to; open-ended ceasefires are capped at
       ``max_during_days``; with ``gap='during'`` it starts at the declaration instead.
     * If ``data_end`` is given, a during window running past it is truncated (noted) and
-      a window starting after it gets status ``outside_data``; likewise a pre window
-      starting before ``data_start``.
+      a window starting after it gets status ``outside_data``.
+    * If ``data_start`` is given and the pre window starts before it, the baseline is
+      shortened to the days that exist, with a sentence in the note ("baseline 68 days
+      instead of 90: the data start on 23 January 2025"), as long as at least
+      :data:`~analysis.status.MIN_BASELINE_DAYS` remain; with fewer the row gets status
+      ``outside_data`` and a note saying how many days there are.
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table (or collapsed chains).
+    pre_days : int, default 90
+        Days of baseline asked for.
+    gap : {'exclude', 'interim', 'during'}, default 'exclude'
+        How the days between declaration and entry into force are treated.
+    max_during_days : int, default 180
+        Length of the during window of an open-ended ceasefire.
+    data_start, data_end : pandas.Timestamp, optional
+        First and last day of the daily series the windows must lie in.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ceasefire: ceasefire_id, declared, effective, pre_start, pre_end,
+        interim_start, interim_end, during_start, during_end, gap, window_status,
+        window_note and pre_days_used (days in the baseline after any shortening).
     """
     if gap not in GAPS:
         raise ValueError(f"gap must be one of {GAPS}, got {gap!r}")
@@ -319,8 +346,7 @@ def window_table(
             STATUS_OUTSIDE
         )
     if data_start is not None:
-        early = pre_start < pd.Timestamp(data_start)
-        status[early.to_numpy() & (status == STATUS_OK).to_numpy()] = STATUS_OUTSIDE
+        pre_start = _fit_baseline(pre_start, pre_end, pd.Timestamp(data_start), status, notes)
     pre_len = (pre_end - pre_start).dt.days + 1
     during_len = (during_end - during_start).dt.days + 1
     short = ((pre_len < MIN_WINDOW_DAYS) | (during_len < MIN_WINDOW_DAYS)).to_numpy()
@@ -345,8 +371,44 @@ def window_table(
             "gap": gap,
             "window_status": status,
             "window_note": notes.str.strip(),
+            "pre_days_used": pre_len.fillna(0).astype("int64"),
         }
     )
+
+
+def _fit_baseline(
+    pre_start: pd.Series,
+    pre_end: pd.Series,
+    data_start: pd.Timestamp,
+    status: pd.Series,
+    notes: pd.Series,
+) -> pd.Series:
+    """Shorten baselines that start before the data to the days that exist (noted), or mark
+    them ``outside_data`` when fewer than MIN_BASELINE_DAYS remain; ``status`` and ``notes``
+    are updated in place."""
+    early = (pre_start < data_start).to_numpy() & (status == STATUS_OK).to_numpy()
+    available = (pre_end - data_start).dt.days + 1
+    asked = (pre_end - pre_start).dt.days + 1
+    enough = (available >= MIN_BASELINE_DAYS).to_numpy()
+    starts_on = f"the data start on {data_start.day} {data_start:%B %Y}."
+    shortened = early & enough
+    notes.loc[shortened] += (
+        "baseline "
+        + available[shortened].astype("int64").astype(str)
+        + " days instead of "
+        + asked[shortened].astype("int64").astype(str)
+        + ": "
+        + starts_on
+        + " "
+    )
+    too_few = early & ~enough
+    days_before = available[too_few].clip(lower=0).astype("int64").astype(str)
+    notes.loc[too_few] += (
+        "only " + days_before + " days of data before the declaration, fewer than the "
+        f"{MIN_BASELINE_DAYS} a baseline needs: " + starts_on + " "
+    )
+    status[too_few] = STATUS_OUTSIDE
+    return pre_start.where(~shortened, data_start)
 
 
 def ceasefire_windows(
@@ -401,10 +463,11 @@ def ceasefire_windows(
             f"ceasefire {cf_id!r}: windows "
             f"{table['pre_start'].date()}..{table['during_end'].date()} "
             f"are not covered by the data ({start.date()}..{end.date()}); "
-            "reduce pre_days or use data that covers the period"
+            f"{table['window_note'] or 'reduce pre_days or use data that covers the period'}"
         )
     fields = {k: table[k] for k in Windows.__dataclass_fields__ if k in table.index}
     fields["note"] = table["window_note"]
+    fields["pre_days_used"] = int(table["pre_days_used"])
     fields["ceasefire_id"] = cf_id
     return Windows(**fields)
 

@@ -84,7 +84,22 @@ CASES: list[Case] = [
         lines_of(CEASEFIRES, extra_field_on_line(6), "ceasefires.csv", load_ceasefires),
         c.DataContractError,
         where(None, [6])
-        + r"row has 17 fields, expected 16 \(an unquoted comma or a cut-off line\?\)$",
+        + r"row has 18 fields, expected 17 \(an unquoted comma or a cut-off line\?\)$",
+    ),
+    Case(
+        "curated-unknown-counterpart-id",
+        curated(CEASEFIRES, load_ceasefires, set_cell(5, c.CF_COUNTERPART_IDS, "AA;Wagner")),
+        c.DataContractError,
+        where("counterpart_ids", [5])
+        + r"unknown actor id\(s\) \['Wagner'\]: the column takes actor_id values of the "
+        r"actor registry \(.*actors\.csv\) joined with ';', e\.g\. 'MNDAA;TNLA;AA', or "
+        r"'all' alone for a national declaration$",
+    ),
+    Case(
+        "curated-counterpart-all-mixed-with-ids",
+        curated(CEASEFIRES, load_ceasefires, set_cell(7, c.CF_COUNTERPART_IDS, "all;AA")),
+        c.DataContractError,
+        where("counterpart_ids", [7]) + r"'all' combined with actor ids: ",
     ),
     Case(
         "curated-empty-file",

@@ -1,7 +1,9 @@
 """The command line: ``python -m analysis.runner run|check|index``.
 
 Owns argument parsing, the terminal summary and exit codes (0 every job succeeded, 1 some
-failed, 2 the run file or a parameter is wrong and nothing ran).
+failed, 2 the run file or a parameter is wrong and nothing ran). Jobs left out because
+their ceasefire's windows do not fit the data are listed as ``skipped`` with the reason; they
+are not failures.
 """
 
 from __future__ import annotations
@@ -16,28 +18,35 @@ from analysis import paths
 from analysis.runner.execute import STATUS_OK, JobResult
 from analysis.runner.gallery import build_index
 from analysis.runner.parameters import RunFileError
-from analysis.runner.runfile import load_run_file
+from analysis.runner.runfile import SkippedJob, plan_run_file
 from analysis.runner.schedule import EXECUTORS, run_jobs
 
+STATUS_SKIPPED = "skipped"
 
-def summary_table(results: Sequence[JobResult]) -> str:
+
+def summary_table(results: Sequence[JobResult], skipped: Sequence[SkippedJob] = ()) -> str:
     """A plain-text table of job outcomes for the terminal.
 
     Parameters
     ----------
     results : sequence of JobResult
         From :func:`analysis.runner.schedule.run_jobs`.
+    skipped : sequence of SkippedJob
+        Jobs left out because their ceasefire's windows do not fit the data (listed last).
 
     Returns
     -------
     str
-        One line per job: name, status, seconds, and the folder or the first error line.
+        One line per job: name, status, seconds, and the folder, the first error line or the
+        reason it was skipped.
     """
     rows = [("job", "status", "seconds", "detail")]
     for r in results:
         lines = (r.error or "").splitlines() or [""]
         detail = r.folder if r.status == STATUS_OK else lines[0]
         rows.append((r.name, r.status, f"{r.seconds:.1f}", detail[:100]))
+    for job in skipped:
+        rows.append((job.name, STATUS_SKIPPED, "-", job.reason[:160]))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}  {d}" for a, b, c, d in rows]
     lines.insert(1, "-" * min(120, max(len(line) for line in lines)))
@@ -104,18 +113,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(build_index(paths.reports_dir(args.reports_dir)))
         return 0
     try:
-        jobs = load_run_file(
+        plan = plan_run_file(
             args.run_file, dict(args.parameter), timeout=args.timeout, only=args.only
         )
     except RunFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.command == "check":
-        for job in jobs:
+        for job in plan.jobs:
             print(f"{job.name}: {job.notebook.name} {json.dumps(job.parameters)}")
+        for left_out in plan.skipped:
+            print(f"{left_out.name}: {STATUS_SKIPPED} ({left_out.reason})")
         return 0
     results = run_jobs(
-        jobs,
+        plan.jobs,
         reports_root=args.reports_dir,
         workers=args.workers,
         executor=args.executor,
@@ -123,8 +134,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         show_code=args.show_code,
         progress=not args.no_progress,
         run_file=args.run_file,
+        skipped=plan.skipped,
     )
-    print(summary_table(results))
+    print(summary_table(results, plan.skipped))
+    if plan.skipped:
+        print(
+            f"{len(plan.skipped)} job(s) skipped: their ceasefire's windows do not fit the "
+            "data they would read (not failures)"
+        )
     root = paths.reports_dir(args.reports_dir)
     print(f"index: {root / 'index.html'}")
     return 0 if all(r.status == STATUS_OK for r in results) else 1

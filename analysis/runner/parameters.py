@@ -88,7 +88,7 @@ DATE_PARAMETERS = (
     "compare_from",
     "compare_to",
 )
-"""Text parameters that must be ISO dates (YYYY-MM-DD)."""
+"""Text parameters that must be ISO dates (YYYY-MM-DD), or empty: the data's own dates."""
 
 
 class RunFileLoader(yaml.SafeLoader):
@@ -352,7 +352,7 @@ def value_problem(name: str, value: Any) -> str | None:
         bad = [v for v in items if isinstance(v, str) and v not in allowed]
         if bad:
             return f"{shown}: {bad} not allowed; choose from {list(allowed)}"
-    if name in DATE_PARAMETERS and isinstance(value, str):
+    if name in DATE_PARAMETERS and isinstance(value, str) and value:
         try:
             ok = bool(_ISO_DATE.match(value)) and not pd.isna(pd.Timestamp(value))
         except ValueError:

@@ -1,8 +1,11 @@
 """Run files: the YAML list of notebooks x parameter sets, expanded into checked jobs.
 
 Owns :class:`Job`, safe job names (:func:`slugify`), sweeps over a project table
-(:func:`sweep_values`) and :func:`load_run_file`, which expands and validates a whole run
-file (parameters via :mod:`analysis.runner.parameters`) before anything runs.
+(:func:`sweep_values`) and :func:`plan_run_file` / :func:`load_run_file`, which expand and
+validate a whole run file (parameters via :mod:`analysis.runner.parameters`) before anything
+runs. A sweep over ceasefires keeps only the ceasefires whose windows fit the events the job
+will read; the others become :class:`SkippedJob` entries with the reason, not failures.
+Parameters under ``bundled_data_parameters`` apply only to jobs that read the bundled data.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from analysis.ceasefire_table import load_ceasefires
+from analysis import events
+from analysis.ceasefire_table import load_ceasefires, windows_fit_data
 from analysis.runner.parameters import (
     RunFileError,
     RunFileLoader,
@@ -33,6 +37,12 @@ DEFAULT_TIMEOUT = 1800.0
 """Seconds a job may run before its kernel is killed (override per job or ``--timeout``)."""
 SWEEP_SOURCES = ("ceasefires",)
 MAX_SLUG = 120
+BUNDLED_SOURCE = "ucdp_daily"
+"""The source a job reads the bundled data with (no ``events_path``)."""
+FITTED_PARAMETERS = ("ceasefire_id", "truce_id")
+"""A job that reads events and names one ceasefire in one of these is checked like a sweep."""
+SERIES_BOUNDS = (("series_start", "start"), ("series_end", "end"))
+"""Parameters that bound a notebook's daily series, first found wins (empty: the data's)."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,24 @@ class Job:
     timeout: float = DEFAULT_TIMEOUT
     defaults: dict[str, Any] = field(default_factory=dict)
     """The notebook's own defaults, so manifests record every value a run used."""
+
+
+@dataclass(frozen=True)
+class SkippedJob:
+    """A job left out because its ceasefire's windows do not fit the job's data."""
+
+    name: str
+    notebook: str
+    parameters: dict[str, Any]
+    reason: str
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """The jobs a run file expands to, and the sweep jobs it leaves out (with the reason)."""
+
+    jobs: list[Job]
+    skipped: list[SkippedJob] = field(default_factory=list)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -150,6 +178,33 @@ def load_run_file(
     timeout: float | None = None,
     only: Sequence[str] = (),
 ) -> list[Job]:
+    """The jobs of :func:`plan_run_file` (sweep jobs that do not fit the data left out).
+
+    Parameters
+    ----------
+    run_file : Path
+        The YAML run file.
+    overrides : Mapping, optional
+        ``-p NAME VALUE`` strings from the command line.
+    timeout : float, optional
+        Seconds per job, replacing the run file's ``timeout``.
+    only : sequence of str
+        Glob patterns selecting jobs by name.
+
+    Returns
+    -------
+    list of Job
+        Every job that will run, in run-file order.
+    """
+    return plan_run_file(run_file, overrides, timeout, only).jobs
+
+
+def plan_run_file(
+    run_file: Path,
+    overrides: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    only: Sequence[str] = (),
+) -> RunPlan:
     """Expand and validate a run file into jobs; raises RunFileError before anything runs.
 
     Format (paths relative to the run file)::
@@ -165,6 +220,13 @@ def load_run_file(
             parameter_sets: [{ceasefire_id: a}, {ceasefire_id: b}]
           - notebook: 03_windows.ipynb
             sweep: {parameter: ceasefire_id, from: ceasefires, where: {kind: bilateral}}
+        bundled_data_parameters: {start: "2018-01-01"}   # only for jobs on the bundled data
+
+    A sweep over ``ceasefires`` in a notebook that reads events (declares ``source``) keeps
+    only the ceasefires whose windows fit the events the job will read (its source,
+    ``events_path`` and series bounds; :func:`analysis.ceasefire_table.windows_fit_data`);
+    the others are listed in ``RunPlan.skipped`` with the reason. A job of such a notebook
+    naming one ceasefire (``ceasefire_id``, ``truce_id``) is checked the same way.
 
     Parameters
     ----------
@@ -180,8 +242,8 @@ def load_run_file(
 
     Returns
     -------
-    list of Job
-        Every job, in run-file order, with checked parameters.
+    RunPlan
+        Every job, in run-file order, with checked parameters, and the skipped sweep jobs.
     """
     run_file = Path(run_file)
     try:
@@ -192,21 +254,29 @@ def load_run_file(
     if not isinstance(entries, list) or not entries:
         raise RunFileError(f"{run_file}: needs a non-empty 'jobs' list")
     base_dir = run_file.resolve().parent
+    bundled = spec.get("bundled_data_parameters") or {}
+    if not isinstance(bundled, Mapping):
+        raise RunFileError(f"{run_file}: bundled_data_parameters must be a mapping of names")
     default_timeout = _positive_timeout(
         timeout if timeout is not None else spec.get("timeout"), DEFAULT_TIMEOUT, str(run_file)
     )
     jobs: list[Job] = []
+    skipped: list[SkippedJob] = []
     errors: list[str] = []
+    context = _Context(overrides or {}, default_timeout, dict(bundled))
     for position, entry in enumerate(entries, start=1):
         where = f"{run_file} job #{position}"
         if isinstance(entry, Mapping) and entry.get("notebook"):
             where += f" ({entry['notebook']})"
         try:
-            jobs.extend(_expand_entry(entry, base_dir, where, overrides or {}, default_timeout))
+            expanded, left_out = _expand_entry(entry, base_dir, where, context)
         except RunFileError as exc:
             errors.append(str(exc))
+            continue
+        jobs.extend(expanded)
+        skipped.extend(left_out)
     seen: dict[str, int] = {}
-    for job in jobs:
+    for job in [*jobs, *skipped]:
         seen[job.name] = seen.get(job.name, 0) + 1
     duplicates = sorted(n for n, count in seen.items() if count > 1)
     if duplicates:
@@ -215,18 +285,35 @@ def load_run_file(
         raise RunFileError("\n".join(errors))
     if only:
         jobs = [j for j in jobs if any(fnmatch.fnmatchcase(j.name, pat) for pat in only)]
-        if not jobs:
+        skipped = [j for j in skipped if any(fnmatch.fnmatchcase(j.name, p) for p in only)]
+        if not jobs and not skipped:
             raise RunFileError(f"{run_file}: no job matches {list(only)}")
-    return jobs
+    return RunPlan(jobs, skipped)
+
+
+@dataclass
+class _Context:
+    """What every entry of one run file shares, and caches filled while expanding it."""
+
+    overrides: Mapping[str, str]
+    default_timeout: float
+    bundled: dict[str, Any]
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    dates: dict[tuple[str, str, str], events.DataDates] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _reads_bundled_data(params: Mapping[str, Any], declared: Mapping[str, Any]) -> bool:
+    if "source" not in declared:
+        return False
+    source = params.get("source", declared["source"].default)
+    events_path = params.get("events_path", getattr(declared.get("events_path"), "default", ""))
+    return source == BUNDLED_SOURCE and not events_path
 
 
 def _expand_entry(
-    entry: Any,
-    base_dir: Path,
-    where: str,
-    overrides: Mapping[str, str],
-    default_timeout: float,
-) -> list[Job]:
+    entry: Any, base_dir: Path, where: str, context: _Context
+) -> tuple[list[Job], list[SkippedJob]]:
     if not isinstance(entry, Mapping) or "notebook" not in entry:
         raise RunFileError(f"{where}: each job needs a 'notebook'")
     unknown = set(entry) - {"notebook", "name", "parameters", "parameter_sets", "sweep", "timeout"}
@@ -237,7 +324,7 @@ def _expand_entry(
         raise RunFileError(f"{where}: notebook not found: {notebook}")
     declared = notebook_parameters(notebook)
     shared = dict(entry.get("parameters") or {})
-    for name, raw in overrides.items():
+    for name, raw in context.overrides.items():
         if name in declared:
             shared[name] = convert_cli_value(raw, declared[name])
     sets: list[dict[str, Any]] = [dict(s) for s in entry.get("parameter_sets") or [{}]]
@@ -265,16 +352,69 @@ def _expand_entry(
             f"{where}: job name {base!r} is not a plain folder name (letters, digits, '.', "
             f"'_', '-'; no '/', '..', spaces or leading '.'/'_'), e.g. {slugify(base)!r}"
         )
-    timeout = _positive_timeout(entry.get("timeout"), default_timeout, where)
-    jobs = []
-    ids_cache: dict[str, set[str]] = {}
+    timeout = _positive_timeout(entry.get("timeout"), context.default_timeout, where)
+    # a job that reads events and names one ceasefire runs only if its windows fit them
+    fit_parameter = (
+        entry["sweep"]["parameter"]
+        if entry.get("sweep")
+        else next((n for n in FITTED_PARAMETERS if n in declared), "")
+    )
+    fit_checked = bool(fit_parameter) and "source" in declared
+    jobs, skipped = [], []
     for values in sets:
         params = {**shared, **values}
+        if _reads_bundled_data(params, declared):
+            bundled = {k: v for k, v in context.bundled.items() if k in declared}
+            params = {**bundled, **params}
         name = _job_name(base, params, varying)
         checked = check_parameters(notebook, name, params, declared)
-        check_ceasefire_ids(notebook, name, {**defaults, **checked}, ids_cache)
-        jobs.append(Job(name, notebook, checked, timeout, defaults))
-    return jobs
+        check_ceasefire_ids(notebook, name, {**defaults, **checked}, context.ids)
+        reason = (
+            _fit_reason({**defaults, **checked}, fit_parameter, where, context)
+            if fit_checked
+            else ""
+        )
+        if reason:
+            skipped.append(SkippedJob(name, str(notebook), checked, reason))
+        else:
+            jobs.append(Job(name, notebook, checked, timeout, defaults))
+    return jobs, skipped
+
+
+def _fit_reason(params: Mapping[str, Any], parameter: str, where: str, context: _Context) -> str:
+    """Why the swept ceasefire's windows do not fit the job's events ("" when they do)."""
+    source = str(params.get("source") or BUNDLED_SOURCE)
+    events_path = str(params.get("events_path") or "")
+    data_dir = str(params.get("data_dir") or "")
+    key = (source, events_path, data_dir)
+    try:
+        if key not in context.dates:
+            context.dates[key] = events.source_dates(source, events_path, data_dir or None)
+        if data_dir not in context.tables:
+            folder = job_data_dir(data_dir) if data_dir else None
+            context.tables[data_dir] = load_ceasefires(data_dir=folder)
+    except (OSError, ValueError) as exc:
+        raise RunFileError(
+            f"{where}: cannot read the events to check which ceasefires fit them: {exc}"
+        ) from exc
+    dates = context.dates[key]
+    bounds = []
+    for names, data_bound, pick in zip(
+        SERIES_BOUNDS, (dates.data_first_date, dates.data_last_date), (max, min), strict=True
+    ):
+        given = next((params[n] for n in names if params.get(n)), "")
+        bounds.append(pick(pd.Timestamp(given), data_bound) if given else data_bound)
+    fit = windows_fit_data(
+        context.tables[data_dir],
+        [str(params[parameter])],
+        data_start=bounds[0],
+        data_end=bounds[1],
+        pre_days=int(params.get("pre_days", 90)),
+        gap=str(params.get("gap", "exclude")),
+        max_during_days=int(params.get("max_during_days", 180)),
+        chain=bool(params.get("chain", False)),
+    ).iloc[0]
+    return "" if fit["fits"] else f"{parameter} {params[parameter]}: {fit['reason']}"
 
 
 def _positive_timeout(value: Any, default: float, where: str) -> float:

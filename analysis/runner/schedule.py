@@ -2,7 +2,8 @@
 
 Owns :func:`run_jobs`: results stream back as jobs finish (a progress bar counts them), a
 worker that dies becomes a failed result instead of stopping the run, and at the end
-``reports/manifest.json`` and ``reports/index.html`` are written.
+``reports/manifest.json`` (with the sweep jobs skipped because they do not fit the data, under
+``skipped``) and ``reports/index.html`` are written.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from analysis import paths
 from analysis.runner import manifest, publish
 from analysis.runner.execute import STATUS_FAILED, STATUSES, JobResult, safe_execute, short_error
 from analysis.runner.gallery import build_index
-from analysis.runner.runfile import Job
+from analysis.runner.runfile import Job, SkippedJob
 
 EXECUTORS = ("process", "dask")
 
@@ -35,7 +36,7 @@ def _progress(total: int, enabled: bool) -> Any:
 def _run_local(
     jobs: Sequence[Job], root: Path, workers: int, show_code: bool
 ) -> Iterator[JobResult]:
-    if workers <= 1:
+    if workers <= 1 or not jobs:
         for job in jobs:
             yield safe_execute(job, str(root), show_code)
         return
@@ -104,6 +105,7 @@ def run_jobs(
     show_code: bool = False,
     progress: bool = True,
     run_file: Path | None = None,
+    skipped: Sequence[SkippedJob] = (),
 ) -> list[JobResult]:
     """Run jobs, publish each, then write the index and the run manifest.
 
@@ -125,6 +127,9 @@ def run_jobs(
         Show a progress bar on stderr.
     run_file : Path, optional
         Recorded in the run manifest.
+    skipped : sequence of SkippedJob
+        Jobs left out because their ceasefire does not fit the data; recorded in the run manifest
+        (``skipped``: name, notebook, parameters, reason) for the gallery.
 
     Returns
     -------
@@ -163,6 +168,7 @@ def run_jobs(
         "show_code": show_code,
         "counts": counts,
         "jobs": [asdict(r) for r in results],
+        "skipped": [asdict(s) for s in skipped],
         "packages": manifest.package_versions(),
         "git_commit": manifest.git_commit(),
         "python_executable": sys.executable,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from factories import write_acled_2025
 from runner_fixtures import write_run_file
 
 from analysis import paths
@@ -85,3 +86,71 @@ def test_duplicate_job_names_are_rejected(tmp_path: Path) -> None:
     run_file = write_run_file(tmp_path, "jobs:\n  - notebook: ok.ipynb\n  - notebook: ok.ipynb\n")
     with pytest.raises(parameters.RunFileError, match="unique"):
         runfile.load_run_file(run_file)
+
+
+def _events_notebook(folder: Path) -> Path:
+    """A notebook declaring the event-source and window parameters notebook 02 declares."""
+    notebook = folder / "effect.ipynb"
+    cell = nbformat.v4.new_code_cell(
+        'ceasefire_id: str = ""\nsource: str = "ucdp_daily"\nevents_path: str = ""\n'
+        'series_start: str = ""\nseries_end: str = ""\npre_days: int = 90\n'
+    )
+    cell.metadata["tags"] = ["parameters"]
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), notebook)
+    return notebook
+
+
+def test_sweep_keeps_only_ceasefires_whose_windows_fit_the_jobs_data(tmp_path: Path) -> None:
+    _events_notebook(tmp_path)
+    pull = tmp_path / "pull.csv"
+    write_acled_2025(pull)
+    run_file = tmp_path / "run.yml"
+    run_file.write_text(
+        "jobs:\n  - notebook: effect.ipynb\n"
+        "    sweep: {parameter: ceasefire_id, from: ceasefires, where: {trigger: earthquake}}\n"
+    )
+    with paths.curated_path("ceasefires.csv").open(newline="", encoding="utf-8") as handle:
+        quake = [r for r in csv.DictReader(handle) if r["trigger"] == "earthquake"]
+    # by hand: the file covers 23 Jan - 16 May 2025; the June extensions start after it
+    after_the_file = {r["ceasefire_id"] for r in quake if r["effective_from"] > "2025-05-16"}
+    assert after_the_file == {"mil-eq-2025-06", "tba-eq-2025-06"}
+    plan = runfile.plan_run_file(run_file, {"source": "acled", "events_path": str(pull)})
+    assert [j.parameters["ceasefire_id"] for j in plan.jobs] == [
+        r["ceasefire_id"] for r in quake if r["ceasefire_id"] not in after_the_file
+    ]
+    assert {s.parameters["ceasefire_id"] for s in plan.skipped} == after_the_file
+    assert all("after the data end" in s.reason for s in plan.skipped)
+    # the bundled data end 2023-12-31: every earthquake ceasefire is left out, none fails
+    bundled = runfile.plan_run_file(run_file)
+    assert bundled.jobs == [] and len(bundled.skipped) == len(quake)
+    # a baseline shorter than the minimum is a reason too: start the series late
+    late = runfile.plan_run_file(
+        run_file,
+        {"source": "acled", "events_path": str(pull), "series_start": "2025-03-20"},
+    )
+    reasons = {s.parameters["ceasefire_id"]: s.reason for s in late.skipped}
+    assert "only 12 days of data before the declaration" in reasons["tba-eq-2025-04"]
+
+
+def test_bundled_data_parameters_apply_only_to_jobs_on_the_bundled_data(tmp_path: Path) -> None:
+    _events_notebook(tmp_path)
+    pull = tmp_path / "pull.csv"
+    write_acled_2025(pull)
+    run_file = tmp_path / "run.yml"
+    run_file.write_text(
+        'bundled_data_parameters: {series_start: "2018-01-01", series_end: "2023-12-31",'
+        ' start: "2018-01-01"}\n'
+        "jobs:\n  - notebook: effect.ipynb\n    parameters: {ceasefire_id: aa-mil-2022-11}\n"
+    )
+    (job,) = runfile.load_run_file(run_file)
+    # only the names the notebook declares, and entry parameters still win over them
+    assert job.parameters == {
+        "series_start": "2018-01-01",
+        "series_end": "2023-12-31",
+        "ceasefire_id": "aa-mil-2022-11",
+    }
+    plan = runfile.plan_run_file(run_file, {"source": "acled", "events_path": str(pull)})
+    assert plan.jobs == []
+    (skipped,) = plan.skipped
+    assert "series_start" not in skipped.parameters
+    assert skipped.reason.startswith("ceasefire_id aa-mil-2022-11: declared")
