@@ -159,9 +159,7 @@ def _rate(events: float, days: float) -> float:
     return events / days if days else math.nan
 
 
-def strike_timeline(
-    summary: Mapping[str, Any], n_windows: int, start: str, end: str
-) -> Finding:
+def strike_timeline(summary: Mapping[str, Any], n_windows: int, start: str, end: str) -> Finding:
     """The strike timeline's finding: a description whose inside/outside gap is confounded.
 
     Parameters
@@ -315,8 +313,11 @@ def ceasefire_timing(timing_test: pd.DataFrame, per_bloc: pd.DataFrame | None = 
         (
             KeyNumber("declarations tested", n_dates, "declarations"),
             KeyNumber("blocs tested", n_blocs, "blocs"),
-            KeyNumber(f"median distance to nearest {best['bloc']} event",
-                      best["observed_median_days"], "days"),
+            KeyNumber(
+                f"median distance to nearest {best['bloc']} event",
+                best["observed_median_days"],
+                "days",
+            ),
             KeyNumber(f"timing p-value, {best['bloc']}", best["p_value"], "p-value"),
         ),
     )
@@ -365,8 +366,7 @@ def alignment(did: Any, truce_id: str, treated: Sequence[str]) -> Finding:
         KeyNumber("placebo p", did.placebo_p_value, "p-value"),
     )
     limit = (
-        " One brokered truce cannot separate the broker from the place, the parties and the "
-        "moment."
+        " One brokered truce cannot separate the broker from the place, the parties and the moment."
     )
     if did.status == STATUS_ZERO_DURING:
         text = (
