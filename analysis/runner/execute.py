@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import papermill
 
 from analysis.runner import manifest, publish
@@ -35,7 +34,11 @@ from analysis.runner.runfile import Job
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
 STATUS_TIMEOUT = "timeout"
-STATUSES = (STATUS_OK, STATUS_FAILED, STATUS_TIMEOUT)
+STATUS_UNCHANGED = "unchanged"
+"""Not rerun: its notebook, parameters, inputs and package code are those of the published
+report, which stands."""
+STATUSES = (STATUS_OK, STATUS_UNCHANGED, STATUS_FAILED, STATUS_TIMEOUT)
+SUCCESS = (STATUS_OK, STATUS_UNCHANGED)
 
 
 @dataclass
@@ -188,6 +191,10 @@ def execute_job(job: Job, reports_root: str | Path, show_code: bool = False) -> 
     root = Path(reports_root)
     started_at = manifest.now_iso()
     clock = time.monotonic()
+    # hashed before the run: the report is what these inputs produced
+    fingerprint = manifest.job_fingerprint(
+        job.notebook, {**job.defaults, **job.parameters}, show_code
+    )
     staged = publish.staging_dir(root, job.name)
     ipynb = staged / f"{job.name}.ipynb"
     status, error = STATUS_OK, None
@@ -205,7 +212,7 @@ def execute_job(job: Job, reports_root: str | Path, show_code: bool = False) -> 
     try:
         if ipynb.is_file():
             files["ipynb"] = ipynb.name
-            nb = nbformat.read(str(ipynb), as_version=4)
+            nb = publish.localise_notebook(ipynb, published_path(root, job, status))
             title = publish.notebook_title(nb, job.name)
             results = manifest.results_of(ipynb)
             png = publish.first_png(nb)
@@ -215,13 +222,14 @@ def execute_job(job: Job, reports_root: str | Path, show_code: bool = False) -> 
                 job.parameters, results, manifest.now_iso(), job.name, status
             )
             html = staged / f"{job.name}.html"
-            publish.export_html(nb, html, title, footer, show_code=show_code)
+            finding = publish.finding_context(results)
+            publish.export_html(nb, html, title, footer, show_code=show_code, finding=finding)
             files["html"] = html.name
     except Exception as exc:  # an export problem must not hide the notebook's own outcome
         if status == STATUS_OK:
             status, error = STATUS_FAILED, f"export failed: {short_error(exc)}"
     if error:
-        (staged / "error.txt").write_text(error + "\n", encoding="utf-8")
+        publish.write_text(staged / "error.txt", error + "\n")
         files["error"] = "error.txt"
     job_manifest = manifest.job_manifest(
         job.name,
@@ -235,6 +243,7 @@ def execute_job(job: Job, reports_root: str | Path, show_code: bool = False) -> 
         title,
         results,
         error,
+        fingerprint,
     )
     publish.write_json(staged / manifest.MANIFEST, job_manifest)
 
@@ -246,6 +255,27 @@ def execute_job(job: Job, reports_root: str | Path, show_code: bool = False) -> 
     else:
         final = publish.swap_in(staged, root / publish.FAILED_DIR / job.name)
     return JobResult.of(job, status, round(time.monotonic() - clock, 2), str(final), error)
+
+
+def published_path(root: Path, job: Job, status: str) -> str:
+    """Where a job's executed notebook is published, as shared files name it.
+
+    Parameters
+    ----------
+    root : Path
+        The reports folder.
+    job : Job
+        The job.
+    status : str
+        Its outcome (failures are published under ``_failed/``).
+
+    Returns
+    -------
+    str
+        The notebook's path, relative to the project when the reports folder is inside it.
+    """
+    folder = root / job.name if status == STATUS_OK else root / publish.FAILED_DIR / job.name
+    return manifest.localise(str((folder / f"{job.name}.ipynb").absolute()))
 
 
 def safe_execute(job: Job, reports_root: str, show_code: bool) -> JobResult:

@@ -1,14 +1,18 @@
 """Scheduling jobs: a local process pool or a Dask cluster, then the index and run manifest.
 
-Owns :func:`run_jobs`: results stream back as jobs finish (a progress bar counts them), a
-worker that dies becomes a failed result instead of stopping the run, and at the end
-``reports/manifest.json`` and ``reports/index.html`` are written.
+Owns :func:`run_jobs`: under the reports folder's lock (one run at a time), jobs whose
+published report still matches their fingerprint are reported ``unchanged`` and not run
+(:func:`is_unchanged`; ``force`` reruns them); the others stream back as they finish (a
+progress bar counts them), a worker that dies becomes a failed result instead of stopping
+the run, and at the end ``reports/manifest.json`` and ``reports/index.html`` are written.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
+import shutil
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -20,7 +24,15 @@ from tqdm import tqdm
 
 from analysis import paths
 from analysis.runner import manifest, publish
-from analysis.runner.execute import STATUS_FAILED, STATUSES, JobResult, safe_execute, short_error
+from analysis.runner.execute import (
+    STATUS_FAILED,
+    STATUS_OK,
+    STATUS_UNCHANGED,
+    STATUSES,
+    JobResult,
+    safe_execute,
+    short_error,
+)
 from analysis.runner.gallery import build_index
 from analysis.runner.runfile import Job
 
@@ -95,6 +107,41 @@ def _run_dask(
             cluster.close()
 
 
+def is_unchanged(job: Job, root: Path, show_code: bool, package_hash: str) -> bool:
+    """Whether a job's published report was made from exactly what the job would use now.
+
+    Parameters
+    ----------
+    job : Job
+        The job.
+    root : Path
+        The reports folder.
+    show_code : bool
+        Whether this run keeps code cells.
+    package_hash : str
+        :func:`analysis.runner.manifest.code_hash` of the package now.
+
+    Returns
+    -------
+    bool
+        True when ``reports/<job>/`` holds a successful report, all its files, and a
+        fingerprint equal to the job's current one.
+    """
+    folder = root / job.name
+    try:
+        published = json.loads((folder / manifest.MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if published.get("status") != STATUS_OK:
+        return False
+    if not all((folder / name).is_file() for name in published.get("files", {}).values()):
+        return False
+    current = manifest.job_fingerprint(
+        job.notebook, {**job.defaults, **job.parameters}, show_code, package_hash
+    )
+    return published.get("fingerprint") == current
+
+
 def run_jobs(
     jobs: Sequence[Job],
     reports_root: str | Path | None = None,
@@ -104,6 +151,8 @@ def run_jobs(
     show_code: bool = False,
     progress: bool = True,
     run_file: Path | None = None,
+    force: bool = False,
+    wait: bool = False,
 ) -> list[JobResult]:
     """Run jobs, publish each, then write the index and the run manifest.
 
@@ -125,25 +174,61 @@ def run_jobs(
         Show a progress bar on stderr.
     run_file : Path, optional
         Recorded in the run manifest.
+    force : bool
+        Rerun every job, even those whose published report is unchanged.
+    wait : bool
+        When another run holds the reports folder, wait for it instead of stopping.
 
     Returns
     -------
     list of JobResult
         One per job, in the order of ``jobs``.
+
+    Raises
+    ------
+    analysis.runner.publish.ReportsBusy
+        When another run is writing to the folder and ``wait`` is False.
     """
     root = paths.reports_dir(reports_root)
-    root.mkdir(parents=True, exist_ok=True)
+    with publish.reports_lock(root, wait=wait):
+        return _run_locked(
+            jobs, root, workers, executor, scheduler, show_code, progress, run_file, force
+        )
+
+
+def _run_locked(
+    jobs: Sequence[Job],
+    root: Path,
+    workers: int | None,
+    executor: str,
+    scheduler: str | None,
+    show_code: bool,
+    progress: bool,
+    run_file: Path | None,
+    force: bool,
+) -> list[JobResult]:
+    if executor not in EXECUTORS:
+        raise ValueError(f"unknown executor {executor!r} (use 'process' or 'dask')")
+    # only under the lock: it deletes staging folders, which a concurrent run may be writing
     publish.recover_interrupted(root)
     workers = workers or os.cpu_count() or 1
     started_at = manifest.now_iso()
-    if executor == "process":
-        stream: Iterable[JobResult] = _run_local(jobs, root, workers, show_code)
-    elif executor == "dask":
-        stream = _run_dask(jobs, root, workers, show_code, scheduler)
-    else:
-        raise ValueError(f"unknown executor {executor!r} (use 'process' or 'dask')")
     results: list[JobResult] = []
-    bar = _progress(len(jobs), progress)
+    to_run: list[Job] = []
+    package_hash = manifest.code_hash()
+    for job in jobs:
+        if not force and is_unchanged(job, root, show_code, package_hash):
+            # the published report is current, so a failure kept from an older run is stale
+            shutil.rmtree(root / publish.FAILED_DIR / job.name, ignore_errors=True)
+            results.append(JobResult.of(job, STATUS_UNCHANGED, 0.0, str(root / job.name)))
+        else:
+            to_run.append(job)
+    stream: Iterable[JobResult] = ()
+    if to_run and executor == "process":
+        stream = _run_local(to_run, root, workers, show_code)
+    elif to_run:
+        stream = _run_dask(to_run, root, workers, show_code, scheduler)
+    bar = _progress(len(to_run), progress)
     try:
         for result in stream:
             results.append(result)
@@ -165,7 +250,7 @@ def run_jobs(
         "jobs": [asdict(r) for r in results],
         "packages": manifest.package_versions(),
         "git_commit": manifest.git_commit(),
-        "python_executable": sys.executable,
+        "python_executable": manifest.python_executable(),
     }
     publish.write_json(root / manifest.MANIFEST, run_manifest)
     build_index(root, run_manifest)
