@@ -232,9 +232,7 @@ def finding_context(results: Mapping[str, Any]) -> dict[str, Any]:
         for item in numbers[:MAX_KEY_NUMBERS]:
             if isinstance(item, Mapping) and "label" in item:
                 value = item.get("value")
-                shown.append(
-                    (str(item["label"]), number_text(value), str(item.get("unit") or ""))
-                )
+                shown.append((str(item["label"]), number_text(value), str(item.get("unit") or "")))
     return {"text": text if isinstance(text, str) else "", "numbers": shown}
 
 
