@@ -111,6 +111,23 @@ def number_text(value: Any) -> str:
     return format_number(value)
 
 
+def p_text(value: float) -> str:
+    """A p-value in a sentence: ``p = 0.03`` or ``p < 0.001``.
+
+    Parameters
+    ----------
+    value : float
+        The p-value.
+
+    Returns
+    -------
+    str
+        The phrase.
+    """
+    text = format_p(value)
+    return f"p {text[0]} {text[1:]}" if text.startswith("<") else f"p = {text}"
+
+
 def _percent(ratio: float) -> str:
     """The size of a change a rate ratio means, as a whole percent ('62%')."""
     return f"{abs(ratio - 1) * 100:.0f}%"
@@ -142,6 +159,7 @@ def ratio_sentence(
     """
     numbers = f"(rate ratio {format_number(estimate)}, {_interval(low, high)})"
     if high < 1:
+        numbers = numbers[:-1] + f"; a fall of at least {_percent(high)})"
         return f"{what} fell by {_percent(estimate)} {comparison} {numbers}.", "fall"
     if low > 1:
         return f"{what} rose by {_percent(estimate)} {comparison} {numbers}.", "rise"
@@ -248,12 +266,12 @@ def ceasefire_effect(effect: Any, ceasefire_id: str) -> Finding:
     if matched_p < ALPHA:
         caveat = (
             f"{change.capitalize()} this large were rare after equally violent stretches "
-            f"without a ceasefire (spike-matched placebo p = {format_p(matched_p)})."
+            f"without a ceasefire (spike-matched placebo {p_text(matched_p)})."
         )
     else:
         caveat = (
             f"But {change} this large were common after equally violent stretches without a "
-            f"ceasefire (spike-matched placebo p = {format_p(matched_p)}), so the change is not "
+            f"ceasefire (spike-matched placebo {p_text(matched_p)}), so the change is not "
             "clearly due to the ceasefire."
         )
     return Finding(QUESTION_STRIKES, f"{sentence} {caveat}", numbers)
@@ -291,18 +309,18 @@ def ceasefire_timing(timing_test: pd.DataFrame, per_bloc: pd.DataFrame | None = 
     if best["p_value"] < ALPHA:
         survives = best["p_value"] < ALPHA / n_blocs
         text = (
-            f"Of {n_dates} ceasefire declarations, those near {best['bloc']}'s diplomatic events "
-            f"sat closer to them than random dates would ({median} to the nearest event, "
-            f"p = {format_p(best['p_value'])}); with {n_blocs} blocs tested this "
+            f"The {n_dates} ceasefire declarations sat closer to {best['bloc']}'s diplomatic "
+            f"events than random dates would ({median} to the nearest one, "
+            f"{p_text(best['p_value'])}); with {n_blocs} blocs tested this "
             + ("survives" if survives else "does not survive")
-            + " a correction for multiple tests, and closeness in time does not show who timed "
-            "what."
+            + " a correction for multiple tests. Closeness in time does not show who timed "
+            "what: a declaration announced at a meeting is close to it by construction."
         )
     else:
         text = (
             f"The {n_dates} ceasefire declarations were no closer to any bloc's diplomatic "
             f"events than random dates would be ({n_blocs} blocs tested; the closest, "
-            f"{best['bloc']}, {median}, p = {format_p(best['p_value'])}): no evidence that "
+            f"{best['bloc']}, {median}, {p_text(best['p_value'])}): no evidence that "
             "timing follows the diplomatic calendar, though the curated calendar is incomplete."
         )
     if per_bloc is not None and len(per_bloc):
@@ -334,7 +352,7 @@ def _event_study_sentence(per_bloc: pd.DataFrame) -> str:
         )
     parts = [
         f"{row[bloc_column]} (ratio after / before {format_number(row['pooled_rr'])}, "
-        f"p = {format_p(row['permutation_p'])})"
+        f"{p_text(row['permutation_p'])})"
         for _, row in standing_out.iterrows()
     ]
     return "Strike rates changed around the diplomatic events of " + ", ".join(parts) + "."
@@ -389,8 +407,8 @@ def alignment(did: Any, truce_id: str, treated: Sequence[str]) -> Finding:
     placebo = did.placebo_p_value
     if direction != "unclear" and not is_missing(placebo) and placebo >= ALPHA:
         sentence += (
-            f" Changes this large were common at pseudo-dates without a truce (placebo p = "
-            f"{format_p(placebo)}), so the truce's part in it is uncertain."
+            " Changes this large were common at pseudo-dates without a truce (placebo "
+            f"{p_text(placebo)}), so the truce's part in it is uncertain."
         )
     return Finding(QUESTION_ALIGNMENT, sentence + limit, numbers)
 

@@ -37,7 +37,7 @@ def _effect(estimate, low, high, matched_p, status="ok", events_pre=90.0, events
 def test_a_clear_fall_is_named_with_its_size_interval_and_a_rare_placebo() -> None:
     found = findings.ceasefire_effect(_effect(0.4, 0.2, 0.8, 0.01), "cf-1")
     assert "fell by 60%" in found.text
-    assert "rate ratio 0.4, 95% interval 0.2 to 0.8" in found.text
+    assert "rate ratio 0.4, 95% interval 0.2 to 0.8; a fall of at least 20%" in found.text
     assert "rare" in found.text and "p = 0.01" in found.text
     numbers = {n.label: n.value for n in found.numbers}
     # 90 events over the 90 days before, 20 over the 50 days during
@@ -111,8 +111,9 @@ def test_timing_with_no_small_p_value_finds_no_evidence() -> None:
 def test_timing_small_p_value_is_hedged_for_multiple_tests() -> None:
     weak = findings.ceasefire_timing(_timing({"China": 0.03, "Russia": 0.5, "ASEAN": 0.9}))
     assert "China" in weak.text and "does not survive" in weak.text
-    strong = findings.ceasefire_timing(_timing({"China": 0.001, "Russia": 0.5, "ASEAN": 0.9}))
+    strong = findings.ceasefire_timing(_timing({"China": 0.0004, "Russia": 0.5, "ASEAN": 0.9}))
     assert " survives" in strong.text and "does not survive" not in strong.text
+    assert "p < 0.001" in strong.text
     assert "not show who timed what" in strong.text
 
 

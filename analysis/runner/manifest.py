@@ -267,11 +267,13 @@ def seeds(parameters: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in parameters.items() if "seed" in k.lower()}
 
 
+PACKAGE = paths.PROJECT_ROOT / "analysis"
+"""The package whose code every job uses."""
 CODE_SUFFIXES = (".py", ".j2", ".json")
 """Package files whose content shapes a report: modules, and the export templates."""
 
 
-def code_hash(package: Path = paths.PROJECT_ROOT / "analysis") -> str:
+def code_hash(package: Path | None = None) -> str:
     """One SHA-256 over every package module and template (path and content, sorted).
 
     Any change to the package reruns every job: notebooks call across layers, so tracing
@@ -279,14 +281,15 @@ def code_hash(package: Path = paths.PROJECT_ROOT / "analysis") -> str:
 
     Parameters
     ----------
-    package : Path
-        The package folder.
+    package : Path, optional
+        The package folder (default: :data:`PACKAGE`).
 
     Returns
     -------
     str
         64 hex digits.
     """
+    package = package or PACKAGE
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
         if path.suffix in CODE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
