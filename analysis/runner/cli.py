@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analysis import paths
-from analysis.runner.execute import STATUS_OK, STATUS_UNCHANGED, SUCCESS, JobResult
 from analysis.runner.gallery import build_index
+from analysis.runner.outcomes import STATUS_OK, STATUS_UNCHANGED, SUCCESS, JobResult
 from analysis.runner.parameters import RunFileError
 from analysis.runner.publish import ReportsBusy
 from analysis.runner.runfile import load_run_file

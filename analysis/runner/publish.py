@@ -25,14 +25,15 @@ import sys
 import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
-
-import nbformat
-from nbconvert import HTMLExporter
+from typing import TYPE_CHECKING, Any
 
 from analysis.findings import MAX_NUMBERS as MAX_KEY_NUMBERS
 from analysis.findings import number_text
 from analysis.runner.manifest import localise, now_iso
+
+if TYPE_CHECKING:  # nbformat and nbconvert take seconds to import; see _exporter
+    import nbformat
+    from nbconvert import HTMLExporter
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 REPORT_TEMPLATE = "ceasefire_report"
@@ -132,6 +133,10 @@ _EXPORTERS: dict[bool, HTMLExporter] = {}
 
 def _exporter(show_code: bool) -> HTMLExporter:
     """One HTMLExporter per setting per process: template loading is the slow part."""
+    # imported here: a rerun with nothing to do exports nothing, and importing nbconvert (with
+    # nbformat and jsonschema's format grammars) costs seconds
+    from nbconvert import HTMLExporter
+
     if show_code not in _EXPORTERS:
         exporter = HTMLExporter(
             template_name=REPORT_TEMPLATE,
@@ -313,8 +318,8 @@ def export_html(
     return write_text(html_path, body)
 
 
-def localise_notebook(ipynb: Path, published_as: str) -> nbformat.NotebookNode:
-    """Rewrite an executed notebook so it carries no local path, and return it.
+def localise_notebook(ipynb: Path, published_as: str) -> None:
+    """Rewrite an executed notebook so it carries no local path.
 
     Papermill records where it read and wrote (``metadata.papermill.input_path`` and
     ``output_path``, the latter a private staging folder); tracebacks and warnings print
@@ -329,16 +334,15 @@ def localise_notebook(ipynb: Path, published_as: str) -> nbformat.NotebookNode:
 
     Returns
     -------
-    NotebookNode
-        The rewritten notebook.
+    None
+        The file is rewritten atomically.
     """
-    nb = nbformat.reads(localise(ipynb.read_text(encoding="utf-8")), as_version=4)
-    papermill_meta = nb.metadata.get("papermill")
+    nb = json.loads(localise(ipynb.read_text(encoding="utf-8")))
+    papermill_meta = nb.get("metadata", {}).get("papermill")
     if isinstance(papermill_meta, dict):
         papermill_meta["output_path"] = published_as
         papermill_meta["input_path"] = localise(str(papermill_meta.get("input_path", "")))
-    write_text(ipynb, nbformat.writes(nb))
-    return nb
+    write_text(ipynb, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
 def write_json(path: Path, payload: Mapping[str, Any]) -> Path:

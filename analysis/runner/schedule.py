@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import shutil
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
@@ -24,16 +24,15 @@ from tqdm import tqdm
 
 from analysis import paths
 from analysis.runner import manifest, publish
-from analysis.runner.execute import (
+from analysis.runner.gallery import build_index
+from analysis.runner.outcomes import (
     STATUS_FAILED,
     STATUS_OK,
     STATUS_UNCHANGED,
     STATUSES,
     JobResult,
-    safe_execute,
     short_error,
 )
-from analysis.runner.gallery import build_index
 from analysis.runner.runfile import Job
 
 EXECUTORS = ("process", "dask")
@@ -44,9 +43,18 @@ def _progress(total: int, enabled: bool) -> Any:
     return tqdm(total=total, desc="reports", unit="job", disable=not enabled, file=sys.stderr)
 
 
+def _job_function() -> Callable[[Job, str, bool], JobResult]:
+    """The function that runs one job, imported only when a job has to run: papermill and
+    nbconvert take seconds to import, which a rerun with nothing to do should not pay."""
+    from analysis.runner.execute import safe_execute
+
+    return safe_execute
+
+
 def _run_local(
     jobs: Sequence[Job], root: Path, workers: int, show_code: bool
 ) -> Iterator[JobResult]:
+    safe_execute = _job_function()
     if workers <= 1:
         for job in jobs:
             yield safe_execute(job, str(root), show_code)
@@ -85,7 +93,7 @@ def _run_dask(
         client = distributed.Client(cluster)
     try:
         futures = client.map(
-            safe_execute,
+            _job_function(),
             list(jobs),
             reports_root=str(root),
             show_code=show_code,
