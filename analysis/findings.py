@@ -52,7 +52,9 @@ QUESTIONS = {
 
 @dataclass(frozen=True)
 class KeyNumber(Result):
-    """One labelled number of a finding, e.g. ``events per day before: 0.36 per day``."""
+    """One labelled number of a finding, e.g. ``events per day before: 0.36 per day``.
+
+    Ratios and p-values have no unit (``""``); their label says what 1 or small means."""
 
     label: str
     value: float | int | None
@@ -240,8 +242,8 @@ def ceasefire_effect(effect: Any, ceasefire_id: str) -> Finding:
     numbers = (
         KeyNumber("events per day before", before_rate, "per day"),
         KeyNumber("events per day during", during_rate, "per day"),
-        KeyNumber("rate ratio during / before", during.estimate, "ratio (1 = no change)"),
-        KeyNumber("spike-matched placebo p", matched_p, "p-value"),
+        KeyNumber("rate ratio during / before (1 = no change)", during.estimate, ""),
+        KeyNumber("spike-matched placebo p-value", matched_p, ""),
     )
     comparison = f"during {ceasefire_id} compared with the {during.n_pre} days before it"
     if during.status == STATUS_ZERO_DURING:
@@ -336,7 +338,7 @@ def ceasefire_timing(timing_test: pd.DataFrame, per_bloc: pd.DataFrame | None = 
                 best["observed_median_days"],
                 "days",
             ),
-            KeyNumber(f"timing p-value, {best['bloc']}", best["p_value"], "p-value"),
+            KeyNumber(f"timing p-value, {best['bloc']}", best["p_value"], ""),
         ),
     )
 
@@ -380,8 +382,8 @@ def alignment(did: Any, truce_id: str, treated: Sequence[str]) -> Finding:
     numbers = (
         KeyNumber(f"events on {parties} before", did.events_treated_pre, "events"),
         KeyNumber(f"events on {parties} after", did.events_treated_post, "events"),
-        KeyNumber("relative rate ratio (DiD)", did.estimate, "ratio (1 = no change)"),
-        KeyNumber("placebo p", did.placebo_p_value, "p-value"),
+        KeyNumber("relative rate ratio, DiD (1 = no change)", did.estimate, ""),
+        KeyNumber("placebo p-value", did.placebo_p_value, ""),
     )
     limit = (
         " One brokered truce cannot separate the broker from the place, the parties and the moment."
