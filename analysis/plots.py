@@ -21,7 +21,7 @@ BLOC_COLOURS = {
     "Russia": "#377eb8",
     "India": "#ff7f00",
     "Japan": "#984ea3",
-    "ASEAN": "#4daf4a",
+    "ASEAN": "#e7298a",  # not green: green is the non-state declarer's colour
     "West": "#a65628",
     "other": "#999999",
 }
@@ -330,15 +330,15 @@ def timing_test_figure(distances: pd.DataFrame, test: pd.DataFrame, title: str) 
     matplotlib.figure.Figure
         One axis, one row per bloc of ``test``.
     """
-
     blocs = list(test["bloc"])
     fig, ax = plt.subplots(figsize=(10, 0.7 * len(blocs) + 2.2))
     for row, result in enumerate(test.itertuples(index=False)):
         ax.plot([result.null_q05_days, result.null_q95_days], [row, row], color="#bbbbbb", lw=8)
         ax.plot(result.null_mean_days, row, "|", color="#555555", ms=14)
         part = distances[distances["bloc"] == result.bloc]["abs_days"]
-        ax.plot(part, [row + 0.22] * len(part), "o", color="#377eb8", ms=4, alpha=0.6)
-        ax.plot(result.observed_mean_days, row, "D", color="#d95f02", ms=8)
+        colour = BLOC_COLOURS.get(result.bloc, "#333333")  # each bloc's colour, as everywhere
+        ax.plot(part, [row + 0.22] * len(part), "o", color=colour, ms=4, alpha=0.6)
+        ax.plot(result.observed_mean_days, row, "D", color=colour, ms=8, mec="#222222")
         ax.annotate(
             f"p = {format_p(result.p_value)}",
             (1.01, row),
@@ -351,8 +351,8 @@ def timing_test_figure(distances: pd.DataFrame, test: pd.DataFrame, title: str) 
     ax.set_xlabel("days to the nearest diplomatic event of the bloc")
     ax.legend(
         handles=[
-            Line2D([], [], marker="o", ls="", color="#377eb8", label="one declaration"),
-            Line2D([], [], marker="D", ls="", color="#d95f02", label="observed mean"),
+            Line2D([], [], marker="o", ls="", color="#777777", label="one declaration"),
+            Line2D([], [], marker="D", ls="", color="#777777", label="observed mean"),
             Line2D([], [], color="#bbbbbb", lw=8, label="random dates: 5-95% of the mean"),
             Line2D([], [], marker="|", ls="", ms=12, color="#555555", label="random dates: mean"),
         ],

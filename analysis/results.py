@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import numpy as np
 import pandas as pd
 from IPython.display import display
@@ -183,9 +182,10 @@ def results_html(payload: Mapping[str, Any]) -> str:
 
 def read_results(notebook_path: str | Path) -> dict[str, Any]:
     """Merge every recorded result set of an executed notebook (later records win)."""
-    notebook = nbformat.read(str(notebook_path), as_version=4)
+    # plain JSON: importing nbformat costs seconds in every kernel that records results
+    notebook = json.loads(Path(notebook_path).read_text(encoding="utf-8"))
     merged: dict[str, Any] = {}
-    for cell in notebook.cells:
+    for cell in notebook.get("cells", []):
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if RESULTS_MIME in data:

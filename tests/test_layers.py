@@ -47,6 +47,7 @@ LAYERS: dict[str, int] = {
     "analysis.tables": 5,
     "analysis.plots": 5,
     "analysis.audit": 5,
+    "analysis.findings": 5,
 }
 """Rank of each module; a module may import only modules of its own rank or lower."""
 SOURCES_RANK = 1

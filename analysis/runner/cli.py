@@ -1,9 +1,10 @@
 """The command line: ``python -m analysis.runner run|check|index``.
 
-Owns argument parsing, the terminal summary and exit codes (0 every job succeeded, 1 some
-failed, 2 the run file or a parameter is wrong and nothing ran). Jobs left out because
-their ceasefire's windows do not fit the data are listed as ``skipped`` with the reason; they
-are not failures.
+Owns argument parsing, the terminal summary and exit codes (0 every job succeeded or was
+unchanged, 1 some failed, 2 the run file or a parameter is wrong and nothing ran, 3 another
+run is writing to the reports folder and nothing ran). Jobs left out because their
+ceasefire's windows do not fit the data are listed as ``skipped`` with the reason; they are
+not failures.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analysis import paths
-from analysis.runner.execute import STATUS_OK, JobResult
 from analysis.runner.gallery import build_index
+from analysis.runner.outcomes import STATUS_OK, STATUS_UNCHANGED, SUCCESS, JobResult
 from analysis.runner.parameters import RunFileError
+from analysis.runner.publish import ReportsBusy
 from analysis.runner.runfile import SkippedJob, plan_run_file
 from analysis.runner.schedule import EXECUTORS, run_jobs
 
@@ -38,12 +40,14 @@ def summary_table(results: Sequence[JobResult], skipped: Sequence[SkippedJob] = 
     -------
     str
         One line per job: name, status, seconds, and the folder, the first error line or the
-        reason it was skipped.
+        reason it was skipped; unchanged jobs say that their published copy stands.
     """
     rows = [("job", "status", "seconds", "detail")]
     for r in results:
         lines = (r.error or "").splitlines() or [""]
         detail = r.folder if r.status == STATUS_OK else lines[0]
+        if r.status == STATUS_UNCHANGED:
+            detail = "nothing changed: the published copy stands"
         rows.append((r.name, r.status, f"{r.seconds:.1f}", detail[:100]))
     for job in skipped:
         rows.append((job.name, STATUS_SKIPPED, "-", job.reason[:160]))
@@ -89,6 +93,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     run.add_argument("--reports-dir", default=None, help="output folder (default: reports/)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="rerun every job, also those whose notebook, parameters, inputs and package "
+        "code are unchanged since their published report",
+    )
+    run.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another run is writing to the reports folder, wait for it (default: stop)",
+    )
     sub.add_parser("index", help="rebuild reports/index.html").add_argument(
         "--reports-dir", default=None
     )
@@ -106,7 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 if every job succeeded, 1 if any failed, 2 on bad input.
+        0 if every job succeeded or was unchanged, 1 if any failed, 2 on bad input, 3 when
+        another run holds the reports folder.
     """
     args = _parser().parse_args(argv)
     if args.command == "index":
@@ -125,18 +141,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         for left_out in plan.skipped:
             print(f"{left_out.name}: {STATUS_SKIPPED} ({left_out.reason})")
         return 0
-    results = run_jobs(
-        plan.jobs,
-        reports_root=args.reports_dir,
-        workers=args.workers,
-        executor=args.executor,
-        scheduler=args.scheduler,
-        show_code=args.show_code,
-        progress=not args.no_progress,
-        run_file=args.run_file,
-        skipped=plan.skipped,
-    )
+    try:
+        results = run_jobs(
+            plan.jobs,
+            reports_root=args.reports_dir,
+            workers=args.workers,
+            executor=args.executor,
+            scheduler=args.scheduler,
+            show_code=args.show_code,
+            progress=not args.no_progress,
+            run_file=args.run_file,
+            skipped=plan.skipped,
+            force=args.force,
+            wait=args.wait,
+        )
+    except ReportsBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     print(summary_table(results, plan.skipped))
+    unchanged = sum(r.status == STATUS_UNCHANGED for r in results)
+    print(f"{len(results) - unchanged} run, {unchanged} unchanged (--force reruns them)")
     if plan.skipped:
         print(
             f"{len(plan.skipped)} job(s) skipped: their ceasefire's windows do not fit the "
@@ -144,4 +168,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     root = paths.reports_dir(args.reports_dir)
     print(f"index: {root / 'index.html'}")
-    return 0 if all(r.status == STATUS_OK for r in results) else 1
+    return 0 if all(r.status in SUCCESS for r in results) else 1

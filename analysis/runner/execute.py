@@ -14,7 +14,6 @@ import contextvars
 import shutil
 import time
 import traceback
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,95 +29,28 @@ from analysis.runner.kernels import (
     kill_kernel,
     launch_kernel,
 )
+from analysis.runner.outcomes import (
+    STATUS_FAILED,
+    STATUS_OK,
+    STATUS_TIMEOUT,
+    STATUSES,
+    SUCCESS,
+    JobResult,
+    is_timeout,
+    short_error,
+)
 from analysis.runner.runfile import Job
 
-STATUS_OK = "ok"
-STATUS_FAILED = "failed"
-STATUS_TIMEOUT = "timeout"
-STATUSES = (STATUS_OK, STATUS_FAILED, STATUS_TIMEOUT)
-
-
-@dataclass
-class JobResult:
-    """What happened to one job; plain data so it crosses process and Dask boundaries."""
-
-    name: str
-    notebook: str
-    parameters: dict[str, Any]
-    status: str
-    seconds: float
-    folder: str
-    error: str | None = None
-
-    @classmethod
-    def of(
-        cls, job: Job, status: str, seconds: float, folder: str = "", error: str | None = None
-    ) -> JobResult:
-        """The result of ``job``, naming it the same way wherever the result is made.
-
-        Parameters
-        ----------
-        job : Job
-            The job.
-        status : str
-            One of :data:`STATUSES`.
-        seconds : float
-            Wall-clock time the job took.
-        folder : str
-            Where its files were published ("" when nothing was).
-        error : str, optional
-            What went wrong.
-
-        Returns
-        -------
-        JobResult
-            The result.
-        """
-        return cls(
-            job.name, str(job.notebook), dict(job.parameters), status, seconds, folder, error
-        )
-
-
-def is_timeout(exc: BaseException) -> bool:
-    """Whether an error (or one it was raised from) is a time-out.
-
-    Parameters
-    ----------
-    exc : BaseException
-        What executing the notebook raised.
-
-    Returns
-    -------
-    bool
-        True for ``TimeoutError`` and nbclient's ``CellTimeoutError`` anywhere in the chain.
-    """
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, TimeoutError) or type(seen).__name__ == "CellTimeoutError":
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def short_error(exc: BaseException) -> str:
-    """A short message for an error: the cell's error for notebook failures, else the tail.
-
-    Parameters
-    ----------
-    exc : BaseException
-        The error.
-
-    Returns
-    -------
-    str
-        At most six lines and 2000 characters.
-    """
-    if hasattr(exc, "ename") and hasattr(exc, "evalue"):  # papermill's cell error
-        cell = getattr(exc, "exec_count", None)
-        return f"{exc.ename}: {exc.evalue}" + (f" (cell [{cell}])" if cell else "")
-    text = str(exc).strip() or type(exc).__name__
-    lines = [line for line in text.splitlines() if line.strip()]
-    return "\n".join(lines[-6:])[:2000]
+__all__ = [
+    "STATUSES",
+    "SUCCESS",
+    "JobResult",
+    "execute_job",
+    "is_timeout",
+    "published_path",
+    "safe_execute",
+    "short_error",
+]
 
 
 def _execute(job: Job, output: Path) -> None:
@@ -188,6 +120,10 @@ def execute_job(job: Job, reports_root: str | Path, show_code: bool = False) -> 
     root = Path(reports_root)
     started_at = manifest.now_iso()
     clock = time.monotonic()
+    # hashed before the run: the report is what these inputs produced
+    fingerprint = manifest.job_fingerprint(
+        job.notebook, {**job.defaults, **job.parameters}, show_code
+    )
     staged = publish.staging_dir(root, job.name)
     ipynb = staged / f"{job.name}.ipynb"
     status, error = STATUS_OK, None
@@ -205,6 +141,7 @@ def execute_job(job: Job, reports_root: str | Path, show_code: bool = False) -> 
     try:
         if ipynb.is_file():
             files["ipynb"] = ipynb.name
+            publish.localise_notebook(ipynb, published_path(root, job, status))
             nb = nbformat.read(str(ipynb), as_version=4)
             title = publish.notebook_title(nb, job.name)
             results = manifest.results_of(ipynb)
@@ -215,13 +152,14 @@ def execute_job(job: Job, reports_root: str | Path, show_code: bool = False) -> 
                 job.parameters, results, manifest.now_iso(), job.name, status
             )
             html = staged / f"{job.name}.html"
-            publish.export_html(nb, html, title, footer, show_code=show_code)
+            finding = publish.finding_context(results)
+            publish.export_html(nb, html, title, footer, show_code=show_code, finding=finding)
             files["html"] = html.name
     except Exception as exc:  # an export problem must not hide the notebook's own outcome
         if status == STATUS_OK:
             status, error = STATUS_FAILED, f"export failed: {short_error(exc)}"
     if error:
-        (staged / "error.txt").write_text(error + "\n", encoding="utf-8")
+        publish.write_text(staged / "error.txt", error + "\n")
         files["error"] = "error.txt"
     job_manifest = manifest.job_manifest(
         job.name,
@@ -235,6 +173,7 @@ def execute_job(job: Job, reports_root: str | Path, show_code: bool = False) -> 
         title,
         results,
         error,
+        fingerprint,
     )
     publish.write_json(staged / manifest.MANIFEST, job_manifest)
 
@@ -246,6 +185,27 @@ def execute_job(job: Job, reports_root: str | Path, show_code: bool = False) -> 
     else:
         final = publish.swap_in(staged, root / publish.FAILED_DIR / job.name)
     return JobResult.of(job, status, round(time.monotonic() - clock, 2), str(final), error)
+
+
+def published_path(root: Path, job: Job, status: str) -> str:
+    """Where a job's executed notebook is published, as shared files name it.
+
+    Parameters
+    ----------
+    root : Path
+        The reports folder.
+    job : Job
+        The job.
+    status : str
+        Its outcome (failures are published under ``_failed/``).
+
+    Returns
+    -------
+    str
+        The notebook's path, relative to the project when the reports folder is inside it.
+    """
+    folder = root / job.name if status == STATUS_OK else root / publish.FAILED_DIR / job.name
+    return manifest.localise(str((folder / f"{job.name}.ipynb").absolute()))
 
 
 def safe_execute(job: Job, reports_root: str, show_code: bool) -> JobResult:

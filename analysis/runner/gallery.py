@@ -1,73 +1,55 @@
-"""The gallery index: ``reports/index.html``, one card per report, failures listed apart.
+"""The front page and gallery: ``reports/index.html``.
 
-Owns reading the job manifests back into cards (:func:`collect_cards`), choosing the key
-numbers a card shows (:func:`card_numbers`) and rendering the index with Jinja2 (autoescape
-on, so text from data or parameters is never markup).
+At the top, the project's three questions, each with the findings of the reports that answer
+it and links to them; below, one card per report (its finding and at most four labelled
+numbers, never raw result keys), failures listed apart. Owns reading the job manifests back
+into cards (:func:`collect_cards`), the numbers a card shows (:func:`card_numbers`) and
+rendering with Jinja2 (autoescape on, so text from data or parameters is never markup).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from analysis.findings import QUESTIONS
 from analysis.runner.manifest import MANIFEST, now_iso
 from analysis.runner.publish import (
-    ACLED_KEY,
     FAILED_DIR,
     TEMPLATES_DIR,
     THUMBNAIL,
-    TMP_PREFIX,
     display_value,
+    finding_context,
+    write_text,
 )
 
 INDEX_TEMPLATE = "index.html.j2"
-CARD_MAX_NUMBERS = 12
-HEADLINE_KEY = "headline"
-CARD_MAX_TEXT = 40
+OTHER_QUESTION = -1
+"""Cards whose report recorded no finding (older reports, fixtures) are listed apart."""
 
 
-def card_numbers(
-    results: Mapping[str, Any], parameter_names: Iterable[str] = ()
-) -> tuple[list[tuple[str, str]], int]:
-    """The key numbers a gallery card shows, and how many more the report holds.
-
-    Long texts (notes, citations), nested values and attribution stay in the report itself so
-    a card stays readable at a glance; values that merely echo a notebook parameter are left
-    out because the card lists the parameters already. A notebook may record a
-    ``headline`` list of result names to show first.
+def card_numbers(results: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The labelled numbers a gallery card shows: the finding's, never raw result keys.
 
     Parameters
     ----------
     results : Mapping
-        A job's recorded results.
-    parameter_names : iterable of str
-        The job's parameter names (their echoes are left out).
+        A job's recorded results (``key_numbers`` from :mod:`analysis.findings`).
 
     Returns
     -------
-    tuple
-        ``(name, text)`` pairs to show (at most :data:`CARD_MAX_NUMBERS`) and the count of
-        the others.
+    list of tuple
+        ``(label, "value unit")`` pairs, at most four; none when no finding was recorded
+        (the full numbers stay in the report and its manifest).
     """
-    echoed = set(parameter_names) | {HEADLINE_KEY}
-    headline = results.get(HEADLINE_KEY)
-    first = [k for k in headline if k in results] if isinstance(headline, list) else []
-    ordered = {key: results[key] for key in [*first, *results]}
-    shown = [
-        (str(key), display_value(value))
-        for key, value in ordered.items()
-        if key != ACLED_KEY
-        and key not in echoed
-        and not isinstance(value, Mapping | list)
-        and not (isinstance(value, str) and len(value) > CARD_MAX_TEXT)
+    return [
+        (label, f"{value} {unit}".strip())
+        for label, value, unit in finding_context(results)["numbers"]
     ]
-    return shown[:CARD_MAX_NUMBERS], max(0, len(shown) - CARD_MAX_NUMBERS)
 
 
 _JINJA = Environment(
@@ -89,9 +71,7 @@ def _card(folder: Path, manifest: Mapping[str, Any], reports_root: Path) -> dict
     files = manifest.get("files", {})
     thumb = folder / THUMBNAIL
     results = manifest.get("results", {})
-    key_numbers, more_numbers = card_numbers(
-        results, manifest.get("effective_parameters", manifest.get("parameters", {}))
-    )
+    question = results.get("finding_question")
     return {
         "job": manifest.get("job", folder.name),
         "title": manifest.get("title", folder.name),
@@ -101,8 +81,10 @@ def _card(folder: Path, manifest: Mapping[str, Any], reports_root: Path) -> dict
         "parameters": [
             (str(k), display_value(v)) for k, v in manifest.get("parameters", {}).items()
         ],
-        "key_numbers": key_numbers,
-        "more_numbers": more_numbers,
+        "finding": finding_context(results)["text"],
+        "question": question if isinstance(question, int) else OTHER_QUESTION,
+        "key_numbers": card_numbers(results),
+        "n_results": len(results),
         "finished": manifest.get("finished_at", ""),
         "html": f"{rel}/{files['html']}" if files.get("html") else None,
         "ipynb": f"{rel}/{files['ipynb']}" if files.get("ipynb") else None,
@@ -156,11 +138,19 @@ def build_index(reports_root: Path, run: Mapping[str, Any] | None = None) -> Pat
     failed_names = {card["job"] for card in failed}
     for card in published:
         card["latest_failed"] = card["job"] in failed_names
+    questions = [
+        {
+            "number": number,
+            "text": text,
+            "cards": [card for card in published if card["question"] == number],
+        }
+        for number, text in QUESTIONS.items()
+    ]
     html = _JINJA.get_template(INDEX_TEMPLATE).render(
-        published=published, failed=failed, run=run or {}, generated_at=now_iso()
+        published=published,
+        failed=failed,
+        questions=questions,
+        run=run or {},
+        generated_at=now_iso(),
     )
-    target = reports_root / "index.html"
-    tmp = reports_root / f"{TMP_PREFIX}index-{uuid.uuid4().hex}.html"
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    return write_text(reports_root / "index.html", html)

@@ -1,12 +1,17 @@
 """Manifests: what exactly produced a report (inputs, parameters, seeds, versions, commit).
 
-Owns the per-job manifest (:func:`job_manifest`, written next to each report) and the pieces
-the run manifest shares with it: input hashes, package versions, the git commit and times.
+Owns the per-job manifest (:func:`job_manifest`, written next to each report), the pieces
+the run manifest shares with it (input hashes, package versions, the git commit and times),
+the job's fingerprint (:func:`job_fingerprint`: content hashes of its notebook, parameters,
+inputs and the package code, which decide whether a job reruns) and :func:`localise`, which
+writes paths relative to the project so shared files carry no user name or home folder.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import platform
 import subprocess
 import sys
@@ -54,6 +59,12 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+_HASHES: dict[tuple[str, int, int], str] = {}
+"""File hashes of this process, keyed by path, size and modification time: every job of a run
+hashes the same data files, and an unchanged rerun should cost little more than reading them
+once."""
+
+
 def sha256_file(path: Path) -> str:
     """Hex SHA-256 of a file, read in chunks so large event files do not fill memory.
 
@@ -67,11 +78,15 @@ def sha256_file(path: Path) -> str:
     str
         64 hex digits.
     """
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _HASHES:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        _HASHES[key] = digest.hexdigest()
+    return _HASHES[key]
 
 
 def _display_path(path: Path) -> str:
@@ -79,7 +94,57 @@ def _display_path(path: Path) -> str:
     try:
         return path.resolve().relative_to(paths.PROJECT_ROOT).as_posix()
     except ValueError:
-        return str(path)
+        return localise(str(path))
+
+
+def _local_prefixes() -> list[tuple[str, str]]:
+    """What to replace in shared text, longest first: the checkout (as written and with links
+    resolved) by nothing, the home folder by ``~``."""
+    pairs: dict[str, str] = {}
+    for root in {str(paths.PROJECT_ROOT), os.path.realpath(paths.PROJECT_ROOT)}:
+        pairs[root + "/"] = ""
+        pairs[root] = "."
+    home = os.path.expanduser("~")
+    if home not in ("", "/", "~"):
+        for folder in {home, os.path.realpath(home)}:
+            pairs.setdefault(folder, "~")
+    return sorted(pairs.items(), key=lambda pair: -len(pair[0]))
+
+
+def localise(text: str) -> str:
+    """``text`` with the checkout's absolute path made relative and the home folder as ``~``.
+
+    Reports, notebooks and manifests are shared; an absolute path names the user and their
+    folders (tracebacks, warnings and papermill's metadata all print them).
+
+    Parameters
+    ----------
+    text : str
+        Any text, e.g. a serialised notebook or an error message.
+
+    Returns
+    -------
+    str
+        The same text with project paths relative to the project root.
+    """
+    for prefix, replacement in _local_prefixes():
+        text = text.replace(prefix, replacement)
+    return text
+
+
+def python_executable() -> str:
+    """The interpreter that ran the jobs, relative to the project when inside it (.venv).
+
+    Returns
+    -------
+    str
+        E.g. ``.venv/bin/python``; outside the project, with the home folder as ``~``.
+    """
+    executable = Path(sys.executable)
+    try:  # not resolved: .venv/bin/python is a link to the system interpreter
+        return executable.absolute().relative_to(paths.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return _display_path(executable)
 
 
 def input_files(notebook: Path, parameters: Mapping[str, Any]) -> list[Path]:
@@ -202,6 +267,88 @@ def seeds(parameters: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in parameters.items() if "seed" in k.lower()}
 
 
+PACKAGE = paths.PROJECT_ROOT / "analysis"
+"""The package whose code every job uses."""
+CODE_SUFFIXES = (".py", ".j2", ".json")
+"""Package files whose content shapes a report: modules, and the export templates."""
+
+
+def code_hash(package: Path | None = None) -> str:
+    """One SHA-256 over every package module and template (path and content, sorted).
+
+    Any change to the package reruns every job: notebooks call across layers, so tracing
+    which modules a notebook uses would miss indirect imports for little gain.
+
+    Parameters
+    ----------
+    package : Path, optional
+        The package folder (default: :data:`PACKAGE`).
+
+    Returns
+    -------
+    str
+        64 hex digits.
+    """
+    package = package or PACKAGE
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in CODE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(sha256_file(path).encode())
+    return digest.hexdigest()
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no spaces: equal parameters give equal text.
+
+    Parameters
+    ----------
+    value : Any
+        JSON-like data.
+
+    Returns
+    -------
+    str
+        The canonical text (unknown types as text).
+    """
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def job_fingerprint(
+    notebook: Path,
+    effective_parameters: Mapping[str, Any],
+    show_code: bool,
+    package_hash: str | None = None,
+) -> dict[str, Any]:
+    """The content hashes that decide whether a job's published report still stands.
+
+    Parameters
+    ----------
+    notebook : Path
+        The job's notebook.
+    effective_parameters : Mapping
+        Its defaults merged with what the run file set.
+    show_code : bool
+        Whether code cells are kept (the HTML differs).
+    package_hash : str, optional
+        From :func:`code_hash` (computed when not given; pass it to hash once per run).
+
+    Returns
+    -------
+    dict
+        ``notebook``, ``parameters`` (of the canonical JSON), ``inputs`` (one hash over the
+        input files' hashes), ``code`` and ``show_code``; equal dicts mean nothing changed.
+    """
+    inputs = hash_inputs(input_files(notebook, effective_parameters))
+    return {
+        "notebook": sha256_file(notebook),
+        "parameters": hashlib.sha256(canonical_json(effective_parameters).encode()).hexdigest(),
+        "inputs": hashlib.sha256(canonical_json(inputs).encode()).hexdigest(),
+        "code": package_hash or code_hash(),
+        "show_code": bool(show_code),
+    }
+
+
 def job_manifest(
     job_name: str,
     notebook: Path,
@@ -214,6 +361,7 @@ def job_manifest(
     title: str,
     results: Mapping[str, Any],
     error: str | None = None,
+    fingerprint: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The manifest of one job: enough to tell exactly what produced a report.
 
@@ -239,6 +387,8 @@ def job_manifest(
         The notebook's recorded key numbers.
     error : str, optional
         What went wrong.
+    fingerprint : Mapping, optional
+        From :func:`job_fingerprint` (what a later run compares to skip the job).
 
     Returns
     -------
@@ -261,7 +411,8 @@ def job_manifest(
         "inputs_sha256": hash_inputs(input_files(notebook, effective)),
         "packages": package_versions(),
         "git_commit": git_commit(),
-        "python_executable": sys.executable,
+        "python_executable": python_executable(),
+        "fingerprint": dict(fingerprint or {}),
         "files": dict(files),
         "results": dict(results),
     }

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import ast
 import difflib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pandas as pd
 import yaml
 
@@ -218,11 +218,21 @@ def notebook_parameters(notebook: Path) -> dict[str, NotebookParameter]:
     dict of str to NotebookParameter
         What :func:`parse_parameters_cell` finds in the first cell tagged ``parameters``.
     """
-    nb = nbformat.read(str(notebook), as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+    # plain JSON, not nbformat: importing nbformat (and jsonschema's format grammars) takes
+    # seconds, which a rerun with nothing to do should not pay
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError) as exc:
+        raise RunFileError(f"{notebook}: not a readable notebook: {exc}") from exc
+    for cell in cells:
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
+            "tags", []
+        ):
+            source = cell.get("source", "")
             try:
-                return parse_parameters_cell(cell.source)
+                return parse_parameters_cell(
+                    "".join(source) if isinstance(source, list) else source
+                )
             except SyntaxError as exc:
                 raise RunFileError(
                     f"{notebook}: parameters cell is not valid Python: {exc}"

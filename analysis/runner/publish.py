@@ -2,26 +2,38 @@
 
 Owns the HTML export (in-process nbconvert, no subprocess per notebook, from a template that
 loads nothing from the network, so a report opens offline from an e-mail attachment; the
-footer escapes every value it prints), thumbnails, atomic JSON writes, and publishing a job's
-folder under ``reports/`` by renames only (:func:`staging_dir`, :func:`swap_in`,
-:func:`recover_interrupted` after a killed run).
+footer escapes every value it prints; the recorded finding stands at the top, figures carry
+alt text), thumbnails, atomic writes of shared files with local paths made relative
+(:func:`write_text`, :func:`localise_notebook`), publishing a job's folder under
+``reports/`` by renames only (:func:`staging_dir`, :func:`swap_in`,
+:func:`recover_interrupted` after a killed run), and the lock that keeps a second run out
+of the folder while one is writing (:func:`reports_lock`).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import copy
+import fcntl
 import io
 import json
 import os
 import re
 import shutil
+import sys
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
-from nbconvert import HTMLExporter
+from analysis.findings import MAX_NUMBERS as MAX_KEY_NUMBERS
+from analysis.findings import number_text
+from analysis.runner.manifest import localise, now_iso
+
+if TYPE_CHECKING:  # nbformat and nbconvert take seconds to import; see _exporter
+    import nbformat
+    from nbconvert import HTMLExporter
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 REPORT_TEMPLATE = "ceasefire_report"
@@ -31,6 +43,9 @@ TMP_PREFIX = ".tmp-"
 OLD_PREFIX = ".old-"
 ACLED_KEY = "acled_attribution"
 ACLED_TERMS_URL = "https://acleddata.com/terms-of-use/"
+FINDING_KEY = "finding"
+KEY_NUMBERS_KEY = "key_numbers"
+LOCK_FILE = ".runner.lock"
 
 
 # --- Notebook inspection -------------------------------------------------------------------
@@ -118,6 +133,10 @@ _EXPORTERS: dict[bool, HTMLExporter] = {}
 
 def _exporter(show_code: bool) -> HTMLExporter:
     """One HTMLExporter per setting per process: template loading is the slow part."""
+    # imported here: a rerun with nothing to do exports nothing, and importing nbconvert (with
+    # nbformat and jsonschema's format grammars) costs seconds
+    from nbconvert import HTMLExporter
+
     if show_code not in _EXPORTERS:
         exporter = HTMLExporter(
             template_name=REPORT_TEMPLATE,
@@ -196,12 +215,75 @@ def display_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def finding_context(results: Mapping[str, Any]) -> dict[str, Any]:
+    """What the top of a report and its gallery card show: the finding and its numbers.
+
+    Parameters
+    ----------
+    results : Mapping
+        The notebook's recorded results (``finding``, ``key_numbers`` from
+        :mod:`analysis.findings`).
+
+    Returns
+    -------
+    dict
+        ``text`` (the sentences, "" when none was recorded) and ``numbers``: at most four
+        ``(label, value, unit)`` triples of text (escaping happens in the templates).
+    """
+    text = results.get(FINDING_KEY)
+    numbers = results.get(KEY_NUMBERS_KEY)
+    shown: list[tuple[str, str, str]] = []
+    if isinstance(numbers, list):
+        for item in numbers[:MAX_KEY_NUMBERS]:
+            if isinstance(item, Mapping) and "label" in item:
+                value = item.get("value")
+                shown.append((str(item["label"]), number_text(value), str(item.get("unit") or "")))
+    return {"text": text if isinstance(text, str) else "", "numbers": shown}
+
+
+_ALT_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+
+
+def figure_alt_texts(nb: nbformat.NotebookNode, title: str) -> None:
+    """Give every figure output an alt text: the heading and first sentence before it.
+
+    The notebooks describe each figure in the markdown cell above it, so that text is what a
+    screen reader should say. Stored as ``cf_alt`` in the output's metadata (the export
+    template writes it); the saved notebook is not changed.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The executed notebook (changed in place).
+    title : str
+        Used when no markdown precedes a figure.
+
+    Returns
+    -------
+    None
+        Outputs with an ``image/png`` get ``metadata['cf_alt']``.
+    """
+    context = f"Figure of {title}"
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            lines = [line.strip() for line in cell.source.splitlines() if line.strip()]
+            heading = next((_ALT_HEADING.sub("", x) for x in lines if _ALT_HEADING.match(x)), "")
+            prose = next((x for x in lines if not _ALT_HEADING.match(x)), "")
+            sentence = re.split(r"(?<=[.:])\s", re.sub(r"[*`]", "", prose), maxsplit=1)[0]
+            context = ": ".join(part for part in (heading, sentence) if part)[:300] or context
+            continue
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                output.setdefault("metadata", {})["cf_alt"] = f"Figure. {context}"
+
+
 def export_html(
     nb: nbformat.NotebookNode,
     html_path: Path,
     title: str,
     footer: Mapping[str, Any],
     show_code: bool = False,
+    finding: Mapping[str, Any] | None = None,
 ) -> Path:
     """Render an executed notebook to a self-contained HTML file (figures inline, no CDN).
 
@@ -217,16 +299,50 @@ def export_html(
         From :func:`footer_context`.
     show_code : bool
         Keep code cells (hidden by default).
+    finding : Mapping, optional
+        From :func:`finding_context`: shown at the top of the page.
 
     Returns
     -------
     Path
         ``html_path``.
     """
-    resources = {"metadata": {"name": title}, "ceasefire_footer": dict(footer)}
+    nb = copy.deepcopy(nb)
+    figure_alt_texts(nb, title)
+    resources = {
+        "metadata": {"name": title},
+        "ceasefire_footer": dict(footer),
+        "ceasefire_finding": dict(finding or {}),
+    }
     body, _ = _exporter(show_code).from_notebook_node(nb, resources=resources)
-    html_path.write_text(body, encoding="utf-8")
-    return html_path
+    return write_text(html_path, body)
+
+
+def localise_notebook(ipynb: Path, published_as: str) -> None:
+    """Rewrite an executed notebook so it carries no local path.
+
+    Papermill records where it read and wrote (``metadata.papermill.input_path`` and
+    ``output_path``, the latter a private staging folder); tracebacks and warnings print
+    absolute paths. Both are made relative to the project (:func:`localise`).
+
+    Parameters
+    ----------
+    ipynb : Path
+        The executed notebook, rewritten in place.
+    published_as : str
+        Where the notebook will be published, relative to the project.
+
+    Returns
+    -------
+    None
+        The file is rewritten atomically.
+    """
+    nb = json.loads(localise(ipynb.read_text(encoding="utf-8")))
+    papermill_meta = nb.get("metadata", {}).get("papermill")
+    if isinstance(papermill_meta, dict):
+        papermill_meta["output_path"] = published_as
+        papermill_meta["input_path"] = localise(str(papermill_meta.get("input_path", "")))
+    write_text(ipynb, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
 def write_json(path: Path, payload: Mapping[str, Any]) -> Path:
@@ -244,8 +360,27 @@ def write_json(path: Path, payload: Mapping[str, Any]) -> Path:
     Path
         ``path``.
     """
+    text = json.dumps(payload, indent=2, sort_keys=True, default=str)
+    return write_text(path, text)
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write a shared file atomically, with local paths made relative (:func:`localise`).
+
+    Parameters
+    ----------
+    path : Path
+        The target file.
+    text : str
+        Its content.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     tmp = path.with_name(f"{TMP_PREFIX}{uuid.uuid4().hex}-{path.name}")
-    tmp.write_text(json.dumps(payload, indent=2, sort_keys=True, default=str), encoding="utf-8")
+    tmp.write_text(localise(text), encoding="utf-8")
     os.replace(tmp, path)
     return path
 
@@ -342,3 +477,61 @@ def recover_interrupted(reports_root: Path) -> list[str]:
                 else:
                     entry.unlink(missing_ok=True)
     return restored
+
+
+# --- One run at a time -----------------------------------------------------------------------
+
+
+class ReportsBusy(RuntimeError):
+    """Another run holds the reports folder's lock (the message says which and since when)."""
+
+
+@contextlib.contextmanager
+def reports_lock(reports_root: Path, wait: bool = False) -> Iterator[Path]:
+    """Hold the reports folder for one run, so two runs never write into it at once.
+
+    An advisory ``flock`` on ``reports/.runner.lock``: the kernel drops it when the holder
+    exits, however it exits, so a killed run never leaves a stale lock behind.
+
+    Parameters
+    ----------
+    reports_root : Path
+        The reports folder (created if missing).
+    wait : bool
+        Wait for the other run to finish instead of stopping.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        Yields the lock file's path while the lock is held.
+
+    Raises
+    ------
+    ReportsBusy
+        When another run holds the lock and ``wait`` is False.
+    """
+    reports_root.mkdir(parents=True, exist_ok=True)
+    path = reports_root / LOCK_FILE
+    with path.open("a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            if not wait:
+                raise ReportsBusy(
+                    f"another report run is writing to {localise(str(reports_root))} "
+                    f"({holder}); wait for it to finish, or rerun with --wait"
+                ) from None
+            print(f"waiting for the other report run to finish ({holder}) ...", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}, started {now_iso()}\n")
+        handle.flush()
+        try:
+            yield path
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)

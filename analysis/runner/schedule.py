@@ -1,17 +1,21 @@
 """Scheduling jobs: a local process pool or a Dask cluster, then the index and run manifest.
 
-Owns :func:`run_jobs`: results stream back as jobs finish (a progress bar counts them), a
-worker that dies becomes a failed result instead of stopping the run, and at the end
-``reports/manifest.json`` (with the sweep jobs skipped because they do not fit the data, under
-``skipped``) and ``reports/index.html`` are written.
+Owns :func:`run_jobs`: under the reports folder's lock (one run at a time), jobs whose
+published report still matches their fingerprint are reported ``unchanged`` and not run
+(:func:`is_unchanged`; ``force`` reruns them); the others stream back as they finish (a
+progress bar counts them), a worker that dies becomes a failed result instead of stopping
+the run, and at the end ``reports/manifest.json`` (with the sweep jobs skipped because they do
+not fit the data, under ``skipped``) and ``reports/index.html`` are written.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
+import shutil
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
@@ -21,8 +25,15 @@ from tqdm import tqdm
 
 from analysis import paths
 from analysis.runner import manifest, publish
-from analysis.runner.execute import STATUS_FAILED, STATUSES, JobResult, safe_execute, short_error
 from analysis.runner.gallery import build_index
+from analysis.runner.outcomes import (
+    STATUS_FAILED,
+    STATUS_OK,
+    STATUS_UNCHANGED,
+    STATUSES,
+    JobResult,
+    short_error,
+)
 from analysis.runner.runfile import Job, SkippedJob
 
 EXECUTORS = ("process", "dask")
@@ -33,9 +44,18 @@ def _progress(total: int, enabled: bool) -> Any:
     return tqdm(total=total, desc="reports", unit="job", disable=not enabled, file=sys.stderr)
 
 
+def _job_function() -> Callable[[Job, str, bool], JobResult]:
+    """The function that runs one job, imported only when a job has to run: papermill and
+    nbconvert take seconds to import, which a rerun with nothing to do should not pay."""
+    from analysis.runner.execute import safe_execute
+
+    return safe_execute
+
+
 def _run_local(
     jobs: Sequence[Job], root: Path, workers: int, show_code: bool
 ) -> Iterator[JobResult]:
+    safe_execute = _job_function()
     if workers <= 1 or not jobs:
         for job in jobs:
             yield safe_execute(job, str(root), show_code)
@@ -74,7 +94,7 @@ def _run_dask(
         client = distributed.Client(cluster)
     try:
         futures = client.map(
-            safe_execute,
+            _job_function(),
             list(jobs),
             reports_root=str(root),
             show_code=show_code,
@@ -96,6 +116,41 @@ def _run_dask(
             cluster.close()
 
 
+def is_unchanged(job: Job, root: Path, show_code: bool, package_hash: str) -> bool:
+    """Whether a job's published report was made from exactly what the job would use now.
+
+    Parameters
+    ----------
+    job : Job
+        The job.
+    root : Path
+        The reports folder.
+    show_code : bool
+        Whether this run keeps code cells.
+    package_hash : str
+        :func:`analysis.runner.manifest.code_hash` of the package now.
+
+    Returns
+    -------
+    bool
+        True when ``reports/<job>/`` holds a successful report, all its files, and a
+        fingerprint equal to the job's current one.
+    """
+    folder = root / job.name
+    try:
+        published = json.loads((folder / manifest.MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if published.get("status") != STATUS_OK:
+        return False
+    if not all((folder / name).is_file() for name in published.get("files", {}).values()):
+        return False
+    current = manifest.job_fingerprint(
+        job.notebook, {**job.defaults, **job.parameters}, show_code, package_hash
+    )
+    return published.get("fingerprint") == current
+
+
 def run_jobs(
     jobs: Sequence[Job],
     reports_root: str | Path | None = None,
@@ -106,6 +161,8 @@ def run_jobs(
     progress: bool = True,
     run_file: Path | None = None,
     skipped: Sequence[SkippedJob] = (),
+    force: bool = False,
+    wait: bool = False,
 ) -> list[JobResult]:
     """Run jobs, publish each, then write the index and the run manifest.
 
@@ -130,25 +187,62 @@ def run_jobs(
     skipped : sequence of SkippedJob
         Jobs left out because their ceasefire does not fit the data; recorded in the run manifest
         (``skipped``: name, notebook, parameters, reason) for the gallery.
+    force : bool
+        Rerun every job, even those whose published report is unchanged.
+    wait : bool
+        When another run holds the reports folder, wait for it instead of stopping.
 
     Returns
     -------
     list of JobResult
         One per job, in the order of ``jobs``.
+
+    Raises
+    ------
+    analysis.runner.publish.ReportsBusy
+        When another run is writing to the folder and ``wait`` is False.
     """
     root = paths.reports_dir(reports_root)
-    root.mkdir(parents=True, exist_ok=True)
+    with publish.reports_lock(root, wait=wait):
+        return _run_locked(
+            jobs, root, workers, executor, scheduler, show_code, progress, run_file, force, skipped
+        )
+
+
+def _run_locked(
+    jobs: Sequence[Job],
+    root: Path,
+    workers: int | None,
+    executor: str,
+    scheduler: str | None,
+    show_code: bool,
+    progress: bool,
+    run_file: Path | None,
+    force: bool,
+    skipped: Sequence[SkippedJob],
+) -> list[JobResult]:
+    if executor not in EXECUTORS:
+        raise ValueError(f"unknown executor {executor!r} (use 'process' or 'dask')")
+    # only under the lock: it deletes staging folders, which a concurrent run may be writing
     publish.recover_interrupted(root)
     workers = workers or os.cpu_count() or 1
     started_at = manifest.now_iso()
-    if executor == "process":
-        stream: Iterable[JobResult] = _run_local(jobs, root, workers, show_code)
-    elif executor == "dask":
-        stream = _run_dask(jobs, root, workers, show_code, scheduler)
-    else:
-        raise ValueError(f"unknown executor {executor!r} (use 'process' or 'dask')")
     results: list[JobResult] = []
-    bar = _progress(len(jobs), progress)
+    to_run: list[Job] = []
+    package_hash = manifest.code_hash()
+    for job in jobs:
+        if not force and is_unchanged(job, root, show_code, package_hash):
+            # the published report is current, so a failure kept from an older run is stale
+            shutil.rmtree(root / publish.FAILED_DIR / job.name, ignore_errors=True)
+            results.append(JobResult.of(job, STATUS_UNCHANGED, 0.0, str(root / job.name)))
+        else:
+            to_run.append(job)
+    stream: Iterable[JobResult] = ()
+    if to_run and executor == "process":
+        stream = _run_local(to_run, root, workers, show_code)
+    elif to_run:
+        stream = _run_dask(to_run, root, workers, show_code, scheduler)
+    bar = _progress(len(to_run), progress)
     try:
         for result in stream:
             results.append(result)
@@ -171,7 +265,7 @@ def run_jobs(
         "skipped": [asdict(s) for s in skipped],
         "packages": manifest.package_versions(),
         "git_commit": manifest.git_commit(),
-        "python_executable": sys.executable,
+        "python_executable": manifest.python_executable(),
     }
     publish.write_json(root / manifest.MANIFEST, run_manifest)
     build_index(root, run_manifest)

@@ -145,3 +145,41 @@ def test_index_and_every_report_render_cleanly(driver: object, report_run: Path)
     driver.get((report_run / "hostile" / "hostile.html").as_uri())
     footer = driver.find_element("id", "acled-attribution").text
     assert "2025-03-04" in footer and "window.__pwned" in footer
+
+
+def test_front_page_answers_first_and_cards_show_no_raw_keys(
+    driver: object, report_run: Path
+) -> None:
+    driver.get((report_run / "index.html").as_uri())
+    answers = driver.find_element("id", "answers")
+    gallery = driver.find_element("id", "reports")
+    assert answers.location["y"] < gallery.location["y"]  # the answers come first
+    text = answers.text
+    for number in ("1.", "2.", "3."):
+        assert f"{number} " in text
+    assert "Did strikes fall" in text and "diplomatic calendar" in text and "alignment" in text
+    assert "Fixture finding for default: the line rises." in text
+    assert "Fixture finding for <script>window.__pwned=1</script>" in text  # as text
+    cards = driver.find_element("id", "reports").text
+    for raw in ("n_points", "executable", "transport", "finding_question", "key_numbers"):
+        assert raw not in cards, f"the gallery shows the raw key {raw}"
+    assert "points drawn (default)" in cards and "20 points" in cards
+    alts = driver.execute_script("return Array.from(document.images).map(i => i.alt)")
+    assert alts and all(alt.strip() for alt in alts)
+
+
+def test_report_opens_with_its_finding_and_figures_have_alt_text(
+    driver: object, report_run: Path
+) -> None:
+    driver.get((report_run / "ok" / "ok.html").as_uri())
+    finding = driver.find_element("id", "report-finding")
+    assert "Fixture finding for default: the line rises." in finding.text
+    assert "points drawn (default)" in finding.text and "20 points" in finding.text
+    first_figure = driver.find_element("css selector", ".jp-RenderedImage img")
+    assert finding.location["y"] < first_figure.location["y"]
+    alts = driver.execute_script("return Array.from(document.images).map(i => i.alt)")
+    assert alts and all(alt.startswith("Figure.") for alt in alts)
+    driver.get((report_run / "hostile" / "hostile.html").as_uri())
+    hostile = driver.find_element("id", "report-finding").text
+    assert "<script>window.__pwned=1</script>" in hostile
+    assert driver.execute_script("return window.__pwned === undefined")

@@ -37,7 +37,7 @@ def test_failure_is_isolated_and_last_good_copy_survives(tmp_path: Path) -> None
     assert json.loads((failed / "manifest.json").read_text())["status"] == "failed"
     assert {p.name: p.read_bytes() for p in good.iterdir()} == before
     run = json.loads((out / "manifest.json").read_text())
-    assert run["counts"] == {"ok": 1, "failed": 1, "timeout": 0}
+    assert run["counts"] == {"ok": 1, "unchanged": 0, "failed": 1, "timeout": 0}
     index = (out / "index.html").read_text()
     assert "fails/fails.html" in index and "ok/ok.html" in index
     assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]

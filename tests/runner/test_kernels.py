@@ -14,6 +14,7 @@ from runner_fixtures import FIXTURES, write_run_file
 
 from analysis.results import read_results
 from analysis.runner import kernels, runfile, schedule
+from analysis.runner.manifest import localise
 
 
 def test_kernel_is_this_interpreter_whatever_is_registered(
@@ -48,7 +49,8 @@ def test_kernel_is_this_interpreter_whatever_is_registered(
     )
     assert [r.status for r in results] == ["ok"], results[0].error
     recorded = read_results(tmp_path / "reports" / "ok" / "ok.ipynb")
-    assert Path(recorded["executable"]) == Path(sys.executable)
+    # shared files name the interpreter relative to the project (no home folder in them)
+    assert recorded["executable"] == localise(sys.executable)
     assert recorded["transport"] == "ipc"
 
 

@@ -1,0 +1,518 @@
+"""Findings: each notebook's result in one or two plain sentences, with the right hedging.
+
+A report is read first by people who want the answer, not the table: what the estimate is,
+how uncertain it is, and what the design cannot show. Each function here turns one notebook's
+result objects into a :class:`Finding`, the sentences plus at most four labelled numbers with
+units, which the notebook records (``finding``, ``finding_question``, ``key_numbers``) and the
+runner shows at the top of the report, on its gallery card and on the front page.
+
+Hedging rules, the same everywhere:
+
+* a ratio whose 95% interval excludes 1 is a change ("fell by 62%"), otherwise "no clear
+  change", followed by what the interval still rules out ("a fall larger than 40% is
+  unlikely") or that it rules out little;
+* a change is set against its placebo: when changes this large were common at dates without a
+  ceasefire, the sentence says so;
+* descriptive comparisons (inside vs outside ceasefire windows) are called descriptions, and
+  closeness in time is never called influence.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from analysis.formatting import format_count, format_number, format_p, is_missing
+from analysis.results import Result
+from analysis.status import STATUS_LABELS, STATUS_OK, STATUS_ZERO_DURING
+
+MAX_NUMBERS = 4
+"""A card shows at most this many labelled numbers; the rest stay in the report."""
+
+ALPHA = 0.05
+"""p-values below this are called small; the sentences still name the p-value."""
+
+QUESTION_DATA = 0
+QUESTION_STRIKES = 1
+QUESTION_TIMING = 2
+QUESTION_ALIGNMENT = 3
+QUESTIONS = {
+    QUESTION_STRIKES: "Did strikes fall when a ceasefire was declared, extended or brokered?",
+    QUESTION_TIMING: "Is ceasefire timing tied to the diplomatic calendar?",
+    QUESTION_ALIGNMENT: "Does geopolitical alignment change where and how often strikes fall?",
+    QUESTION_DATA: "What do the event data contain?",
+}
+"""The project's three questions (and the data audit), by the number findings record."""
+
+
+@dataclass(frozen=True)
+class KeyNumber(Result):
+    """One labelled number of a finding, e.g. ``events per day before: 0.36 per day``.
+
+    Ratios and p-values have no unit (``""``); their label says what 1 or small means."""
+
+    label: str
+    value: float | int | None
+    unit: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Label, value (None when missing) and unit, ready for ``results.record``."""
+        value = None if is_missing(self.value) else self.value
+        return {"label": self.label, "value": value, "unit": self.unit}
+
+
+@dataclass(frozen=True)
+class Finding(Result):
+    """A notebook's finding: sentences, the question it answers and its key numbers."""
+
+    question: int
+    text: str
+    numbers: tuple[KeyNumber, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.numbers) > MAX_NUMBERS:
+            raise ValueError(f"a finding shows at most {MAX_NUMBERS} numbers")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The keys a notebook records: ``finding``, ``finding_question``, ``key_numbers``."""
+        return {
+            "finding": self.text,
+            "finding_question": self.question,
+            "key_numbers": [number.to_dict() for number in self.numbers],
+        }
+
+    def _repr_html_(self) -> str:
+        items = "".join(
+            f"<li>{html.escape(n.label)}: {html.escape(number_text(n.value))} "
+            f"{html.escape(n.unit)}</li>"
+            for n in self.numbers
+        )
+        return f"<p><strong>Finding.</strong> {html.escape(self.text)}</p><ul>{items}</ul>"
+
+
+def number_text(value: Any) -> str:
+    """A key number as text: counts with separators, other numbers to three digits.
+
+    Parameters
+    ----------
+    value : Any
+        The number (None or NaN when missing).
+
+    Returns
+    -------
+    str
+        E.g. ``1,204``, ``0.36``, ``—``.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_count(value)
+    return format_number(value)
+
+
+def p_text(value: float) -> str:
+    """A p-value in a sentence: ``p = 0.03`` or ``p < 0.001``.
+
+    Parameters
+    ----------
+    value : float
+        The p-value.
+
+    Returns
+    -------
+    str
+        The phrase.
+    """
+    text = format_p(value)
+    return f"p {text[0]} {text[1:]}" if text.startswith("<") else f"p = {text}"
+
+
+def _percent(ratio: float) -> str:
+    """The size of a change a rate ratio means, as a whole percent ('62%')."""
+    return f"{abs(ratio - 1) * 100:.0f}%"
+
+
+def _interval(low: float, high: float) -> str:
+    return f"95% interval {format_number(low)} to {format_number(high)}"
+
+
+def ratio_sentence(
+    estimate: float, low: float, high: float, what: str, comparison: str
+) -> tuple[str, str]:
+    """A rate ratio with its interval as a sentence, and its direction.
+
+    Parameters
+    ----------
+    estimate, low, high : float
+        The ratio and its 95% interval.
+    what : str
+        What changed, e.g. ``'Events per day'``.
+    comparison : str
+        Against what, e.g. ``'during the ceasefire compared with the 90 days before'``.
+
+    Returns
+    -------
+    tuple of str
+        The sentence and the direction: ``'fall'``, ``'rise'`` or ``'unclear'`` (the interval
+        includes 1).
+    """
+    numbers = f"(rate ratio {format_number(estimate)}, {_interval(low, high)})"
+    if high < 1:
+        numbers = numbers[:-1] + f"; a fall of at least {_percent(high)})"
+        return f"{what} fell by {_percent(estimate)} {comparison} {numbers}.", "fall"
+    if low > 1:
+        return f"{what} rose by {_percent(estimate)} {comparison} {numbers}.", "rise"
+    bounds = []
+    if low > 0.05:
+        bounds.append(f"a fall larger than {_percent(low)} is unlikely")
+    if math.isfinite(high) and high < 20:
+        bounds.append(f"a rise larger than {_percent(high)} is unlikely")
+    limit = "; ".join(bounds) if bounds else "the data are too few to rule out large changes"
+    text = f"No clear change in {what.lower()} {comparison} {numbers}: {limit}."
+    return text, "unclear"
+
+
+def _rate(events: float, days: float) -> float:
+    return events / days if days else math.nan
+
+
+def strike_timeline(summary: Mapping[str, Any], n_windows: int, start: str, end: str) -> Finding:
+    """The strike timeline's finding: a description whose inside/outside gap is confounded.
+
+    Parameters
+    ----------
+    summary : mapping
+        From :func:`analysis.windows.inside_outside_summary` (``mean_daily_events_inside`` and
+        ``_outside``, ``days_inside``).
+    n_windows : int
+        Ceasefire windows shaded.
+    start, end : str
+        The period drawn.
+
+    Returns
+    -------
+    Finding
+        Question 1; numbers: events per day inside and outside windows, windows, days inside.
+    """
+    inside = summary["mean_daily_events_inside"]
+    outside = summary["mean_daily_events_outside"]
+    text = (
+        f"From {start} to {end} the counted events averaged {format_number(inside)} per day "
+        f"inside the {n_windows} ceasefire windows and {format_number(outside)} per day outside "
+        "them. This is a description, not an effect of ceasefires: truces are declared where and "
+        "when fighting is heavy, overlap and cover different areas, so inside and outside are "
+        "not comparable (the ceasefire-effect reports estimate changes with placebos)."
+    )
+    return Finding(
+        QUESTION_STRIKES,
+        text,
+        (
+            KeyNumber("events per day inside ceasefire windows", inside, "per day"),
+            KeyNumber("events per day outside them", outside, "per day"),
+            KeyNumber("ceasefire windows shaded", int(n_windows), "windows"),
+            KeyNumber("days inside a window", int(summary["days_inside"]), "days"),
+        ),
+    )
+
+
+def ceasefire_effect(effect: Any, ceasefire_id: str) -> Finding:
+    """One ceasefire's finding: the rate ratio, its interval, and what the placebo says.
+
+    Parameters
+    ----------
+    effect : CeasefireEffect
+        From :func:`analysis.effects.estimate_ceasefire_effect` (its ``during`` estimate and
+        ``matched_placebo``).
+    ceasefire_id : str
+        The ceasefire, named in the sentence.
+
+    Returns
+    -------
+    Finding
+        Question 1; numbers: events per day before and during, the rate ratio and the
+        spike-matched placebo p-value.
+    """
+    during = effect.during
+    before_rate = _rate(during.events_pre, during.n_pre)
+    during_rate = _rate(during.events_during, during.n_during)
+    matched_p = effect.matched_placebo.p_value
+    numbers = (
+        KeyNumber("events per day before", before_rate, "per day"),
+        KeyNumber("events per day during", during_rate, "per day"),
+        KeyNumber("rate ratio during / before (1 = no change)", during.estimate, ""),
+        KeyNumber("spike-matched placebo p-value", matched_p, ""),
+    )
+    comparison = f"during {ceasefire_id} compared with the {during.n_pre} days before it"
+    if during.status == STATUS_ZERO_DURING:
+        text = (
+            f"No events were recorded during {ceasefire_id} ({format_count(during.n_during)} "
+            f"days, against {format_count(during.events_pre)} events in the "
+            f"{during.n_pre} days before). The rate may still have been up to "
+            f"{format_number(during.ci_high)} times the earlier one (upper end of the 95% "
+            "interval), and a quiet season can produce a blank like this as easily as a truce."
+        )
+        return Finding(QUESTION_STRIKES, text, numbers)
+    if during.status != STATUS_OK:
+        label = STATUS_LABELS.get(during.status, during.status)
+        text = f"No estimate for {ceasefire_id}: {label} ({during.note.strip()})."
+        return Finding(QUESTION_STRIKES, text, numbers)
+    sentence, direction = ratio_sentence(
+        during.estimate, during.ci_low, during.ci_high, "Events per day", comparison
+    )
+    if direction == "unclear" or is_missing(matched_p):
+        return Finding(QUESTION_STRIKES, sentence, numbers)
+    change = "falls" if direction == "fall" else "rises"
+    if matched_p < ALPHA:
+        caveat = (
+            f"{change.capitalize()} this large were rare after equally violent stretches "
+            f"without a ceasefire (spike-matched placebo {p_text(matched_p)})."
+        )
+    else:
+        caveat = (
+            f"But {change} this large were common after equally violent stretches without a "
+            f"ceasefire (spike-matched placebo {p_text(matched_p)}), so the change is not "
+            "clearly due to the ceasefire."
+        )
+    return Finding(QUESTION_STRIKES, f"{sentence} {caveat}", numbers)
+
+
+def ceasefire_timing(timing_test: pd.DataFrame, per_bloc: pd.DataFrame | None = None) -> Finding:
+    """The timing test's finding: which blocs' calendars declarations sat close to, if any.
+
+    Parameters
+    ----------
+    timing_test : pandas.DataFrame
+        From :func:`analysis.timing.timing_permutation_test` (bloc, n_dates,
+        observed_median_days, p_value).
+    per_bloc : pandas.DataFrame, optional
+        The event study's per-bloc table (bloc, pooled_rr, permutation_p); adds a sentence on
+        strikes around diplomatic events.
+
+    Returns
+    -------
+    Finding
+        Question 2; numbers: declarations tested, blocs tested, the closest bloc's median
+        distance and its p-value.
+    """
+    tested = timing_test.dropna(subset=["p_value"])
+    n_dates = int(timing_test["n_dates"].max()) if len(timing_test) else 0
+    if tested.empty:
+        return Finding(
+            QUESTION_TIMING,
+            f"No bloc could be tested ({n_dates} declarations, no dated diplomatic events).",
+            (KeyNumber("declarations tested", n_dates, "declarations"),),
+        )
+    best = tested.sort_values("p_value").iloc[0]
+    n_blocs = len(tested)
+    median = f"median {format_number(best['observed_median_days'])} days"
+    if best["p_value"] < ALPHA:
+        survives = best["p_value"] < ALPHA / n_blocs
+        text = (
+            f"The {n_dates} ceasefire declarations sat closer to {best['bloc']}'s diplomatic "
+            f"events than random dates would ({median} to the nearest one, "
+            f"{p_text(best['p_value'])}); with {n_blocs} blocs tested this "
+            + ("survives" if survives else "does not survive")
+            + " a correction for multiple tests. Closeness in time does not show who timed "
+            "what: a declaration announced at a meeting is close to it by construction."
+        )
+    else:
+        text = (
+            f"The {n_dates} ceasefire declarations were no closer to any bloc's diplomatic "
+            f"events than random dates would be ({n_blocs} blocs tested; the closest, "
+            f"{best['bloc']}, {median}, {p_text(best['p_value'])}): no evidence that "
+            "timing follows the diplomatic calendar, though the curated calendar is incomplete."
+        )
+    if per_bloc is not None and len(per_bloc):
+        text += " " + _event_study_sentence(per_bloc)
+    return Finding(
+        QUESTION_TIMING,
+        text,
+        (
+            KeyNumber("declarations tested", n_dates, "declarations"),
+            KeyNumber("blocs tested", n_blocs, "blocs"),
+            KeyNumber(
+                f"median distance to nearest {best['bloc']} event",
+                best["observed_median_days"],
+                "days",
+            ),
+            KeyNumber(f"timing p-value, {best['bloc']}", best["p_value"], ""),
+        ),
+    )
+
+
+def _event_study_sentence(per_bloc: pd.DataFrame) -> str:
+    """Strikes around diplomatic events: which blocs (if any) stand out from random dates."""
+    bloc_column = "bloc" if "bloc" in per_bloc.columns else per_bloc.columns[0]
+    standing_out = per_bloc[per_bloc["permutation_p"] < ALPHA]
+    if standing_out.empty:
+        return (
+            "Strike rates in the days after diplomatic events did not differ from those around "
+            "random dates for any bloc."
+        )
+    parts = [
+        f"{row[bloc_column]} (ratio after / before {format_number(row['pooled_rr'])}, "
+        f"{p_text(row['permutation_p'])})"
+        for _, row in standing_out.iterrows()
+    ]
+    return "Strike rates changed around the diplomatic events of " + ", ".join(parts) + "."
+
+
+def alignment(did: Any, truce_id: str, treated: Sequence[str]) -> Finding:
+    """The brokered truce's finding: difference-in-differences ratio, interval and placebo.
+
+    Parameters
+    ----------
+    did : DidResult
+        From :func:`analysis.alignment.did_poisson`.
+    truce_id : str
+        The truce, named in the sentence.
+    treated : sequence of str
+        Its parties (the treated groups).
+
+    Returns
+    -------
+    Finding
+        Question 3; numbers: events on the parties before and after, the relative rate ratio
+        and the placebo p-value.
+    """
+    parties = ", ".join(treated) or "the parties"
+    numbers = (
+        KeyNumber(f"events on {parties} before", did.events_treated_pre, "events"),
+        KeyNumber(f"events on {parties} after", did.events_treated_post, "events"),
+        KeyNumber("relative rate ratio, DiD (1 = no change)", did.estimate, ""),
+        KeyNumber("placebo p-value", did.placebo_p_value, ""),
+    )
+    limit = (
+        " One brokered truce cannot separate the broker from the place, the parties and the moment."
+    )
+    if did.status == STATUS_ZERO_DURING:
+        text = (
+            f"No strikes on {parties} were recorded after {truce_id} took effect (against "
+            f"{format_count(did.events_treated_pre)} before), while other targets were still "
+            f"struck; the remaining rate could be up to {format_number(did.ci_high)} times the "
+            "expected one (upper end of the 95% interval)." + limit
+        )
+        return Finding(QUESTION_ALIGNMENT, text, numbers)
+    if did.status != STATUS_OK:
+        label = STATUS_LABELS.get(did.status, did.status)
+        return Finding(QUESTION_ALIGNMENT, f"No estimate for {truce_id}: {label}.", numbers)
+    sentence, direction = ratio_sentence(
+        did.estimate,
+        did.ci_low,
+        did.ci_high,
+        f"Strikes on {parties} relative to other targets",
+        f"after {truce_id} took effect",
+    )
+    placebo = did.placebo_p_value
+    if direction != "unclear" and not is_missing(placebo) and placebo >= ALPHA:
+        sentence += (
+            " Changes this large were common at pseudo-dates without a truce (placebo "
+            f"{p_text(placebo)}), so the truce's part in it is uncertain."
+        )
+    return Finding(QUESTION_ALIGNMENT, sentence + limit, numbers)
+
+
+def reported_counts(rates: pd.DataFrame, ceasefire_id: str) -> Finding:
+    """The reported counts' finding: per monitor and measure, was the rate higher during?
+
+    Only counts of one monitor and one measure kind are compared, never across them.
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        The shown rows of :func:`analysis.reported.rate_table` (monitor, measure_kind, phase,
+        per_day).
+    ceasefire_id : str
+        The ceasefire chain, named in the sentence.
+
+    Returns
+    -------
+    Finding
+        Question 1; numbers: counts before and during, and how many monitor-measure pairs
+        reported a higher and a lower rate during.
+    """
+    before = rates[rates["phase"] == "before"]
+    during = rates[rates["phase"] == "during"]
+    higher, lower, examples = 0, 0, []
+    keys = ["monitor", "measure_kind"]
+    for key, during_part in during.groupby(keys, observed=True):
+        before_part = before[(before[keys] == pd.Series(key, index=keys)).all(axis=1)]
+        if before_part.empty:
+            continue
+        before_rate = before_part["per_day"].max()
+        during_rate = during_part["per_day"].max()
+        monitor, kind = key
+        if during_part["per_day"].min() > before_part["per_day"].max():
+            higher += 1
+        elif during_part["per_day"].max() < before_part["per_day"].min():
+            lower += 1
+        examples.append(
+            f"{monitor} reported {format_number(before_rate)} {kind.replace('_', ' ')} per day "
+            f"before and {format_number(during_rate)} during"
+        )
+    pairs = higher + lower
+    if not examples:
+        text = (
+            f"No monitor published counts of the same kind both before and during {ceasefire_id}, "
+            "so the published counts cannot show a change; they are never combined across "
+            "monitors."
+        )
+    else:
+        text = (
+            f"Of the monitors that counted the same thing before and during {ceasefire_id}, "
+            f"{higher} reported a higher and {lower} a lower rate per day during it"
+            + (f" ({len(examples) - pairs} overlapping)" if len(examples) > pairs else "")
+            + f"; e.g. {examples[0]}. These are published claims over differing periods and "
+            "areas, compared only within one monitor and measure, not verified event data."
+        )
+    return Finding(
+        QUESTION_STRIKES,
+        text,
+        (
+            KeyNumber("counts before the ceasefire", len(before), "counts"),
+            KeyNumber("counts during it", len(during), "counts"),
+            KeyNumber("monitors reporting a higher rate during", higher, "monitors"),
+            KeyNumber("monitors reporting a lower rate during", lower, "monitors"),
+        ),
+    )
+
+
+def data_audit(numbers: Mapping[str, Any]) -> Finding:
+    """The data audit's finding: what the event data hold and what to watch for.
+
+    Parameters
+    ----------
+    numbers : mapping
+        From :func:`analysis.audit.audit_numbers`.
+
+    Returns
+    -------
+    Finding
+        Question 0 (the data); numbers: events, share not dated to the day, unmapped actor
+        names and rows dropped by the loader.
+    """
+    first = pd.Timestamp(numbers["first_date"]).date()
+    last = pd.Timestamp(numbers["last_date"]).date()
+    share = 100 * float(numbers["share_events_not_day_precise"])
+    unmapped = int(numbers["unmapped_actor_names"])
+    dropped = int(numbers["rows_dropped_by_loader"])
+    text = (
+        f"The event data hold {format_count(numbers['events'])} events from {first} to {last}; "
+        f"{share:.1f}% of them are dated less precisely than a day, {unmapped} actor names "
+        f"are not in the registry ({format_count(numbers['events_with_unmapped_actor'])} "
+        f"events, kept under a fallback side) and the loader dropped {format_count(dropped)} "
+        "rows, each listed with its reason in the report."
+    )
+    return Finding(
+        QUESTION_DATA,
+        text,
+        (
+            KeyNumber("events", int(numbers["events"]), "events"),
+            KeyNumber("not dated to the day", share, "% of events"),
+            KeyNumber("unmapped actor names", unmapped, "names"),
+            KeyNumber("rows dropped by the loader", dropped, "rows"),
+        ),
+    )

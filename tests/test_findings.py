@@ -1,0 +1,173 @@
+"""Findings read right: direction, hedging and numbers, checked against hand-made results.
+
+Each case builds a result by hand whose correct sentence is known (a fall whose interval
+excludes 1, an interval that includes 1, no events during, a placebo that explains the
+change...) and checks the words and numbers a reader gets, not what the code computed.
+"""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from analysis import findings
+from analysis.alignment import DidResult
+from analysis.effects import EffectResult
+
+
+def _effect(estimate, low, high, matched_p, status="ok", events_pre=90.0, events_during=20.0):
+    during = EffectResult(
+        estimate=estimate,
+        ci_low=low,
+        ci_high=high,
+        p_value=0.01,
+        n_pre=90,
+        n_during=50,
+        status=status,
+        note="",
+        events_pre=events_pre,
+        events_during=events_during,
+    )
+    return SimpleNamespace(during=during, matched_placebo=SimpleNamespace(p_value=matched_p))
+
+
+def test_a_clear_fall_is_named_with_its_size_interval_and_a_rare_placebo() -> None:
+    found = findings.ceasefire_effect(_effect(0.4, 0.2, 0.8, 0.01), "cf-1")
+    assert "fell by 60%" in found.text
+    assert "rate ratio 0.4, 95% interval 0.2 to 0.8; a fall of at least 20%" in found.text
+    assert "rare" in found.text and "p = 0.01" in found.text
+    numbers = {n.label: n.value for n in found.numbers}
+    # 90 events over the 90 days before, 20 over the 50 days during
+    assert numbers["events per day before"] == pytest.approx(1.0)
+    assert numbers["events per day during"] == pytest.approx(0.4)
+    assert found.question == findings.QUESTION_STRIKES
+
+
+def test_a_fall_that_placebos_match_is_not_credited_to_the_ceasefire() -> None:
+    found = findings.ceasefire_effect(_effect(0.4, 0.2, 0.8, 0.4), "cf-1")
+    assert "fell by 60%" in found.text
+    assert "common" in found.text and "not clearly due to the ceasefire" in found.text
+
+
+def test_an_interval_including_one_says_no_clear_change_and_what_it_rules_out() -> None:
+    found = findings.ceasefire_effect(_effect(0.8, 0.5, 1.3, 0.5), "cf-1")
+    assert "No clear change" in found.text
+    assert "fell" not in found.text and "rose" not in found.text
+    assert "a fall larger than 50% is unlikely" in found.text
+    assert "a rise larger than 30% is unlikely" in found.text
+
+
+def test_a_wide_interval_admits_it_rules_out_little() -> None:
+    found = findings.ceasefire_effect(_effect(1.1, 0.01, 40.0, 0.5), "cf-1")
+    assert "too few to rule out large changes" in found.text
+
+
+def test_a_rise_is_a_rise() -> None:
+    found = findings.ceasefire_effect(_effect(2.5, 1.5, 4.0, 0.01), "cf-1")
+    assert "rose by 150%" in found.text
+
+
+def test_no_events_during_gives_the_upper_bound_and_the_quiet_season_caveat() -> None:
+    found = findings.ceasefire_effect(
+        _effect(0.0, 0.0, 0.15, math.nan, status="zero_during", events_during=0.0), "cf-1"
+    )
+    assert "No events were recorded during cf-1" in found.text
+    assert "up to 0.15 times" in found.text and "quiet season" in found.text
+
+
+def test_the_timeline_is_a_description_and_says_inside_outside_is_confounded() -> None:
+    summary = {
+        "mean_daily_events_inside": 0.4781,
+        "mean_daily_events_outside": 0.1,
+        "days_inside": 300,
+    }
+    found = findings.strike_timeline(summary, 12, "2018-01-01", "2023-12-31")
+    assert "0.478 per day inside the 12 ceasefire windows" in found.text
+    assert "0.1 per day outside" in found.text
+    assert "not an effect" in found.text and "not comparable" in found.text
+    assert "4.78" not in found.text  # the confounded ratio is not the headline
+
+
+def _timing(p_values: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "bloc": list(p_values),
+            "n_dates": 20,
+            "observed_median_days": [5.0 + i for i in range(len(p_values))],
+            "p_value": list(p_values.values()),
+        }
+    )
+
+
+def test_timing_with_no_small_p_value_finds_no_evidence() -> None:
+    found = findings.ceasefire_timing(_timing({"China": 0.4, "Russia": 0.2, "ASEAN": 0.9}))
+    assert "no closer to any bloc" in found.text and "3 blocs tested" in found.text
+    assert "Russia" in found.text and "p = 0.2" in found.text
+
+
+def test_timing_small_p_value_is_hedged_for_multiple_tests() -> None:
+    weak = findings.ceasefire_timing(_timing({"China": 0.03, "Russia": 0.5, "ASEAN": 0.9}))
+    assert "China" in weak.text and "does not survive" in weak.text
+    strong = findings.ceasefire_timing(_timing({"China": 0.0004, "Russia": 0.5, "ASEAN": 0.9}))
+    assert " survives" in strong.text and "does not survive" not in strong.text
+    assert "p < 0.001" in strong.text
+    assert "not show who timed what" in strong.text
+
+
+def test_timing_adds_the_event_study_sentence() -> None:
+    per_bloc = pd.DataFrame(
+        {"bloc": ["China", "Russia"], "pooled_rr": [1.8, 1.0], "permutation_p": [0.01, 0.6]}
+    )
+    found = findings.ceasefire_timing(_timing({"China": 0.4}), per_bloc)
+    assert "changed around the diplomatic events of China (ratio after / before 1.8" in found.text
+    assert "Russia (" not in found.text
+
+
+def _did(estimate, low, high, placebo, status="ok"):
+    return DidResult(estimate, low, high, 0.01, placebo, 12, 1, 52, 40.0, 3.0, status, "")
+
+
+def test_alignment_zero_during_names_the_parties_and_the_limit() -> None:
+    found = findings.alignment(_did(0.0, 0.0, 0.2, math.nan, "zero_during"), "aa-1", ["AA"])
+    assert "No strikes on AA were recorded after aa-1" in found.text
+    assert "against 40 before" in found.text and "cannot separate the broker" in found.text
+
+
+def test_alignment_fall_with_a_large_placebo_p_is_uncertain() -> None:
+    found = findings.alignment(_did(0.3, 0.1, 0.9, 0.35), "aa-1", ["AA"])
+    assert "fell by 70%" in found.text and "uncertain" in found.text
+
+
+def test_reported_counts_compare_only_within_a_monitor_and_measure() -> None:
+    rates = pd.DataFrame(
+        {
+            "monitor": ["A", "A", "B", "B", "C"],
+            "measure_kind": ["air_strikes"] * 4 + ["air_strikes"],
+            "phase": ["before", "during", "before", "during", "during"],
+            "per_day": [1.0, 2.5, 3.0, 1.0, 9.0],
+        }
+    )
+    found = findings.reported_counts(rates, "cf-eq")
+    assert "1 reported a higher and 1 a lower rate" in found.text
+    assert "A reported 1 air strikes per day before and 2.5 during" in found.text
+    numbers = {n.label: n.value for n in found.numbers}
+    assert numbers["counts before the ceasefire"] == 2 and numbers["counts during it"] == 3
+
+
+def test_a_finding_never_carries_more_than_four_numbers() -> None:
+    number = findings.KeyNumber("x", 1, "days")
+    with pytest.raises(ValueError, match="at most 4"):
+        findings.Finding(1, "text", (number,) * 5)
+
+
+def test_recorded_form_has_the_sentence_and_labelled_numbers() -> None:
+    found = findings.Finding(2, "Text.", (findings.KeyNumber("days", math.nan, "days"),))
+    assert found.to_dict() == {
+        "finding": "Text.",
+        "finding_question": 2,
+        "key_numbers": [{"label": "days", "value": None, "unit": "days"}],
+    }
+    assert findings.number_text(1204) == "1,204" and findings.number_text(0.36123) == "0.361"
