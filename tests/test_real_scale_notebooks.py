@@ -5,8 +5,9 @@ with line breaks, three date formats, revised events) runs through the audit, th
 the ceasefire-effect notebooks with only ``source``, ``events_path`` and ``strike_definition``
 (and ``ceasefire_id`` for notebook 02). The counts they record are checked against a plain
 pandas count of the same CSV: junta air strikes are ACLED's 'Air/drone strike' rows whose actor1
-is the military or one of its named units but not a pro-junta militia, each event once (a
-revised event keeps its latest version).
+is a state force (the military or one of its named units, or the police; not a pro-junta
+militia), as data/curated/strike_definitions.yml defines them, each event once (a revised
+event keeps its latest version).
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ def junta_air_per_day(export: Path) -> pd.Series:
     latest = raw.sort_values("timestamp").drop_duplicates("event_id_cnty", keep="last")
     strikes = latest[
         (latest["sub_event_type"] == "Air/drone strike")
-        & latest["actor1"].str.startswith("Military Forces of Myanmar")
+        & latest["actor1"].str.startswith(
+            ("Military Forces of Myanmar", "Police Forces of Myanmar")
+        )
         & ~latest["actor1"].str.contains("Militia")
     ]
     days = pd.Series(pd.NaT, index=strikes.index, dtype="datetime64[ns]")
