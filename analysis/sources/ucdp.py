@@ -168,7 +168,7 @@ def has_header(path: Path) -> bool:
     )
 
 
-def read_raw(path: Path) -> tuple[pd.DataFrame, int, bool]:
+def read_raw(path: Path, extra_columns: tuple[str, ...] = ()) -> tuple[pd.DataFrame, int, bool]:
     """Needed columns (dictionary-encoded), first data row number, and whether a header was
     present.
 
@@ -176,6 +176,8 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, int, bool]:
     ----------
     path : pathlib.Path
         The GED or Candidate CSV.
+    extra_columns : tuple of str, optional
+        Further GED columns to read (as dictionary-encoded text), e.g. ``('country',)``.
 
     Returns
     -------
@@ -189,7 +191,11 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, int, bool]:
     header = has_header(path)
     with open(path, encoding="utf-8-sig", newline="") as handle:
         names = [f.strip() for f in next(csv.reader(handle))] if header else list(GED_COLUMNS)
-    types = {col: pa.dictionary(pa.int32(), pa.string()) for col in NEEDED_COLUMNS}
+    wanted = list(dict.fromkeys([*NEEDED_COLUMNS, *extra_columns]))
+    missing = [col for col in wanted if col not in names]
+    if missing:
+        raise c.DataContractError(path, missing[0], [], f"missing column(s) {missing}")
+    types = {col: pa.dictionary(pa.int32(), pa.string()) for col in wanted}
     types["id"] = pa.string()
     try:
         table = pacsv.read_csv(
@@ -199,7 +205,7 @@ def read_raw(path: Path) -> tuple[pd.DataFrame, int, bool]:
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types=types,
-                include_columns=list(NEEDED_COLUMNS),
+                include_columns=wanted,
                 null_values=["", "NA", "NULL"],
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
