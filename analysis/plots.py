@@ -2,46 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from analysis import contract as c
 from analysis.formatting import format_number, format_p
+from analysis.style import (
+    BLOC_COLOURS,
+    DECLARER_COLOURS,
+    FREQUENCY_LABELS,
+    HIGHLIGHT_COLOUR,
+    PHASE_COLOURS,
+    use_report_style,
+)
 
-DECLARER_COLOURS = {"state": "#d95f02", "non_state": "#1b9e77", "both": "#7570b3"}
-BLOC_COLOURS = {
-    "China": "#e41a1c",
-    "Russia": "#377eb8",
-    "India": "#ff7f00",
-    "Japan": "#984ea3",
-    "ASEAN": "#e7298a",  # not green: green is the non-state declarer's colour
-    "West": "#a65628",
-    "other": "#999999",
-}
-FREQUENCY_LABELS = {"D": "day", "W": "week", "M": "month"}
-
-
-def use_report_style() -> None:
-    """A readable, print-friendly style shared by every notebook.
-
-    Parameters
-    ----------
-    This function takes no parameters.
-
-    Returns
-    -------
-    None
-        Sets the seaborn theme and matplotlib rcParams of the running session.
-    """
-    sns.set_theme(style="whitegrid", context="notebook")
-    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold"})
+__all__ = ["FREQUENCY_LABELS", "use_report_style"]  # re-exported for notebooks
 
 
 def strike_timeline(
@@ -50,6 +33,7 @@ def strike_timeline(
     diplomatic: pd.DataFrame,
     freq: str,
     title: str,
+    highlight: Sequence[str] = (),
 ) -> Figure:
     """Events and deaths per period, ceasefire windows shaded, diplomatic events marked by bloc.
 
@@ -69,12 +53,17 @@ def strike_timeline(
         The panel's frequency, for the axis labels.
     title : str
         Figure title.
+    highlight : sequence of str
+        Ceasefire ids drawn to stand out (outlined, stronger shade): the report's ceasefire
+        first, then its extensions (:func:`analysis.windows.chain_of`); the other windows
+        are drawn faintly behind them.
 
     Returns
     -------
     matplotlib.figure.Figure
         Two stacked panels: events and deaths per period.
     """
+    chosen = set(highlight)
     totals = panel.groupby(c.PN_PERIOD)[[c.PN_EVENTS, c.PN_FATALITIES]].sum()
     fig, (ax_events, ax_deaths) = plt.subplots(
         2, 1, figsize=(12, 6.5), sharex=True, gridspec_kw={"height_ratios": [2, 1]}
@@ -86,12 +75,16 @@ def strike_timeline(
     ax_deaths.set_ylabel(f"deaths per {unit}")
     for ax in (ax_events, ax_deaths):
         for window in windows.itertuples(index=False):
+            stands_out = getattr(window, c.CF_ID) in chosen
+            # with a highlight, the other windows recede so the report's own chain reads first
+            alpha = 0.12 if window.end_assumed else 0.22
             ax.axvspan(
                 window.start,
                 window.end + pd.Timedelta(days=1),
-                color=DECLARER_COLOURS.get(getattr(window, c.CF_DECLARER_SIDE), "#cccccc"),
-                alpha=0.12 if window.end_assumed else 0.22,
-                lw=0,
+                facecolor=DECLARER_COLOURS.get(getattr(window, c.CF_DECLARER_SIDE), "#cccccc"),
+                alpha=alpha * (2.0 if stands_out else 0.5 if chosen else 1.0),
+                edgecolor=HIGHLIGHT_COLOUR if stands_out else "none",
+                lw=1.5 if stands_out else 0,
             )
     for event in diplomatic.itertuples(index=False):
         ax_events.axvline(
@@ -111,6 +104,17 @@ def strike_timeline(
         for bloc in BLOC_COLOURS
         if bloc in set(diplomatic[c.DE_BLOC])
     ]
+    if chosen & set(windows[c.CF_ID]):
+        shading.insert(
+            0,
+            Patch(
+                facecolor="none",
+                edgecolor=HIGHLIGHT_COLOUR,
+                label=f"{sorted(chosen)[0]} and its extensions"
+                if len(chosen) > 1
+                else sorted(chosen)[0],
+            ),
+        )
     if shading or markers:
         ax_events.legend(handles=shading + markers, loc="upper left", fontsize=8, ncol=2)
     # Open-ended windows may run past the data; the plot stops where the panel stops.
@@ -250,13 +254,6 @@ def ceasefire_effect_figure(
 
 
 # --- Timing, alignment, survival and reported-count figures (notebooks 03-05) ----------------
-
-PHASE_COLOURS = {
-    "before": "#4575b4",
-    "spans_both": "#999999",
-    "during": "#d73027",
-    "after": "#1a9850",
-}
 
 
 def _date_axis(ax: object) -> None:

@@ -164,6 +164,24 @@ def chain_members(ceasefires: pd.DataFrame, ceasefire_id: str) -> list[str]:
     return list(start.sort_values(kind="stable").index)
 
 
+def chain_of(ceasefires: pd.DataFrame, ceasefire_id: str) -> list[str]:
+    """The ceasefire and every announcement of its extension chain, first one first.
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table.
+    ceasefire_id : str
+        Any member of the chain; an empty string gives an empty list.
+
+    Returns
+    -------
+    list of str
+        The chain's ids by start date (:func:`chain_members`), or [] when none is named.
+    """
+    return chain_members(ceasefires, ceasefire_id) if ceasefire_id else []
+
+
 def collapse_chains(ceasefires: pd.DataFrame) -> pd.DataFrame:
     """One row per extension chain: first declaration/effective date, last end.
 

@@ -46,6 +46,7 @@ LAYERS: dict[str, int] = {
     # tables and plots
     "analysis.tables": 5,
     "analysis.plots": 5,
+    "analysis.style": 5,
     "analysis.audit": 5,
     "analysis.findings": 5,
 }

@@ -75,7 +75,7 @@ PARAMETER_CHOICES: dict[str, tuple[str, ...]] = {
 }
 """Allowed values of text parameters (for list parameters: of each element), by name."""
 
-CEASEFIRE_ID_PARAMETERS = ("ceasefire_id", "ceasefire_ids", "truce_id")
+CEASEFIRE_ID_PARAMETERS = ("ceasefire_id", "ceasefire_ids", "truce_id", "highlight_id")
 """Parameters whose values must be ids in the ceasefires table (the job's data folder)."""
 
 DATE_PARAMETERS = (

@@ -1,0 +1,50 @@
+"""Colours and the figure style every report shares, so a bloc or a side looks the same in all.
+
+Blocs keep one colour across every figure and report (China red, Russia blue, ...); declarer
+sides another palette, chosen so that no bloc shares a side's colour; the phases of published
+counts a third. :func:`use_report_style` sets the theme notebooks draw with.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+DECLARER_COLOURS = {"state": "#d95f02", "non_state": "#1b9e77", "both": "#7570b3"}
+BLOC_COLOURS = {
+    "China": "#e41a1c",
+    "Russia": "#377eb8",
+    "India": "#ff7f00",
+    "Japan": "#984ea3",
+    "ASEAN": "#e7298a",  # not green: green is the non-state declarer's colour
+    "West": "#a65628",
+    "other": "#999999",
+}
+FREQUENCY_LABELS = {"D": "day", "W": "week", "M": "month"}
+
+
+def use_report_style() -> None:
+    """A readable, print-friendly style shared by every notebook.
+
+    Parameters
+    ----------
+    This function takes no parameters.
+
+    Returns
+    -------
+    None
+        Sets the seaborn theme and matplotlib rcParams of the running session.
+    """
+    sns.set_theme(style="whitegrid", context="notebook")
+    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold"})
+
+
+PHASE_COLOURS = {
+    "before": "#4575b4",
+    "spans_both": "#999999",
+    "during": "#d73027",
+    "after": "#1a9850",
+}
+
+HIGHLIGHT_COLOUR = "#111111"
+"""Outline of the report's own ceasefire and its extensions on a timeline."""
