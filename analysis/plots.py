@@ -55,7 +55,7 @@ def strike_timeline(
         Figure title.
     highlight : sequence of str
         Ceasefire ids drawn to stand out (outlined, stronger shade): the report's ceasefire
-        first, then its extensions (:func:`analysis.windows.chain_of`); the other windows
+        first, then its extensions (:func:`analysis.windows.chain_members`); the other windows
         are drawn faintly behind them.
 
     Returns

@@ -154,7 +154,27 @@ def chain_roots(ceasefires: pd.DataFrame) -> pd.Series:
 
 
 def chain_members(ceasefires: pd.DataFrame, ceasefire_id: str) -> list[str]:
-    """All ceasefire ids in the same extension chain as ``ceasefire_id``, by effective date."""
+    """All ceasefire ids in the same extension chain as ``ceasefire_id``, by effective date.
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table.
+    ceasefire_id : str
+        Any member of the chain; an empty string (a notebook's "none") gives an empty list.
+
+    Returns
+    -------
+    list of str
+        The chain's ids, first announcement first.
+
+    Raises
+    ------
+    KeyError
+        When ``ceasefire_id`` is not in the table.
+    """
+    if not ceasefire_id:
+        return []
     roots = chain_roots(ceasefires)
     if ceasefire_id not in roots.index:
         raise KeyError(f"unknown ceasefire_id {ceasefire_id!r}")
@@ -162,24 +182,6 @@ def chain_members(ceasefires: pd.DataFrame, ceasefire_id: str) -> list[str]:
     table = ceasefires.set_index(ceasefires[c.CF_ID].astype("string"))
     start = effective_start(table.loc[members])
     return list(start.sort_values(kind="stable").index)
-
-
-def chain_of(ceasefires: pd.DataFrame, ceasefire_id: str) -> list[str]:
-    """The ceasefire and every announcement of its extension chain, first one first.
-
-    Parameters
-    ----------
-    ceasefires : pandas.DataFrame
-        Rows of the CEASEFIRES table.
-    ceasefire_id : str
-        Any member of the chain; an empty string gives an empty list.
-
-    Returns
-    -------
-    list of str
-        The chain's ids by start date (:func:`chain_members`), or [] when none is named.
-    """
-    return chain_members(ceasefires, ceasefire_id) if ceasefire_id else []
 
 
 def collapse_chains(ceasefires: pd.DataFrame) -> pd.DataFrame:

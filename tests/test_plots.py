@@ -31,7 +31,7 @@ def _timeline(highlight: list[str]) -> tuple[list[Rectangle], list[str], pd.Data
 
 
 def test_the_reports_chain_stands_out_and_the_rest_recede() -> None:
-    chain = wn.chain_of(load_ceasefires(), "mil-eq-2025-05")
+    chain = wn.chain_members(load_ceasefires(), "mil-eq-2025-05")
     assert chain[0] == "mil-eq-2025-04" and "mil-eq-2025-06" in chain  # the whole 2025 chain
     spans, legend, shaded = _timeline(chain)
     assert len(spans) == len(shaded)
@@ -49,4 +49,4 @@ def test_without_a_highlight_every_window_is_drawn_alike() -> None:
     spans, legend, _ = _timeline([])
     assert all(s.get_linewidth() == 0 for s in spans)
     assert not any("extensions" in text for text in legend)
-    assert wn.chain_of(load_ceasefires(), "") == []
+    assert wn.chain_members(load_ceasefires(), "") == []
