@@ -8,21 +8,31 @@ the picture of pre-trends that a single before/during ratio cannot show.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.discrete.discrete_model import NegativeBinomial
 
 from analysis.effects import EffectResult, day_of_week_dummies, fit_nb2
 from analysis.ewc import block_ewc_cov
 from analysis.panel import check_daily_series
 from analysis.results import Result
-from analysis.status import STATUS_NO_PRE, STATUS_NOTES, STATUS_OK, STATUS_ZERO_DURING
+from analysis.status import (
+    STATUS_NO_PRE,
+    STATUS_NOTES,
+    STATUS_OK,
+    STATUS_TOO_SHORT,
+    STATUS_ZERO_DURING,
+)
 from analysis.windows import WindowOutsideDataError, Windows
+
+MIN_ITS_WINDOW_DAYS = 42
+"""Days each ITS window needs: a level and a slope per phase from fewer days leave ~1 df."""
+
+MIN_ITS_DF = 4
+"""Satterthwaite degrees of freedom below which the ITS intervals are not reported."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +85,9 @@ def interrupted_time_series(
         level_ratio (multiplicative jump in the rate at the effective date, method 'its_level') and
         slope_ratio_per_30d (change of the trend, as a rate ratio per 30 days, method
         'its_slope_per_30d'), each an :class:`analysis.effects.EffectResult`, and a note. With no
-        events in either window both are NaN with status 'no_pre_events' or 'zero_during'.
+        events in either window both are NaN with status 'no_pre_events' or 'zero_during'; with
+        a window shorter than ``MIN_ITS_WINDOW_DAYS`` or fewer than ``MIN_ITS_DF`` degrees of
+        freedom both are NaN with status 'too_short'.
 
     Raises
     ------
@@ -116,9 +128,35 @@ def interrupted_time_series(
             **base,
         )
         return ITSResult(empty, empty, "not estimated: " + STATUS_NOTES[status])
+    if min(len(pre), len(dur)) < MIN_ITS_WINDOW_DAYS:
+        short = EffectResult(
+            math.nan,
+            math.nan,
+            math.nan,
+            math.nan,
+            status=STATUS_TOO_SHORT,
+            note=f"segmented regression needs {MIN_ITS_WINDOW_DAYS} days in each window.",
+            method="its",
+            **base,
+        )
+        return ITSResult(short, short, "not estimated: " + STATUS_NOTES[STATUS_TOO_SHORT])
     fit, fit_note = fit_nb2(y, x)
     blocks = [np.arange(len(pre)), np.arange(len(pre), len(y))]
     cov, dfs = block_ewc_cov(fit, blocks, absorbed=2)
+    if min(dfs[2], dfs[3]) < MIN_ITS_DF:
+        # an interval on ~1 degree of freedom (e.g. 0.002-480) is no estimate: say so
+        short = EffectResult(
+            math.nan,
+            math.nan,
+            math.nan,
+            math.nan,
+            status=STATUS_TOO_SHORT,
+            note=f"fewer than {MIN_ITS_DF} degrees of freedom for the level change.",
+            method="its",
+            df=float(dfs[2]),
+            **base,
+        )
+        return ITSResult(short, short, "not estimated: " + STATUS_NOTES[STATUS_TOO_SHORT])
     alpha_hat = float(fit.params[-1]) if len(fit.params) > x.shape[1] else 0.0
     out = []
     for j, method in ((2, "its_level"), (3, "its_slope_per_30d")):
@@ -143,6 +181,21 @@ def interrupted_time_series(
     )
 
 
+MIN_EVENT_STUDY_BASELINE_WEEKS = 16
+"""Whole weeks before the event-study window needed to estimate the weekly persistence."""
+
+
+def _weekly_ar1_covariance(weekly_log: np.ndarray) -> tuple[float, float, int]:
+    """AR(1) with a linear trend fitted by OLS to weekly log counts: (phi, innovation var, df)."""
+    n = len(weekly_log)
+    x = np.column_stack([np.ones(n - 1), np.arange(1, n), weekly_log[:-1]])
+    coef, *_ = np.linalg.lstsq(x, weekly_log[1:], rcond=None)
+    resid = weekly_log[1:] - x @ coef
+    df = n - 1 - x.shape[1]
+    phi = float(np.clip(coef[2], 0.0, 0.98))
+    return phi, float(resid @ resid / max(df, 1)), df
+
+
 def event_study(
     series: pd.Series,
     anchor: pd.Timestamp | str,
@@ -150,21 +203,30 @@ def event_study(
     weeks_before: int = 8,
     weeks_after: int = 12,
     reference_week: int = -1,
-    hac_lags: int = 7,
     level: float = 0.95,
     within_data: bool = False,
+    draws: int = 4000,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Rate ratio of each week relative to ``anchor`` (week 0 starts on the anchor day)
-    against ``reference_week``, from one NB2 regression with week dummies.
+    against ``reference_week``, with pointwise intervals, simultaneous (sup-t) bands and a
+    joint pre-trend test.
 
-    Pointwise intervals use Newey-West HAC with ``hac_lags`` lags (one week by default: the
-    event study is a picture of pre-trends, not the headline estimate, and its per-week
-    windows are too short for EWC). Weeks without data coverage raise an error.
+    The point estimate is the ratio of weekly totals (what an NB2 regression on week dummies
+    gives). Its variance comes from the series' own persistence: weekly log counts
+    (log(y + 0.5)) of the whole weeks *before* the window are fitted by an AR(1) with a linear
+    trend, and the implied stationary covariance gives Cov(log y_w - log y_ref) for every pair of
+    weeks, so week-to-week drift of a persistent series widens the intervals (day-level HAC
+    does not see it). Critical values are Student t on the AR fit's degrees of freedom; the
+    sup-t band uses the quantile of max |t| simulated from that covariance (Montiel Olea &
+    Plagborg-Møller 2019). The pre-trend test is an F test (Wald / number of pre weeks, with
+    the AR fit's df) that all pre-anchor weeks other than the reference equal it.
 
     Parameters
     ----------
     series : pandas.Series
-        Zero-filled daily counts covering the weeks studied.
+        Zero-filled daily counts covering the weeks studied and, for the variance, at least
+        ``MIN_EVENT_STUDY_BASELINE_WEEKS`` whole weeks before them.
     anchor : pandas.Timestamp or str
         First day of week 0 (e.g. the effective date).
     weeks_before : int, default 8
@@ -173,13 +235,15 @@ def event_study(
         Weeks from the anchor on (weeks 0 .. weeks_after - 1).
     reference_week : int, default -1
         The week every other week is compared with.
-    hac_lags : int, default 7
-        Newey-West lags, in days.
     level : float, default 0.95
-        Confidence level of the pointwise intervals (normal critical value).
+        Confidence level of the intervals and of the band.
     within_data : bool, default False
         Keep only the whole weeks ``series`` covers (fewer than asked when the data start
         or end near the anchor) instead of raising; the reference week must still be covered.
+    draws : int, default 4000
+        Normal draws for the sup-t critical value.
+    seed : int, default 0
+        Seed of those draws (the band is reproducible).
 
     Returns
     -------
@@ -189,8 +253,15 @@ def event_study(
         * week: weeks from the anchor (0 = the week starting on the anchor day);
         * rate_ratio: rate of the week / rate of the reference week (1 for the reference, 0 for a
           week without events);
-        * ci_low, ci_high: pointwise interval (1 for the reference, NaN for empty weeks);
-        * events: events in the week.
+        * ci_low, ci_high: pointwise interval (1 for the reference, NaN for empty weeks or when
+          the status is 'too_short');
+        * band_low, band_high: simultaneous sup-t band over all weeks (same conventions);
+        * events: events in the week;
+        * status: 'ok', or 'too_short' when fewer than ``MIN_EVENT_STUDY_BASELINE_WEEKS`` weeks
+          precede the window (no intervals are then given).
+
+        ``attrs`` holds pretrend_f, pretrend_df1, pretrend_df2, pretrend_p (NaN when too short
+        or with no pre week besides the reference), band_critical_value and status.
 
     Raises
     ------
@@ -216,31 +287,73 @@ def event_study(
     part = y_series.loc[start:end]
     week = ((part.index - anchor).days // 7).to_numpy()
     weeks = np.arange(-weeks_before, weeks_after)
-    others = [w for w in weeks if w != reference_week]
-    x = np.column_stack([np.ones(len(part))] + [(week == w).astype(float) for w in others])
-    y = part.to_numpy()
-    ref_total = y[week == reference_week].sum()
+    others = np.array([w for w in weeks if w != reference_week])
+    totals = pd.Series(part.to_numpy()).groupby(week).sum()
+    ref_total = float(totals.loc[reference_week])
     if ref_total == 0:
         raise ValueError(
             f"the reference week {reference_week} has no events: choose another reference_week"
         )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = NegativeBinomial(y, x, loglike_method="nb2").fit(
-            disp=0, maxiter=300, cov_type="HAC", cov_kwds={"maxlags": hac_lags}
-        )
-    z = stats.norm.ppf(0.5 + level / 2)
-    totals = pd.Series(y).groupby(week).sum()
-    b = np.asarray(fit.params)[1 : len(others) + 1]
-    se = np.asarray(fit.bse)[1 : len(others) + 1]
-    empty = totals.reindex(others).to_numpy() == 0
+    other_totals = totals.reindex(others).to_numpy()
+    empty = other_totals == 0
+    log_rr = np.log(np.where(empty, 1.0, other_totals) / ref_total)
+
+    baseline_weeks = (start - y_series.index[0]).days // 7
+    status = STATUS_TOO_SHORT if baseline_weeks < MIN_EVENT_STUDY_BASELINE_WEEKS else STATUS_OK
+    nan = np.full(len(others), np.nan)
+    ci_low, ci_high, band_low, band_high = nan, nan.copy(), nan.copy(), nan.copy()
+    attrs: dict[str, float | str] = dict(
+        pretrend_f=math.nan,
+        pretrend_df1=math.nan,
+        pretrend_df2=math.nan,
+        pretrend_p=math.nan,
+        band_critical_value=math.nan,
+        status=status,
+    )
+    if status == STATUS_OK:
+        base = y_series.loc[
+            start - pd.Timedelta(weeks=baseline_weeks) : start - pd.Timedelta(days=1)
+        ]
+        base_weekly = base.to_numpy().reshape(baseline_weeks, 7).sum(axis=1)
+        phi, innovation_var, df = _weekly_ar1_covariance(np.log(base_weekly + 0.5))
+        gamma0 = innovation_var / (1 - phi**2)
+        lag = np.abs(np.subtract.outer(others, others))
+        to_ref = np.abs(others - reference_week)
+        cov = gamma0 * (phi**lag - phi ** to_ref[:, None] - phi ** to_ref[None, :] + 1)
+        se = np.sqrt(np.diag(cov))
+        t_crit = stats.t.ppf(0.5 + level / 2, df)
+        corr = cov / np.outer(se, se)
+        rng = np.random.default_rng(seed)
+        normal = rng.multivariate_normal(np.zeros(len(others)), corr, size=draws, method="eigh")
+        chi = np.sqrt(rng.chisquare(df, size=draws) / df)
+        sup_crit = float(np.quantile(np.abs(normal).max(axis=1) / chi, level))
+        ci_low = np.where(empty, np.nan, np.exp(log_rr - t_crit * se))
+        ci_high = np.where(empty, np.nan, np.exp(log_rr + t_crit * se))
+        band_low = np.where(empty, np.nan, np.exp(log_rr - sup_crit * se))
+        band_high = np.where(empty, np.nan, np.exp(log_rr + sup_crit * se))
+        pre = others < 0
+        if pre.any():
+            # empty weeks enter the test through log(y + 0.5): a quiet week is evidence too
+            cc = np.log((other_totals[pre] + 0.5) / (ref_total + 0.5))
+            wald = float(cc @ np.linalg.solve(cov[np.ix_(pre, pre)], cc))
+            df1 = int(pre.sum())
+            attrs.update(
+                pretrend_f=wald / df1,
+                pretrend_df1=df1,
+                pretrend_df2=df,
+                pretrend_p=float(stats.f.sf(wald / df1, df1, df)),
+            )
+        attrs["band_critical_value"] = sup_crit
     frame = pd.DataFrame(
         {
             "week": others,
-            "rate_ratio": np.where(empty, 0.0, np.exp(b)),
-            "ci_low": np.where(empty, np.nan, np.exp(b - z * se)),
-            "ci_high": np.where(empty, np.nan, np.exp(b + z * se)),
-            "events": totals.reindex(others).to_numpy(),
+            "rate_ratio": np.where(empty, 0.0, np.exp(log_rr)),
+            "ci_low": ci_low,
+            "ci_high": ci_high,
+            "band_low": band_low,
+            "band_high": band_high,
+            "events": other_totals,
+            "status": status,
         }
     )
     ref = pd.DataFrame(
@@ -249,7 +362,12 @@ def event_study(
             "rate_ratio": [1.0],
             "ci_low": [1.0],
             "ci_high": [1.0],
+            "band_low": [1.0],
+            "band_high": [1.0],
             "events": [ref_total],
+            "status": [status],
         }
     )
-    return pd.concat([frame, ref]).sort_values("week").reset_index(drop=True)
+    out = pd.concat([frame, ref]).sort_values("week").reset_index(drop=True)
+    out.attrs.update(attrs)
+    return out

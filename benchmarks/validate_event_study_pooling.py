@@ -59,7 +59,9 @@ def event_study_run(rng: np.random.Generator, phi: float, trend: float) -> dict[
         weeks_after=WEEKS_AFTER,
     )
     weeks = np.arange(-WEEKS_BEFORE, WEEKS_AFTER)
-    weekly = {w: np.log(np.exp(log_mean[ANCHOR + 7 * w : ANCHOR + 7 * w + 7]).mean()) for w in weeks}
+    weekly = {
+        w: np.log(np.exp(log_mean[ANCHOR + 7 * w : ANCHOR + 7 * w + 7]).mean()) for w in weeks
+    }
     es = es[es["week"] != -1].dropna(subset=["ci_low"])
     truth = np.exp(np.array([weekly[w] - weekly[-1] for w in es["week"]]))
     hits = (es["ci_low"].to_numpy() < truth) & (truth < es["ci_high"].to_numpy())
@@ -108,7 +110,9 @@ def pooling_run(rng: np.random.Generator, k: int, tau: float, zero_share: float)
 def fwer_run(rng: np.random.Generator, chains: int, chain_length: int) -> tuple[float, float]:
     """Family-wise error of BH vs the chain-aware adjustment under the global null."""
     z_chain = rng.normal(size=chains)
-    z = np.repeat(z_chain, chain_length) * 0.95 + rng.normal(size=chains * chain_length) * math.sqrt(1 - 0.95**2)
+    z = np.repeat(z_chain, chain_length) * 0.95 + rng.normal(
+        size=chains * chain_length
+    ) * math.sqrt(1 - 0.95**2)
     p = pd.Series(2 * (1 - 0.5 * (1 + np.vectorize(math.erf)(np.abs(z) / math.sqrt(2)))))
     chain = pd.Series(np.repeat(np.arange(chains), chain_length))
     bh = float((pooling.benjamini_hochberg(p) <= 0.05).any())
@@ -125,7 +129,8 @@ def mc_line(label: str, values: list[float]) -> str:
     if not len(arr):
         return f"{label}: n/a"
     mean = arr.mean()
-    return f"{label}: {mean:.3f} (MC se {math.sqrt(mean * (1 - mean) / len(arr)):.3f}, runs {len(arr)})"
+    mc_se = math.sqrt(mean * (1 - mean) / len(arr))
+    return f"{label}: {mean:.3f} (MC se {mc_se:.3f}, runs {len(arr)})"
 
 
 def main() -> None:
