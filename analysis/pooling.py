@@ -17,6 +17,73 @@ def benjamini_hochberg(p_values: pd.Series, alpha: float = 0.05) -> pd.Series:
     return q
 
 
+def chain_fdr(p_values: pd.Series, chain: pd.Series, alpha: float = 0.05) -> pd.Series:
+    """FDR q-values with one test per extension chain: BH's independence holds across chains.
+
+    The tests of one chain (a ceasefire and its extensions) share days and are strongly
+    dependent, so each chain is one hypothesis: its p-value is the Bonferroni-adjusted minimum of
+    its members' p-values, BH runs across chains, and every row carries its chain's q-value.
+
+    Parameters
+    ----------
+    p_values : pandas.Series
+        One p-value per row (NaN stays NaN).
+    chain : pandas.Series
+        Chain label per row, same index (e.g. the first ceasefire id of the chain).
+    alpha : float, default 0.05
+        FDR level passed to :func:`statsmodels.stats.multitest.multipletests`.
+
+    Returns
+    -------
+    pandas.Series
+        The chain-level q-value of each row.
+    """
+    present = p_values.notna()
+    grouped = p_values[present].groupby(chain[present])
+    chain_p = (grouped.min() * grouped.size()).clip(upper=1.0)
+    q = pd.Series(np.nan, index=p_values.index)
+    if len(chain_p):
+        chain_q = pd.Series(
+            multipletests(chain_p.to_numpy(), alpha=alpha, method="fdr_bh")[1], index=chain_p.index
+        )
+        q[present] = chain[present].map(chain_q).to_numpy()
+    return q
+
+
+def count_log_ratios(
+    counts: pd.DataFrame,
+    *,
+    pre_col: str = "events_pre",
+    during_col: str = "events_during",
+    pre_days_col: str = "n_pre",
+    during_days_col: str = "n_during",
+) -> pd.DataFrame:
+    """Continuity-corrected log rate ratios so zero-during ceasefires are pooled, not dropped.
+
+    log((during + 0.5) / n_during) - log((pre + 0.5) / n_pre) with the Poisson delta-method
+    standard error sqrt(1 / (during + 0.5) + 1 / (pre + 0.5)): dropping the quiet ceasefires
+    biases a pooled ratio toward 1; the 0.5 correction keeps them with a wide, finite estimate.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        One row per ceasefire with event counts and window lengths.
+    pre_col, during_col, pre_days_col, during_days_col : str
+        The columns of those counts and lengths.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``counts`` with columns log_rr and se added (replaced when present).
+    """
+    out = counts.copy()
+    during = out[during_col].astype(float) + 0.5
+    pre = out[pre_col].astype(float) + 0.5
+    out["log_rr"] = np.log(during / out[during_days_col]) - np.log(pre / out[pre_days_col])
+    out["se"] = np.sqrt(1 / during + 1 / pre)
+    return out
+
+
 def pool_random_effects(
     estimates: pd.DataFrame,
     by: str | list[str],
@@ -25,7 +92,14 @@ def pool_random_effects(
     se_col: str = "se",
     level: float = 0.95,
 ) -> pd.DataFrame:
-    """DerSimonian-Laird random-effects pooled rate ratio per group, vectorised via groupby.
+    """DerSimonian-Laird random-effects pooled rate ratio per group with a Hartung-Knapp-
+    Sidik-Jonkman interval, vectorised via groupby.
+
+    The interval uses the HKSJ variance (weighted residual variance around the pooled value,
+    floored at the DL variance, the 'modified' HKSJ of Röver et al. 2015) and Student t with
+    k - 1 degrees of freedom: DL with normal critical values covers only 0.81-0.87 at k = 2-3
+    (benchmarks/validate_event_study_pooling.py). With k = 1 the single estimate keeps its own
+    normal interval.
 
     Rows without an estimate (status other than ok) are left out and counted in
     ``k_excluded``. Returns per group: k, pooled rate ratio with interval, tau2 (between-
@@ -45,7 +119,7 @@ def pool_random_effects(
         The column holding its standard error; rows with a missing estimate or a standard error that
         is not positive are left out.
     level : float, default 0.95
-        Confidence level of the pooled interval (normal critical value).
+        Confidence level of the pooled interval (t on k - 1 df; normal when k = 1).
 
     Returns
     -------
@@ -56,8 +130,8 @@ def pool_random_effects(
         * k: estimates pooled (0 when none was usable);
         * pooled_rr: random-effects pooled rate ratio, exp(pooled_log_rr);
         * ci_low, ci_high: its ``level`` interval;
-        * pooled_log_rr, pooled_se: pooled log ratio and its standard error;
-        * p_value: two-sided z-test p-value for a pooled ratio of 1;
+        * pooled_log_rr, pooled_se: pooled log ratio and its (HKSJ) standard error;
+        * p_value: two-sided t-test p-value (k - 1 df) for a pooled ratio of 1;
         * tau2: DerSimonian-Laird between-ceasefire variance of the log ratios (0 when k = 1);
         * i2: I², the share of the variation due to heterogeneity (0 to 1);
         * q: Cochran's Q;
@@ -90,8 +164,18 @@ def pool_random_effects(
     d["wy_re"] = d["w_re"] * d[estimate_col]
     sr = d.groupby(keys)[["w_re", "wy_re"]].sum()
     pooled = sr["wy_re"] / sr["w_re"]
-    se = 1 / np.sqrt(sr["w_re"])
-    z = stats.norm.ppf(0.5 + level / 2)
+    d = d.join(pooled.rename("pooled"), on=keys)
+    d["wr2"] = d["w_re"] * (d[estimate_col] - d["pooled"]) ** 2
+    residual = d.groupby(keys)["wr2"].sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hksj_scale = np.maximum(1.0, (residual / (k - 1)).where(k > 1, 1.0))
+    se = np.sqrt(hksj_scale / sr["w_re"])
+    dof = np.maximum(k - 1, 1)
+    z = pd.Series(stats.t.ppf(0.5 + level / 2, dof), index=k.index).where(
+        k > 1, stats.norm.ppf(0.5 + level / 2)
+    )
+    t_p = pd.Series(2 * stats.t.sf(np.abs(pooled / se), dof), index=k.index)
+    p_value = t_p.where(k > 1, 2 * stats.norm.sf(np.abs(pooled / se)))
     with np.errstate(divide="ignore", invalid="ignore"):
         i2 = np.where(q_stat > 0, np.maximum(0.0, (q_stat - (k - 1)) / q_stat), 0.0)
     out = pd.DataFrame(
@@ -102,7 +186,7 @@ def pool_random_effects(
             "ci_high": np.exp(pooled + z * se),
             "pooled_log_rr": pooled,
             "pooled_se": se,
-            "p_value": 2 * stats.norm.sf(np.abs(pooled / se)),
+            "p_value": p_value,
             "tau2": tau2,
             "i2": i2,
             "q": q_stat,

@@ -1,4 +1,4 @@
-"""Random-effects pooling, checked against statsmodels and a degenerate case by hand.
+"""Random-effects pooling and chain FDR, checked against statsmodels, by hand and by simulation.
 
 DerSimonian-Laird pooled log ratios, standard errors and tau^2 must equal those of
 ``statsmodels.stats.meta_analysis.combine_effects`` on random estimates; a group with a
@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
 
 from analysis import pooling as po
@@ -29,7 +30,9 @@ def test_random_effects_pooling_matches_statsmodels() -> None:
     for name, part in frame.groupby("group"):
         ref = combine_effects(part["log_rr"], part["se"] ** 2, method_re="dl")
         assert pooled.loc[name, "pooled_log_rr"] == pytest.approx(ref.mean_effect_re)
-        assert pooled.loc[name, "pooled_se"] == pytest.approx(ref.sd_eff_w_re)
+        # modified HKSJ: the HKSJ standard error floored at the DL one
+        hksj = max(ref.sd_eff_w_re, ref.sd_eff_w_re_hksj)
+        assert pooled.loc[name, "pooled_se"] == pytest.approx(hksj)
         assert pooled.loc[name, "tau2"] == pytest.approx(ref.tau2)
 
 
@@ -45,3 +48,41 @@ def test_pooling_a_single_estimate_returns_it() -> None:
     assert pooled["ci_high"].to_numpy() == pytest.approx(
         np.exp(frame["log_rr"] + 1.959963985 * frame["se"]).to_numpy(), rel=1e-6
     )
+
+
+def test_hksj_pooling_covers_at_two_and_three_studies() -> None:
+    runs = 300
+    rng = np.random.default_rng(int(np.random.SeedSequence().entropy % 2**32))
+    hits = []
+    for run in range(runs):
+        k = 2 + run % 2
+        se = rng.uniform(0.1, 0.5, k)
+        frame = pd.DataFrame(
+            {"group": "g", "log_rr": -0.3 + rng.normal(0, 0.3, k) + rng.normal(0, se), "se": se}
+        )
+        row = po.pool_random_effects(frame, "group").iloc[0]
+        hits.append(row["ci_low"] < np.exp(-0.3) < row["ci_high"])
+    # DL with z critical values covers 0.81-0.87 here
+    assert np.mean(hits) >= 0.95 - 3 * np.sqrt(0.95 * 0.05 / runs)
+
+
+def test_chain_fdr_controls_familywise_error_under_chained_null() -> None:
+    runs = 300
+    rng = np.random.default_rng(int(np.random.SeedSequence().entropy % 2**32))
+    chain = pd.Series(np.repeat(np.arange(10), 4))
+    false = []
+    for _ in range(runs):
+        shared = np.repeat(rng.normal(size=10), 4)
+        z = 0.95 * shared + np.sqrt(1 - 0.95**2) * rng.normal(size=40)
+        p = pd.Series(2 * stats.norm.sf(np.abs(z)))
+        false.append((po.chain_fdr(p, chain) <= 0.05).any())
+    assert np.mean(false) <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / runs)
+
+
+def test_zero_during_rows_keep_a_finite_estimate() -> None:
+    counts = pd.DataFrame(
+        {"events_pre": [10, 4], "events_during": [0, 2], "n_pre": [30, 30], "n_during": [30, 15]}
+    )
+    out = po.count_log_ratios(counts)
+    assert np.isfinite(out["log_rr"]).all() and (out["se"] > 0).all()
+    assert out.loc[0, "log_rr"] == pytest.approx(np.log(0.5 / 10.5))
