@@ -42,11 +42,7 @@ def chain_fdr(p_values: pd.Series, chain: pd.Series, alpha: float = 0.05) -> pd.
     grouped = p_values[present].groupby(chain[present])
     chain_p = (grouped.min() * grouped.size()).clip(upper=1.0)
     q = pd.Series(np.nan, index=p_values.index)
-    if len(chain_p):
-        chain_q = pd.Series(
-            multipletests(chain_p.to_numpy(), alpha=alpha, method="fdr_bh")[1], index=chain_p.index
-        )
-        q[present] = chain[present].map(chain_q).to_numpy()
+    q[present] = chain[present].map(benjamini_hochberg(chain_p, alpha)).to_numpy()
     return q
 
 
