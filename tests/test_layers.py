@@ -40,6 +40,7 @@ LAYERS: dict[str, int] = {
     "analysis.simulate": 4,
     "analysis.timing": 4,
     "analysis.alignment": 4,
+    "analysis.did": 4,
     "analysis.survival": 4,
     "analysis.reported": 4,
     "analysis.sensitivity": 4,
