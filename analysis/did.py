@@ -348,7 +348,7 @@ def did_space_time(
             pseudo=empty,
         )
     observed = float(
-        np.mean((_log_change(t_pre, t_post) - _log_change(ctrl_pre, ctrl_post)) / scale[:m])
+        np.mean((_log_change(t_pre, t_post) - _log_change(ctrl_pre, ctrl_post)) / scale[real, :m])
     )
     pseudo = _pseudo_statistics(pre, post, usable, blocked, scale, m, real, max_assignments, seed)
     stats_ = pseudo[:, 2] if len(pseudo) else np.array([])
@@ -558,7 +558,7 @@ def synthetic_control(
             empty,
         )
     window = wide.iloc[t0 - pre_periods : t0 + post_periods]
-    target = window[list(treated)].sum(1).to_numpy()
+    target = window[list(treated)].sum(axis=1).to_numpy()
     donors = window.drop(columns=list(treated))
     donors = donors.loc[:, donors.iloc[:pre_periods].sum() > 0]
     if target[:pre_periods].sum() == 0 or donors.shape[1] < 2:
@@ -584,7 +584,7 @@ def synthetic_control(
         itertools.combinations(range(scaled.shape[1]), m), max_placebos
     ):  # one small NNLS per donor set
         rest = [j for j in range(scaled.shape[1]) if j not in subset]
-        unit = donors.iloc[:, list(subset)].sum(1).to_numpy()
+        unit = donors.iloc[:, list(subset)].sum(axis=1).to_numpy()
         placebo.append(
             _synth_fit(unit / unit[:pre_periods].mean(), scaled[:, rest], pre_periods)[1]
         )

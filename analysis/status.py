@@ -16,6 +16,7 @@ STATUS_OUTSIDE = "outside_data"
 STATUS_TOO_SHORT = "too_short"
 STATUS_DEGENERATE = "degenerate"
 STATUS_NO_PLACEBO_ROOM = "no_placebo_room"
+STATUS_SEPARATION = "separation"
 
 MIN_WINDOW_DAYS = 7
 """Windows shorter than a week give no usable long-run variance (status ``too_short``)."""
@@ -36,6 +37,10 @@ STATUS_NOTES = {
     STATUS_DEGENERATE: "zero variance in both windows: no interval can be computed.",
     STATUS_OUTSIDE: "windows not covered by the daily series.",
     STATUS_NO_DATES: "neither declared_on nor effective_from is known.",
+    STATUS_SEPARATION: (
+        "one group had no breakdown (or only breakdowns): the hazard ratio runs off to 0 or "
+        "infinity, so no estimate; read the curves instead."
+    ),
 }
 """The sentence added to an estimate's note for each status."""
 
@@ -49,5 +54,6 @@ STATUS_LABELS = {
     STATUS_TOO_SHORT: "window too short",
     STATUS_DEGENERATE: "no variation",
     STATUS_NO_PLACEBO_ROOM: "no room for pseudo-dates",
+    STATUS_SEPARATION: "not estimable (separation)",
 }
 """Plain-language names of the status codes, for tables read by non-programmers."""
