@@ -360,7 +360,7 @@ def _event_study_sentence(per_bloc: pd.DataFrame) -> str:
     return "Strike rates changed around the diplomatic events of " + ", ".join(parts) + "."
 
 
-def alignment(did: Any, truce_id: str, treated: Sequence[str]) -> Finding:
+def alignment(did: Any, truce_id: str, treated: Sequence[str], inference: Any = None) -> Finding:
     """The brokered truce's finding: difference-in-differences ratio, interval and placebo.
 
     Parameters
@@ -371,34 +371,60 @@ def alignment(did: Any, truce_id: str, treated: Sequence[str]) -> Finding:
         The truce, named in the sentence.
     treated : sequence of str
         Its parties (the treated groups).
+    inference : DidInference, optional
+        From :func:`analysis.did.did_space_time`: with one or two treated groups its
+        randomization p-value (and the smallest p it can give) replaces the clustered interval
+        and the in-time placebo in the sentence.
 
     Returns
     -------
     Finding
         Question 3; numbers: events on the parties before and after, the relative rate ratio
-        and the placebo p-value.
+        and the placebo p-value (the space-time randomization p-value with ``inference``).
     """
     parties = ", ".join(treated) or "the parties"
+    has_test = inference is not None and inference.status == STATUS_OK
     numbers = (
         KeyNumber(f"events on {parties} before", did.events_treated_pre, "events"),
         KeyNumber(f"events on {parties} after", did.events_treated_post, "events"),
         KeyNumber("relative rate ratio, DiD (1 = no change)", did.estimate, ""),
-        KeyNumber("placebo p-value", did.placebo_p_value, ""),
+        KeyNumber("space-time randomization p-value", inference.p_value, "")
+        if has_test
+        else KeyNumber("placebo p-value", did.placebo_p_value, ""),
     )
     limit = (
         " One brokered truce cannot separate the broker from the place, the parties and the moment."
+    )
+    test = (
+        f" Against every other group and date without a ceasefire on it (space-time "
+        f"randomization, {inference.n_pseudo} comparisons), {p_text(inference.p_value)}; the "
+        f"smallest p this test can give here is {format_p(inference.resolution)}."
+        if has_test
+        else ""
     )
     if did.status == STATUS_ZERO_DURING:
         text = (
             f"No strikes on {parties} were recorded after {truce_id} took effect (against "
             f"{format_count(did.events_treated_pre)} before), while other targets were still "
             f"struck; the remaining rate could be up to {format_number(did.ci_high)} times the "
-            "expected one (upper end of the 95% interval)." + limit
+            "expected one (upper end of the 95% interval)." + test + limit
         )
         return Finding(QUESTION_ALIGNMENT, text, numbers)
     if did.status != STATUS_OK:
         label = STATUS_LABELS.get(did.status, did.status)
         return Finding(QUESTION_ALIGNMENT, f"No estimate for {truce_id}: {label}.", numbers)
+    if has_test:
+        change = "fell" if did.estimate < 1 else "rose"
+        verdict = (
+            " A change this large was rare elsewhere, so it is unlikely to be chance alone."
+            if inference.p_value <= ALPHA
+            else " Changes this large were common elsewhere, so the truce's part is uncertain."
+        )
+        text = (
+            f"Strikes on {parties} {change} relative to other targets after {truce_id} took "
+            f"effect (ratio {format_number(did.estimate)})." + test + verdict + limit
+        )
+        return Finding(QUESTION_ALIGNMENT, text, numbers)
     sentence, direction = ratio_sentence(
         did.estimate,
         did.ci_low,

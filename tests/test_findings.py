@@ -15,6 +15,7 @@ import pytest
 
 from analysis import findings
 from analysis.alignment import DidResult
+from analysis.did import DidInference
 from analysis.effects import EffectResult
 
 
@@ -139,6 +140,20 @@ def test_alignment_zero_during_names_the_parties_and_the_limit() -> None:
 def test_alignment_fall_with_a_large_placebo_p_is_uncertain() -> None:
     found = findings.alignment(_did(0.3, 0.1, 0.9, 0.35), "aa-1", ["AA"])
     assert "fell by 70%" in found.text and "uncertain" in found.text
+
+
+def _space_time(p_value: float, n_pseudo: int = 73) -> DidInference:
+    return DidInference(0.3, -2.0, p_value, 1 / (1 + n_pseudo), n_pseudo, 33, 9, "ok", "", None)
+
+
+def test_alignment_with_space_time_test_states_p_and_its_floor() -> None:
+    found = findings.alignment(_did(0.3, 0.1, 0.9, 0.35), "aa-1", ["AA"], _space_time(0.027))
+    assert "fell" in found.text and "p = 0.027" in found.text
+    assert "smallest p this test can give here is 0.014" in found.text
+    assert "rare elsewhere" in found.text
+    assert found.numbers[-1].label == "space-time randomization p-value"
+    common = findings.alignment(_did(0.3, 0.1, 0.9, 0.01), "aa-1", ["AA"], _space_time(0.4))
+    assert "common elsewhere" in common.text and "uncertain" in common.text
 
 
 def test_reported_counts_compare_only_within_a_monitor_and_measure() -> None:
