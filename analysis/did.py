@@ -604,3 +604,74 @@ def synthetic_control(
         note,
         table.sort_values("weight", ascending=False, ignore_index=True),
     )
+
+
+@dataclass(frozen=True)
+class FewTreatedDid(Result):
+    """The clean controls, the space-time randomization test and the synthetic control.
+
+    Attributes
+    ----------
+    controls : ControlSet
+        Who serves as a control and why the others do not.
+    space_time : DidInference
+        The space-time randomization test (:func:`did_space_time`).
+    synthetic : SyntheticControl
+        The synthetic control with placebo-in-space (:func:`synthetic_control`).
+    """
+
+    controls: ControlSet
+    space_time: DidInference
+    synthetic: SyntheticControl
+
+
+def few_treated_did(
+    events: pd.DataFrame,
+    panel: pd.DataFrame,
+    ceasefires: pd.DataFrame,
+    treated: Sequence[str],
+    event_date: str | pd.Timestamp,
+    pre_periods: int,
+    post_periods: int,
+    *,
+    grouping: str = c.EV_TARGET,
+    seed: int = 20250328,
+) -> FewTreatedDid:
+    """Clean controls, space-time randomization test and synthetic control in one call.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        The EVENTS table ``panel`` was built from.
+    panel : pandas.DataFrame
+        A PANEL table (period, group, events) over the whole series.
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table.
+    treated : sequence of str
+        The treated groups.
+    event_date : str or pandas.Timestamp
+        First post period.
+    pre_periods, post_periods : int
+        Window lengths in periods.
+    grouping : str, default 'target'
+        The EVENTS column ``panel`` groups by.
+    seed : int, default 20250328
+        Seed of the subset of pseudo assignments when there are very many.
+
+    Returns
+    -------
+    FewTreatedDid
+        controls, space_time and synthetic.
+    """
+    periods = pd.DatetimeIndex(np.sort(pd.to_datetime(panel[c.PN_PERIOD]).unique()))
+    t0 = int(periods.searchsorted(pd.Timestamp(event_date)))
+    first = periods[max(t0 - pre_periods, 0)]
+    last = periods[min(t0 + post_periods, len(periods) - 1)]
+    controls = clean_controls(events, ceasefires, treated, first, last, grouping=grouping)
+    parties = party_periods(ceasefires)
+    args = (panel, treated, controls.controls, event_date, pre_periods, post_periods)
+    return FewTreatedDid(
+        controls,
+        did_space_time(*args, parties=parties, seed=seed),
+        synthetic_control(*args),
+    )

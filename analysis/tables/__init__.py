@@ -12,10 +12,14 @@ them through this package, e.g. ``tables.batch_table(batch)``.
 
 from analysis.tables.alignment import (
     breakdown_display_table,
+    controls_table,
     cox_table,
     did_table,
     displacement_table,
+    few_treated_table,
+    incidence_table,
     median_table,
+    subjects_table,
 )
 from analysis.tables.effects import (
     batch_table,
@@ -62,6 +66,10 @@ __all__ = [
     "breakdown_display_table",
     "median_table",
     "cox_table",
+    "few_treated_table",
+    "controls_table",
+    "subjects_table",
+    "incidence_table",
     "rates_display_table",
     "excluded_display_table",
     "phase_summary_table",

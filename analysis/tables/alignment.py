@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis import contract as c
 from analysis.alignment import DidResult, Displacement
+from analysis.did import FewTreatedDid
 from analysis.formatting import (
     format_count,
     format_date,
@@ -20,7 +21,8 @@ from analysis.formatting import (
     format_p,
     format_status,
 )
-from analysis.survival import BROKE_DOWN, DURATION
+from analysis.status import STATUS_OK, STATUS_SEPARATION
+from analysis.survival import BROKE_DOWN, DURATION, ENTRY, OUTCOME
 
 
 def did_table(did: DidResult) -> pd.DataFrame:
@@ -180,10 +182,140 @@ def cox_table(
     return pd.DataFrame(
         {
             "Compared": level + " vs " + ("unbrokered" if reference == "none" else reference),
-            "Hazard ratio": cox["hazard_ratio"].map(format_number),
+            "Hazard ratio": cox["hazard_ratio"]
+            .map(format_number)
+            .where(
+                cox.get("status", pd.Series(STATUS_OK, index=cox.index)) == STATUS_OK,
+                format_status(STATUS_SEPARATION),
+            ),
             "95% interval": format_intervals(cox),
             "p-value": cox["p_value"].map(format_p),
             "Truces": cox["n"].map(format_count),
             "Breakdowns": cox["events"].map(format_count),
         }
     )
+
+
+def few_treated_table(few: FewTreatedDid) -> pd.DataFrame:
+    """The two tests built for one or two treated groups, one row each: estimate, p-value and
+    the smallest p-value the test can give with these data.
+
+    Parameters
+    ----------
+    few : FewTreatedDid
+        The result of :func:`analysis.did.few_treated_did`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, two rows; columns Test, Ratio, p-value, Smallest possible p, Comparisons, Result,
+        Note.
+    """
+    st, sc = few.space_time, few.synthetic
+    return pd.DataFrame(
+        {
+            "Test": [
+                "space-time randomization (DiD)",
+                "synthetic control (placebo in space)",
+            ],
+            "Ratio": [format_number(st.estimate), format_number(sc.estimate)],
+            "p-value": [format_p(st.p_value), format_p(sc.p_value)],
+            "Smallest possible p": [format_p(st.resolution), format_p(sc.resolution)],
+            "Comparisons": [format_count(st.n_pseudo), format_count(sc.n_placebos)],
+            "Result": [format_status(st.status), format_status(sc.status)],
+            "Note": [format_note(st.note), format_note(sc.note)],
+        }
+    )
+
+
+def controls_table(few: FewTreatedDid) -> pd.DataFrame:
+    """Every group of the DiD panel: treated, control or excluded, and why.
+
+    Parameters
+    ----------
+    few : FewTreatedDid
+        The result of :func:`analysis.did.few_treated_did`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per group; columns Group, Side, Role, Why excluded.
+    """
+    table = few.controls.table
+    return pd.DataFrame(
+        {
+            "Group": table["group"].astype(str),
+            "Side": table["side"].astype(str).str.replace("_", " "),
+            "Role": table["role"].astype(str),
+            "Why excluded": table["reason"].astype(str),
+        }
+    )
+
+
+def subjects_table(subjects: pd.DataFrame) -> pd.DataFrame:
+    """Chain-level survival subjects (:func:`analysis.survival.chain_subjects`) as text.
+
+    Parameters
+    ----------
+    subjects : pandas.DataFrame
+        The output of :func:`analysis.survival.chain_subjects`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per chain; columns Chain, Announcements, Broker bloc, Counterparts
+        watched, In force from, Observed from day, Outcome, Days, Not estimable because.
+    """
+    return pd.DataFrame(
+        {
+            "Chain": subjects[c.CF_ID].astype(str),
+            "Announcements": subjects["chain_members"].astype(str).str.count(c.LIST_SEPARATOR) + 1,
+            "Broker bloc": subjects[c.CF_BROKER_BLOC].astype(str),
+            "Counterparts watched": subjects["targets"]
+            .astype(str)
+            .str.replace(c.LIST_SEPARATOR, ", "),
+            "In force from": subjects["start"].map(format_date),
+            "Observed from day": subjects[ENTRY].map(format_count),
+            "Outcome": subjects[OUTCOME].astype(str),
+            "Days": subjects[DURATION].map(format_count),
+            "Not estimable because": subjects["reason"].astype(str),
+        }
+    )
+
+
+def incidence_table(cif: pd.DataFrame, days: tuple[int, ...] = (30, 90, 180, 365)) -> pd.DataFrame:
+    """Cumulative incidence of breakdown and of expiry at a few horizons, per group.
+
+    Parameters
+    ----------
+    cif : pandas.DataFrame
+        The output of :func:`analysis.survival.cumulative_incidence`.
+    days : tuple of int, default (30, 90, 180, 365)
+        Horizons in days since the chain's start.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per group and horizon; columns Broker bloc, Day, Broken down, Expired
+        without a strike, Still holding, At risk.
+    """
+    rows = []
+    for group, part in cif.groupby("group", sort=True):  # a handful of blocs
+        for day in days:  # four horizons
+            seen = part[part["time"] <= day]
+            last = seen.iloc[-1] if len(seen) else None
+            rows.append(
+                {
+                    "Broker bloc": str(group),
+                    "Day": format_count(day),
+                    "Broken down": format_number(last["breakdown"] if last is not None else 0.0),
+                    "Expired without a strike": format_number(
+                        last["expired"] if last is not None else 0.0
+                    ),
+                    "Still holding": format_number(last["survival"] if last is not None else 1.0),
+                    "At risk": format_count(part[part["time"] > day]["n_risk"].max())
+                    if (part["time"] > day).any()
+                    else "0",
+                }
+            )
+    return pd.DataFrame(rows)
