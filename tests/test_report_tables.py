@@ -239,6 +239,36 @@ def test_cox_and_median_tables_say_unbrokered() -> None:
     assert list(tb.median_table(medians)["Median days held"]) == ["4", "not reached"]
 
 
+def test_cox_table_says_not_estimable_on_separation_and_incidence_reads_horizons() -> None:
+    cox = pd.DataFrame(
+        {
+            "term": ["broker_bloc_Japan"],
+            "hazard_ratio": [np.nan],
+            "ci_low": [np.nan],
+            "ci_high": [np.nan],
+            "p_value": [np.nan],
+            "n": [6],
+            "events": [6],
+            "status": ["separation"],
+        }
+    )
+    assert tb.cox_table(cox).iloc[0]["Hazard ratio"] == "not estimable (separation)"
+    cif = pd.DataFrame(
+        {
+            "group": ["none", "none"],
+            "time": [10.0, 100.0],
+            "n_risk": [4, 2],
+            "breakdown": [0.25, 0.5],
+            "expired": [0.0, 0.25],
+            "survival": [0.75, 0.25],
+        }
+    )
+    shown = tb.incidence_table(cif, days=(5, 30, 365))
+    assert list(shown["Broken down"]) == ["0", "0.25", "0.5"]
+    assert list(shown["Still holding"]) == ["1", "0.75", "0.25"]
+    assert list(shown["At risk"]) == ["4", "2", "0"]
+
+
 def test_did_and_displacement_tables() -> None:
     did = alignment.DidResult(
         0.0, 0.0, 0.1123, 1.2e-9, math.nan, 14, 1, 52, 48, 0, "zero_during", ""
