@@ -475,7 +475,7 @@ class SyntheticControl(Result):
     resolution : float
         Smallest p-value possible: 1 / (1 + n_placebos).
     n_placebos : int
-        Donor sets of the treated set's size each used once as a placebo treated unit.
+        Group sets of the treated set's size (other than the real one) used as placebo units.
     status : str
         'ok', 'too_short' or 'no_pre_events'.
     note : str
@@ -519,8 +519,9 @@ def synthetic_control(
     """Synthetic control of the treated groups' total from ``controls``, placebo-in-space p.
 
     Each series is divided by its own pre-window mean, so groups of different sizes can be
-    mixed; donors without pre-window events are dropped. Placebos: every set of
-    ``len(treated)`` donors in turn is the treated unit, fitted from the other donors.
+    mixed; donors without pre-window events are dropped. Placebos: every other set of
+    ``len(treated)`` groups (the treated groups included) in turn is the treated unit, fitted
+    from all groups outside it, so placebo and real fits have as many donors.
 
     Parameters
     ----------
@@ -579,14 +580,21 @@ def synthetic_control(
     estimate = float(y[pre_periods:].mean() / max(synth[pre_periods:].mean(), 1e-12))
     pre_rmspe = math.sqrt(float(np.mean((y - synth)[:pre_periods] ** 2)))
     m = len(treated)
+    # placebo in space: every other set of m groups (controls and treated groups alike) as the
+    # treated unit, fitted from all groups outside it, so each fit has as many donors as the real
+    units = pd.concat([window[list(treated)], donors], axis=1).to_numpy()
+    usable = units[:pre_periods].sum(0) > 0
+    scaled_all = units / np.where(usable, units[:pre_periods].mean(0), 1.0)
     placebo = []
-    for subset in itertools.islice(
-        itertools.combinations(range(scaled.shape[1]), m), max_placebos
-    ):  # one small NNLS per donor set
-        rest = [j for j in range(scaled.shape[1]) if j not in subset]
-        unit = donors.iloc[:, list(subset)].sum(axis=1).to_numpy()
+    subsets = itertools.combinations(range(units.shape[1]), m)
+    others = (s for s in subsets if s != tuple(range(m)))  # the real treated set is not a placebo
+    for subset in itertools.islice(others, max_placebos):  # one small NNLS per group set
+        rest = [j for j in range(units.shape[1]) if j not in subset and usable[j]]
+        unit = units[:, list(subset)].sum(1)
+        if unit[:pre_periods].sum() == 0:
+            continue
         placebo.append(
-            _synth_fit(unit / unit[:pre_periods].mean(), scaled[:, rest], pre_periods)[1]
+            _synth_fit(unit / unit[:pre_periods].mean(), scaled_all[:, rest], pre_periods)[1]
         )
     n = len(placebo)
     p_value = (1 + int((np.array(placebo) >= ratio - 1e-12).sum())) / (1 + n)
