@@ -163,13 +163,15 @@ def main() -> None:
         "--placebo-runs", type=int, default=20, help="runs that also refit the old placebo (slow)"
     )
     parser.add_argument("--survival-runs", type=int, default=100)
+    parser.add_argument("--treated", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--effects", type=float, nargs="+", default=[1.0, 0.5])
     args = parser.parse_args()
     began = time.perf_counter()
     print(
         f"{GROUPS} groups x {WEEKS} weeks, window {PRE}+{POST}, runs {args.runs}, seed {args.seed}"
     )
-    for n_treated in (1, 2):
-        for effect in (1.0, 0.5):
+    for n_treated in args.treated:
+        for effect in args.effects:
             rng = np.random.default_rng([args.seed, n_treated, int(effect * 100)])
             rows = pd.DataFrame(
                 [run_once(rng, n_treated, effect, i < args.placebo_runs) for i in range(args.runs)]
@@ -178,10 +180,12 @@ def main() -> None:
             for method in [m for m in rows.columns if not m.startswith("resolution")]:  # 4
                 p = rows[method].dropna()
                 share = float((p <= 0.05).mean()) if len(p) else math.nan
+                share10 = float((p <= 0.10).mean()) if len(p) else math.nan
                 se = math.sqrt(share * (1 - share) / max(len(p), 1))
                 print(
                     f"treated {n_treated} effect {effect:.1f} {label:5s} {method:28s} "
-                    f"runs {len(p):4d} reject@0.05 {share:.3f} (MC se {se:.3f})",
+                    f"runs {len(p):4d} reject@0.05 {share:.3f} (MC se {se:.3f}) "
+                    f"@0.10 {share10:.3f}",
                     flush=True,
                 )
             print(

@@ -128,6 +128,11 @@ def test_alignment_notebook(tmp_path: Path) -> None:
     assert recorded["n_ceasefires_estimated"] == estimated > 10
     assert recorded["did_status"] in ("ok", "zero_during")
     assert recorded["truce_effective"] == "2022-11-24"
+    # the space-time test reports its floor; p can never be below it
+    floor = recorded["did_space_time_resolution"]
+    assert floor == 1 / (1 + recorded["did_space_time_n_pseudo"])
+    assert recorded["did_space_time_p_value"] >= floor
+    assert recorded["did_synthetic_p_value"] >= recorded["did_synthetic_resolution"]
 
 
 def test_reported_counts_notebook(tmp_path: Path) -> None:
