@@ -1,4 +1,15 @@
-"""How long ceasefires hold: Kaplan-Meier curves and a Cox model.
+"""How long ceasefires hold: Kaplan-Meier curves, cumulative incidence and a Cox model.
+
+Chain level (what notebook 04 uses): :func:`chain_subjects` makes one subject per extension
+chain (extensions do not restart the clock), with delayed entry when the data start after the
+chain, breakdown on the declared counterparts (``counterpart_ids``), expiry without a strike as
+a competing outcome, and national 'all' declarations reported as not estimable;
+:func:`cumulative_incidence` is an Aalen-Johansen estimator with delayed entry (statsmodels'
+``CumIncidenceRight`` handles right censoring only); :func:`kaplan_meier` and
+:func:`cox_model` use the entry times when present, and :func:`cox_model` reports
+'separation' instead of a hazard ratio running off to 0 or infinity.
+
+Announcement level (kept for comparison): :func:`breakdown_table` below.
 
 Breakdown is the first day, on or after the effective date (plus an optional grace period),
 with at least ``min_events`` strikes on the ceasefire's counterparty. Ceasefires without a

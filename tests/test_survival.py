@@ -228,7 +228,8 @@ def test_cumulative_incidence_matches_statsmodels_without_delayed_entry() -> Non
     table, _ = _competing(np.random.default_rng(4), 200, truncate=False)
     ours = sv.cumulative_incidence(table)
     code = table[sv.OUTCOME].map({sv.BREAKDOWN: 1, sv.EXPIRED: 2}).to_numpy()
-    ref = CumIncidenceRight(table[sv.DURATION].to_numpy(), code)
+    with np.errstate(divide="ignore", invalid="ignore"):  # its variance at the last time
+        ref = CumIncidenceRight(table[sv.DURATION].to_numpy(), code)
     theirs = pd.Series(ref.cinc[0], index=ref.times)
     assert np.allclose(ours.set_index("time")["breakdown"].reindex(ref.times), theirs)
 
