@@ -16,6 +16,8 @@ STATUS_OUTSIDE = "outside_data"
 STATUS_TOO_SHORT = "too_short"
 STATUS_DEGENERATE = "degenerate"
 STATUS_NO_PLACEBO_ROOM = "no_placebo_room"
+STATUS_NO_DYAD = "no_dyad"
+STATUS_DYAD_NOT_IN_DATA = "dyad_not_in_data"
 
 MIN_WINDOW_DAYS = 7
 """Windows shorter than a week give no usable long-run variance (status ``too_short``)."""
@@ -36,6 +38,11 @@ STATUS_NOTES = {
     STATUS_DEGENERATE: "zero variance in both windows: no interval can be computed.",
     STATUS_OUTSIDE: "windows not covered by the daily series.",
     STATUS_NO_DATES: "neither declared_on nor effective_from is known.",
+    STATUS_NO_DYAD: "no UCDP dyad is linked to the ceasefire: there are no events to count.",
+    STATUS_DYAD_NOT_IN_DATA: (
+        "no event on its UCDP dyad(s) anywhere in the events data: the file does not cover "
+        "that conflict, or its source has no dyad ids (use source ucdp_ged)."
+    ),
 }
 """The sentence added to an estimate's note for each status."""
 
@@ -49,5 +56,7 @@ STATUS_LABELS = {
     STATUS_TOO_SHORT: "window too short",
     STATUS_DEGENERATE: "no variation",
     STATUS_NO_PLACEBO_ROOM: "no room for pseudo-dates",
+    STATUS_NO_DYAD: "no UCDP dyad",
+    STATUS_DYAD_NOT_IN_DATA: "dyad not in the events data",
 }
 """Plain-language names of the status codes, for tables read by non-programmers."""

@@ -43,9 +43,12 @@ LAYERS: dict[str, int] = {
     "analysis.survival": 4,
     "analysis.reported": 4,
     "analysis.sensitivity": 4,
+    "analysis.all_ceasefires": 4,
+    "analysis.all_ceasefires_groups": 4,
     # tables and plots
     "analysis.tables": 5,
     "analysis.plots": 5,
+    "analysis.plots_all": 5,
     "analysis.style": 5,
     "analysis.audit": 5,
     "analysis.findings": 5,
