@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     # base: no analysis imports beyond this layer
     "analysis.paths": 0,
     "analysis.contract": 0,
+    "analysis.contract_base": 0,
     "analysis.status": 0,
     "analysis.formatting": 0,
     "analysis.results": 0,

@@ -51,7 +51,7 @@ from analysis.sources.validate import (
     validate_frame,
 )
 
-LOADER_VERSION = "ucdp-1"
+LOADER_VERSION = "ucdp-2"
 GED_SOURCE = "ucdp_ged"
 CANDIDATE_SOURCE = "ucdp_candidate"
 
