@@ -47,18 +47,17 @@ from analysis.status import (
 )
 from analysis.windows import Gap, collapse_chains, window_table
 
-CF_COUNTRY = "country"
-CF_CLASS = "ceasefire_class"
-CF_PURPOSES = "purposes"
-CF_MEDIATORS = "mediators"
-CF_MEDIATOR_BLOCS = "mediator_blocs"
-CF_DYAD_IDS = "ucdp_dyad_ids"
-EV_DYAD = "dyad_id"
-
 CURATED_COUNTRY = "Myanmar (Burma)"
 """The curated ceasefire table covers Myanmar only (data/README.md); UCDP's name for it."""
 
-DESCRIPTORS = (c.CF_KIND, CF_COUNTRY, CF_CLASS, CF_PURPOSES, CF_MEDIATORS, CF_MEDIATOR_BLOCS)
+DESCRIPTORS = (
+    c.CF_KIND,
+    c.CF_COUNTRY,
+    c.CF_CLASS,
+    c.CF_PURPOSES,
+    c.CF_MEDIATORS,
+    c.CF_MEDIATOR_BLOCS,
+)
 """Columns describing each ceasefire that the result table carries and groups by."""
 
 ESTIMATED = (STATUS_OK, STATUS_ZERO_DURING)
@@ -98,15 +97,15 @@ def outcome_keys(ceasefires: pd.DataFrame) -> pd.DataFrame:
     """
     table = ceasefires.reset_index(drop=True)
     ids = table[c.CF_ID].astype(str)
-    if CF_DYAD_IDS in table:
+    if c.CF_UCDP_DYAD_IDS in table:
         dyads = [
             tuple(d for d in _MULTI_VALUE.split(text) if d)
-            for text in table[CF_DYAD_IDS].astype("string").fillna("").str.strip()
+            for text in table[c.CF_UCDP_DYAD_IDS].astype("string").fillna("").str.strip()
         ]
         return pd.DataFrame(
             {
                 c.CF_ID: ids,
-                "outcome_column": [EV_DYAD if d else "" for d in dyads],
+                "outcome_column": [c.EV_DYAD if d else "" for d in dyads],
                 "outcome_keys": dyads,
                 "outcome": [
                     f"events on UCDP dyad(s) {', '.join(d)}" if d else "no UCDP dyad" for d in dyads
@@ -146,17 +145,17 @@ def ceasefire_descriptors(ceasefires: pd.DataFrame) -> pd.DataFrame:
     table = ceasefires.reset_index(drop=True)
     n = len(table)
     fallback = {
-        CF_COUNTRY: pd.Series([CURATED_COUNTRY] * n, dtype="string"),
-        CF_CLASS: pd.Series([pd.NA] * n, dtype="Int64"),
-        CF_PURPOSES: table.get(c.CF_TRIGGER, pd.Series([""] * n)).astype("string"),
-        CF_MEDIATORS: table.get(c.CF_BROKER, pd.Series([""] * n)).astype("string"),
-        CF_MEDIATOR_BLOCS: table.get(c.CF_BROKER_BLOC, pd.Series([""] * n)).astype("string"),
+        c.CF_COUNTRY: pd.Series([CURATED_COUNTRY] * n, dtype="string"),
+        c.CF_CLASS: pd.Series([pd.NA] * n, dtype="Int64"),
+        c.CF_PURPOSES: table.get(c.CF_TRIGGER, pd.Series([""] * n)).astype("string"),
+        c.CF_MEDIATORS: table.get(c.CF_BROKER, pd.Series([""] * n)).astype("string"),
+        c.CF_MEDIATOR_BLOCS: table.get(c.CF_BROKER_BLOC, pd.Series([""] * n)).astype("string"),
     }
     out = pd.DataFrame({c.CF_ID: table[c.CF_ID].astype(str)})
     for column in DESCRIPTORS:
         out[column] = table[column] if column in table else fallback[column]
-    out[CF_CLASS] = out[CF_CLASS].astype("Int64")
-    for column in (CF_COUNTRY, CF_PURPOSES, CF_MEDIATORS, CF_MEDIATOR_BLOCS, c.CF_KIND):
+    out[c.CF_CLASS] = out[c.CF_CLASS].astype("Int64")
+    for column in (c.CF_COUNTRY, c.CF_PURPOSES, c.CF_MEDIATORS, c.CF_MEDIATOR_BLOCS, c.CF_KIND):
         out[column] = out[column].astype("string").fillna("")
     return out
 
@@ -527,7 +526,7 @@ def all_ceasefire_effects(
     status[~known] = win.loc[~known, "window_status"].to_numpy()
     no_events_anywhere = (
         ~counts.outcomes["in_data"].to_numpy()
-        & (counts.outcomes["outcome_column"] == EV_DYAD).to_numpy()
+        & (counts.outcomes["outcome_column"] == c.EV_DYAD).to_numpy()
     )
     status[no_events_anywhere & known] = STATUS_DYAD_NOT_IN_DATA
     status[counts.outcomes["no_outcome"].to_numpy()] = STATUS_NO_DYAD

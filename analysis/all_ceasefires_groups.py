@@ -21,13 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis import contract as c
 from analysis.all_ceasefires import (
-    CF_CLASS,
-    CF_MEDIATOR_BLOCS,
-    CF_MEDIATORS,
-    CF_PURPOSES,
     ESTIMATED,
-    EV_DYAD,
     NOT_IN_DATA,
     ceasefire_descriptors,
     event_index,
@@ -47,7 +43,7 @@ from analysis.status import (
 from analysis.survival import BROKE_DOWN, DURATION, kaplan_meier, median_survival
 from analysis.windows import collapse_chains, effective_start
 
-GROUPINGS = ("all", CF_CLASS, CF_PURPOSES, CF_MEDIATORS, CF_MEDIATOR_BLOCS)
+GROUPINGS = ("all", c.CF_CLASS, c.CF_PURPOSES, c.CF_MEDIATORS, c.CF_MEDIATOR_BLOCS)
 """The groupings of :func:`effects_by_group`: every ceasefire, then class, purpose, mediator
 and mediator bloc."""
 
@@ -78,7 +74,7 @@ def explode_groups(table: pd.DataFrame, column: str) -> pd.DataFrame:
     out = table.copy()
     if column == "all":
         return out.assign(all="all ceasefires")
-    if column == CF_CLASS:
+    if column == c.CF_CLASS:
         values = out[column].astype("Int64")
         out[column] = ("class " + values.astype("string")).fillna("not coded")
         return out
@@ -194,7 +190,7 @@ def first_event_survival(
     status = pd.Series(STATUS_OK, index=table.index, dtype="object")
     status[~inside] = STATUS_OUTSIDE
     status[start.isna()] = STATUS_NO_DATES
-    status[~in_data & (outcomes["outcome_column"] == EV_DYAD)] = STATUS_DYAD_NOT_IN_DATA
+    status[~in_data & (outcomes["outcome_column"] == c.EV_DYAD)] = STATUS_DYAD_NOT_IN_DATA
     status[outcomes["no_outcome"]] = STATUS_NO_DYAD
     ok = (status == STATUS_OK).to_numpy()
     reason = status.map(STATUS_NOTES).fillna("")
@@ -241,7 +237,7 @@ class GroupSurvival(Result):
     n_excluded: int
 
 
-def survival_by_group(table: pd.DataFrame, grouping: str = CF_MEDIATOR_BLOCS) -> GroupSurvival:
+def survival_by_group(table: pd.DataFrame, grouping: str = c.CF_MEDIATOR_BLOCS) -> GroupSurvival:
     """Kaplan-Meier survival until the first event, one curve per group.
 
     Parameters
