@@ -69,7 +69,7 @@ NOT_IN_DATA = (STATUS_NO_DYAD, STATUS_DYAD_NOT_IN_DATA, STATUS_NO_DATES, STATUS_
 _ESTIMATE_COLUMNS = ("estimate", "ci_low", "ci_high", "p_value", "log_rr", "se", "df")
 _ALL_KEY = "\x1fall"
 _KEY_SEPARATOR = "\x1f"
-_MULTI_VALUE = re.compile(r"\s*[;,]\s*")
+_MULTI_VALUE = re.compile(r"\s*;\s*")
 
 
 # --- What each ceasefire counts ------------------------------------------------------------

@@ -47,14 +47,14 @@ GROUPINGS = ("all", c.CF_CLASS, c.CF_PURPOSES, c.CF_MEDIATORS, c.CF_MEDIATOR_BLO
 """The groupings of :func:`effects_by_group`: every ceasefire, then class, purpose, mediator
 and mediator bloc."""
 
-_MULTI_VALUE = re.compile(r"\s*[;,]\s*")
+_MULTI_VALUE = re.compile(r"\s*;\s*")
 
 
 # --- Distribution of effects by group -------------------------------------------------------
 
 
 def explode_groups(table: pd.DataFrame, column: str) -> pd.DataFrame:
-    """One row per value of a multi-valued column (';' or ',' separated), blank as 'none'.
+    """One row per value of a multi-valued column (';'-separated), blank as 'none'.
 
     A ceasefire with two mediators counts once under each. ``ceasefire_class`` becomes
     'class 1' ... and 'not coded'; ``all`` (not a column) puts every row in one group.

@@ -516,3 +516,56 @@ def data_audit(numbers: Mapping[str, Any]) -> Finding:
             KeyNumber("rows dropped by the loader", dropped, "rows"),
         ),
     )
+
+
+def all_ceasefires(effects: Any, groups: pd.DataFrame) -> Finding:
+    """Notebook 06's finding: the pooled ratio over every estimated ceasefire, how many fell
+    or rose clearly on their own, and what the comparison cannot show.
+
+    Parameters
+    ----------
+    effects : AllCeasefires
+        From :func:`analysis.all_ceasefires.all_ceasefire_effects`.
+    groups : pandas.DataFrame
+        From :func:`analysis.all_ceasefires_groups.effects_by_group` (its 'all' row is used).
+
+    Returns
+    -------
+    Finding
+        Question 1; numbers: ceasefires in the table, ceasefires estimated, the pooled rate
+        ratio and the ceasefires with a clear fall.
+    """
+    numbers = [
+        KeyNumber("ceasefires in the table", effects.n_ceasefires, "ceasefires"),
+        KeyNumber("ceasefires estimated", effects.n_estimated, "ceasefires"),
+    ]
+    overall = groups[(groups["grouping"] == "all") & (groups["k"] > 0)]
+    if overall.empty:
+        reasons = effects.table["status"].value_counts()
+        label = STATUS_LABELS.get(reasons.index[0], reasons.index[0]) if len(reasons) else ""
+        text = (
+            f"None of the {format_count(effects.n_ceasefires)} ceasefires could be estimated on "
+            f"these events data (most often: {label}); the report lists each with its reason."
+        )
+        return Finding(QUESTION_STRIKES, text, tuple(numbers))
+    row = overall.iloc[0]
+    numbers += [
+        KeyNumber("pooled rate ratio during / before (1 = no change)", row["pooled_rr"], ""),
+        KeyNumber("ceasefires with a clear fall", effects.n_fell, "ceasefires"),
+    ]
+    sentence, _ = ratio_sentence(
+        row["pooled_rr"],
+        row["ci_low"],
+        row["ci_high"],
+        "Events on the ceasefires' own parties",
+        f"during the typical ceasefire compared with the weeks before it, pooled over "
+        f"{int(row['k'])} of "
+        f"{format_count(effects.n_ceasefires)} ceasefires",
+    )
+    text = (
+        f"{sentence} Taken one by one, {effects.n_fell} ceasefires saw a clear fall and "
+        f"{effects.n_rose} a clear rise. "
+        "Ceasefires are declared when and where violence is already changing, so this "
+        "describes what happened around them, not what they caused."
+    )
+    return Finding(QUESTION_STRIKES, text, tuple(numbers))
