@@ -404,7 +404,8 @@ class AllCeasefires(Result):
     table : pandas.DataFrame
         One row per ceasefire (per chain with ``chain=True``), see :func:`all_ceasefire_effects`.
     n_ceasefires : int
-        Ceasefires in the table given (for the chosen country).
+        Ceasefires in the table given (for the chosen country), including those its loader left
+        out for want of any date (``attrs["skipped"]``, listed with status no_dates).
     n_rows : int
         Rows estimated (ceasefires, or extension chains with ``chain=True``).
     n_estimated : int
@@ -546,11 +547,12 @@ def all_ceasefire_effects(
         table, out["status"], first_day, last_day, pre_days, gap, max_during_days
     )
     out["note"] = win["window_note"]
+    out = pd.concat([out, _skipped_rows(ceasefires)], ignore_index=True)
     out["q_value"] = benjamini_hochberg(out["p_value"], fdr_alpha)
     estimated = out["status"].isin(ESTIMATED)
     return AllCeasefires(
         table=out,
-        n_ceasefires=len(ceasefires),
+        n_ceasefires=len(ceasefires) + len(ceasefires.attrs.get("skipped", ())),
         n_rows=len(out),
         n_estimated=int(estimated.sum()),
         n_fell=int((estimated & (out["ci_high"] < 1)).sum()),
@@ -559,6 +561,15 @@ def all_ceasefire_effects(
         first_day=first_day,
         last_day=last_day,
     )
+
+
+def _skipped_rows(ceasefires: pd.DataFrame) -> pd.DataFrame:
+    """The ceasefires a loader left out for want of any date (``attrs['skipped']`` of
+    :func:`analysis.sources.ethprio.load_ethprio`), as rows with status 'no_dates'."""
+    skipped = pd.DataFrame(
+        list(ceasefires.attrs.get("skipped", ())), columns=[c.CF_ID, c.CF_COUNTRY, "reason"]
+    )
+    return skipped.astype({c.CF_ID: str}).assign(status=STATUS_NO_DATES, outcome="")
 
 
 def _reasons(
