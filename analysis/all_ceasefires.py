@@ -32,7 +32,7 @@ import pandas as pd
 
 from analysis import contract as c
 from analysis.batch import log_ratio_from_windows
-from analysis.ceasefire_table import counterpart_targets, windows_fit_data
+from analysis.ceasefire_table import windows_fit_data
 from analysis.pooling import benjamini_hochberg
 from analysis.results import Result
 from analysis.status import (
@@ -78,6 +78,9 @@ _MULTI_VALUE = re.compile(r"\s*;\s*")
 def outcome_keys(ceasefires: pd.DataFrame) -> pd.DataFrame:
     """Which events each ceasefire counts: its dyads, its counterparts or every event.
 
+    A curated row's ``counterpart_ids`` is read by the rule of
+    :func:`analysis.ceasefire_table.counterpart_targets` (same targets, same wording).
+
     Parameters
     ----------
     ceasefires : pandas.DataFrame
@@ -113,13 +116,27 @@ def outcome_keys(ceasefires: pd.DataFrame) -> pd.DataFrame:
                 "no_outcome": [not d for d in dyads],
             }
         )
-    counted = [counterpart_targets(table, cf_id) for cf_id in ids]  # curated: a few dozen rows
+    # counterpart_ids read as counterpart_targets reads it (';'-joined actor ids, 'all' alone
+    # for a national declaration), vectorised: a per-row call costs seconds at 2,000 rows
+    value = table[c.CF_COUNTERPART_IDS].astype("string").fillna("").str.strip()
+    named = [
+        tuple(t for t in _MULTI_VALUE.split(v) if t) if v != c.COUNTERPARTS_ALL else ()
+        for v in value
+    ]
+    outcome = [
+        f"{', '.join(t)} (the ceasefire's counterparts)"
+        if t
+        else "all targets (a national declaration)"
+        if v == c.COUNTERPARTS_ALL
+        else "all targets (the ceasefire row names no counterpart)"
+        for t, v in zip(named, value, strict=True)
+    ]
     return pd.DataFrame(
         {
             c.CF_ID: ids,
-            "outcome_column": [c.EV_TARGET if t.targets else "" for t in counted],
-            "outcome_keys": [t.targets for t in counted],
-            "outcome": [t.description for t in counted],
+            "outcome_column": [c.EV_TARGET if t else "" for t in named],
+            "outcome_keys": named,
+            "outcome": outcome,
             "no_outcome": False,
         }
     )

@@ -23,6 +23,7 @@ from analysis import batch as bt
 from analysis import contract as c
 from analysis import simulate as sim
 from analysis import status as st
+from analysis.ceasefire_table import counterpart_targets, load_ceasefires
 
 ORIGIN = pd.Timestamp("2000-01-01")
 
@@ -284,3 +285,11 @@ def test_groups_pool_each_ceasefire_under_each_of_its_values() -> None:
     assert groups.loc[("ceasefire_class", "not coded"), "k"] == 40
     pooled = groups.loc[("all", "all ceasefires")]
     assert pooled["k"] == 120 and abs(math.log(pooled["pooled_rr"] / 0.6)) < 0.1
+
+
+def test_curated_rows_count_what_counterpart_targets_names() -> None:
+    ceasefires = load_ceasefires()
+    outcomes = ac.outcome_keys(ceasefires)
+    for row in outcomes.itertuples():
+        counted = counterpart_targets(ceasefires, row.ceasefire_id)
+        assert (row.outcome_keys, row.outcome) == (counted.targets, counted.description)
