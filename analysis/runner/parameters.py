@@ -62,6 +62,8 @@ PARAMETER_BOUNDS: dict[str, tuple[int | float, int | float]] = {
     "weeks_after": (1, MAX_WINDOW_DAYS // 7),
     "pre_periods": (1, MAX_WINDOW_DAYS - 1),
     "post_periods": (1, MAX_WINDOW_DAYS - 1),
+    "max_rows": (1, 10_000),  # rows of a report table or figure: beyond it nobody reads them
+    "fdr_alpha": (0.0, 1.0),
 }
 """Inclusive (min, max) of numeric notebook parameters, by parameter name."""
 
