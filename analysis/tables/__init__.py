@@ -25,6 +25,7 @@ from analysis.tables.all_ceasefires import (
     not_estimated_summary,
     not_estimated_table,
     shown_caption,
+    shown_rows,
 )
 from analysis.tables.effects import (
     batch_table,
@@ -81,6 +82,7 @@ __all__ = [
     "PHASE_LABELS",
     "all_effects_table",
     "shown_caption",
+    "shown_rows",
     "not_estimated_summary",
     "not_estimated_table",
     "group_effects_table",
