@@ -187,7 +187,7 @@ class EventIndex:
     Attributes
     ----------
     keys : pandas.Index
-        The outcome keys ('<column><sep><value>', and one for every event), sorted.
+        The outcome keys ('<column><sep><value>', and one for every event).
     composite : numpy.ndarray
         ``code * stride + day`` of each (key, day) with events, ascending (code: position in
         ``keys``; day: days since the first day of the data).
@@ -228,27 +228,26 @@ def event_index(
     day = (pd.to_datetime(events[c.EV_DATE]) - first_day).dt.days.to_numpy()
     inside = (day >= 0) & (day < n_days)
     weight = events[c.EV_EVENTS].to_numpy(dtype="float64")
-    parts = [pd.DataFrame({"key": _ALL_KEY, "day": day[inside], "n": weight[inside]})]
+    labels = [_ALL_KEY]
+    codes = [np.zeros(int(inside.sum()), dtype=np.int64)]
+    days, weights = [day[inside]], [weight[inside]]
     for column in dict.fromkeys(columns):
         if column not in events:
             continue
-        values = events[column].astype("string").str.strip()
-        keep = inside & (values.fillna("") != "").to_numpy()
-        parts.append(
-            pd.DataFrame(
-                {
-                    "key": (column + _KEY_SEPARATOR + values[keep]).to_numpy(dtype=object),
-                    "day": day[keep],
-                    "n": weight[keep],
-                }
-            )
-        )
-    summed = pd.concat(parts, ignore_index=True).groupby(["key", "day"], sort=True)["n"].sum()
-    codes, keys = pd.factorize(summed.index.get_level_values("key"), sort=True)
+        values = events[column].astype("string")
+        keep = inside & (values.fillna("").str.strip() != "").to_numpy()
+        # integer codes per value, labels only for the distinct values: no per-event strings
+        value_codes, uniques = pd.factorize(values[keep].to_numpy(dtype=object))
+        codes.append(value_codes.astype(np.int64) + len(labels))
+        labels += [column + _KEY_SEPARATOR + str(u).strip() for u in uniques]
+        days.append(day[keep])
+        weights.append(weight[keep])
     stride = n_days + 1
-    days = summed.index.get_level_values("day").to_numpy(dtype=np.int64)
-    composite = codes.astype(np.int64) * stride + days
-    return EventIndex(pd.Index(keys), composite, summed.to_numpy(), stride)
+    composite, inverse = np.unique(
+        np.concatenate(codes) * stride + np.concatenate(days), return_inverse=True
+    )
+    counts = np.bincount(inverse, weights=np.concatenate(weights), minlength=len(composite))
+    return EventIndex(pd.Index(labels, dtype=object), composite, counts, stride)
 
 
 def key_pairs(outcomes: pd.DataFrame, index: EventIndex) -> tuple[np.ndarray, np.ndarray]:
