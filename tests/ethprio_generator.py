@@ -196,6 +196,7 @@ def generated_specs(
     n_rows: int | None = None,
     first_year: int = 1990,
     last_year: int = 2020,
+    taken: frozenset[int] = frozenset(),
 ) -> list[dict[str, Any]]:
     """Random ceasefire descriptions with the published file's quirks.
 
@@ -211,6 +212,8 @@ def generated_specs(
         Total actor rows to spread over the ceasefires (1-16 each); drawn when None.
     first_year, last_year : int
         Span of the declaration dates.
+    taken : frozenset of int
+        uniq_id values already used (by given ceasefires); generated ones skip them.
 
     Returns
     -------
@@ -226,8 +229,10 @@ def generated_specs(
     specs = []
     for n_actors, k in zip(counts, country_of, strict=True):
         country = countries[k]
-        next_id[country] += 1
         cc = country_code(country, countries)
+        next_id[country] += 1
+        while cc * 1000 + next_id[country] in taken:
+            next_id[country] += 1
         conflict = cc * 10 + 1
         declared = pd.Timestamp(first_year, 1, 1) + pd.Timedelta(days=int(rng.integers(span_days)))
         shape = rng.random()
@@ -406,7 +411,9 @@ def write_ethprio_csv(
         spec.setdefault("cf_id", int(rng.integers(500, 999)))
         spec.setdefault("uniq_id", spec["cc"] * 1000 + spec["cf_id"])
         given.append(spec)
-    specs = given + (generated_specs(n_ceasefires, countries, seed, n_rows) if n_ceasefires else [])
+    taken = frozenset(spec["uniq_id"] for spec in given)
+    generated = generated_specs(n_ceasefires, countries, seed, n_rows, taken=taken)
+    specs = given + (generated if n_ceasefires else [])
     rows = [row for spec in specs for row in _actor_rows(spec, rng)]
     # Scatter a fifth of the rows, so actor rows of one ceasefire are not always adjacent.
     order = np.arange(len(rows))
