@@ -95,7 +95,7 @@ def _simulated(true_rr: float, runs: int, seed: int) -> tuple[pd.DataFrame, pd.D
 
 @pytest.mark.parametrize("true_rr", TRUE_RATIOS)
 def test_one_pass_covers_the_known_ratio_of_each_dyad(true_rr: float) -> None:
-    runs = 1500  # binomial sd of coverage 0.0056: 0.93-0.97 is about +-3.5 sd around 0.95
+    runs = 2000  # binomial sd of coverage 0.005; seeds 11-44 gave 0.939-0.955 (4 seeds x 3 ratios)
     events, table = _simulated(true_rr, runs, _seed())
     result = ac.all_ceasefire_effects(
         events,
@@ -109,7 +109,7 @@ def test_one_pass_covers_the_known_ratio_of_each_dyad(true_rr: float) -> None:
     ok = out["status"] == st.STATUS_OK
     assert ok.mean() > 0.99 and result.n_ceasefires == runs
     covered = (out.loc[ok, "ci_low"] <= true_rr) & (true_rr <= out.loc[ok, "ci_high"])
-    assert 0.93 <= covered.mean() <= 0.97, covered.mean()
+    assert 0.925 <= covered.mean() <= 0.97, covered.mean()  # Poisson errors give about 0.70
     assert abs((out.loc[ok, "log_rr"] - math.log(true_rr)).mean()) < 0.05
 
 
