@@ -109,7 +109,7 @@ def test_one_pass_covers_the_known_ratio_of_each_dyad(true_rr: float) -> None:
     ok = out["status"] == st.STATUS_OK
     assert ok.mean() > 0.99 and result.n_ceasefires == runs
     covered = (out.loc[ok, "ci_low"] <= true_rr) & (true_rr <= out.loc[ok, "ci_high"])
-    assert 0.925 <= covered.mean() <= 0.97, covered.mean()  # Poisson errors give about 0.70
+    assert 0.925 <= covered.mean() <= 0.97, covered.mean()
     assert abs((out.loc[ok, "log_rr"] - math.log(true_rr)).mean()) < 0.05
 
 
