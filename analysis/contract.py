@@ -230,7 +230,7 @@ ETHPRIO_EXTRA = (
         CF_ENDED, DTYPE_INT, "ETH/PRIO ended code as published; blank if -1.", nullable=True
     ),
     ColumnSpec(CF_N_DECLARING, DTYPE_INT, "Actor rows of the ceasefire.", min_value=1),
-    _listed(CF_DECLARING_SIDES, "';'-joined ETH/PRIO side codes of its actor rows, as published."),
+    _listed(CF_DECLARING_SIDES, "';'-joined ETH/PRIO side codes of its actor rows, sorted."),
 )
 """Columns an ETH/PRIO ceasefire table carries beyond CEASEFIRES."""
 

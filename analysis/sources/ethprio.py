@@ -3,6 +3,26 @@
 The published file (Clayton et al. 2022, Journal of Conflict Resolution) has one row per
 declaring actor per ceasefire; ``uniq_id`` identifies the ceasefire (country code x 1000 +
 ``cf_id``). Its licence is PRIO's: users download it themselves and it is never bundled.
+
+:func:`load_ethprio` groups the actor rows into the ``contract.ETHPRIO_CEASEFIRES`` table (every
+CEASEFIRES column, so the windows and estimators of the curated table apply unchanged). What it
+decides, besides the date rules in its docstring, and writes into each ceasefire's ``note``:
+
+* ``kind`` counts declaring parties, not rows: every row on one side (``side`` 1 = the
+  government, 2 = the opposition, after UCDP's side A and side B; another code is read from the
+  actor's name, 'Government of ...' being the state) is unilateral, even with several actors;
+  two sides with two actor rows is bilateral, with more it is multilateral. The side codes
+  themselves are kept as published in ``declaring_sides``.
+* ``ucdp_dyad_ids`` leaves out -1; a ceasefire whose rows all have -1 has no dyad, and a report
+  on it needs named targets.
+* ``counterpart_ids`` is 'all' (the dataset names declarers, not addressees); ``extends`` is
+  blank: ``link`` / ``link_id*`` and ``timing`` are carried by the file but not interpreted,
+  so every ceasefire is its own chain.
+* Mediators are ``mediator_send`` split at commas; '0' is none, '-1' unknown; their blocs come
+  from ``data/curated/mediator_blocs.csv`` and an unlisted name is 'other' (named in the note).
+  ``broker_bloc`` keeps Russia, China and West and reads every other bloc as 'other'.
+* ``trigger`` is the first flagged purpose among humanitarian, election and peace process
+  (-> negotiation), else 'other'.
 """
 
 from __future__ import annotations
