@@ -21,6 +21,7 @@ from analysis.tables.all_ceasefires import GROUPING_LABELS, shown_caption, shown
 ZERO_AT = 0.01
 """A rate ratio of 0 (no events during) is drawn here on the log axis."""
 RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+DAY_TICKS = (0, 1, 2, 5, 10, 30, 100, 365, 1000, 3650)
 OTHER_COLOUR = "#777777"
 
 
@@ -193,6 +194,7 @@ def first_event_figure(curves: dict[str, GroupSurvival], title: str) -> Figure:
                 alpha=0.12,
             )
         ax.set_xscale("symlog", linthresh=10)
+        _ratio_axis(ax.xaxis, DAY_TICKS)
         ax.set_ylim(0, 1.02)
         ax.set_xlabel("days since entry into force (log scale past 10)")
         ax.set_ylabel("share still without an event")
