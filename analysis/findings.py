@@ -29,7 +29,7 @@ import pandas as pd
 
 from analysis.formatting import format_count, format_number, format_p, is_missing
 from analysis.results import Result
-from analysis.status import STATUS_LABELS, STATUS_OK, STATUS_ZERO_DURING
+from analysis.status import STATUS_COARSE, STATUS_LABELS, STATUS_OK, STATUS_ZERO_DURING
 
 MAX_NUMBERS = 4
 """A card shows at most this many labelled numbers; the rest stay in the report."""
@@ -265,7 +265,15 @@ def ceasefire_effect(effect: Any, ceasefire_id: str) -> Finding:
     if direction == "unclear" or is_missing(matched_p):
         return Finding(QUESTION_STRIKES, sentence, numbers)
     change = "falls" if direction == "fall" else "rises"
-    if matched_p < ALPHA:
+    if effect.matched_placebo.status == STATUS_COARSE:
+        n_windows = effect.matched_placebo.n_placebos
+        caveat = (
+            f"Whether {change} this large also follow equally violent stretches without a "
+            f"ceasefire cannot be told: only {n_windows} pseudo-windows fit outside every "
+            f"ceasefire period, so the spike-matched placebo ({p_text(matched_p)}) cannot go "
+            f"below {format_number(2 / (1 + n_windows), 2)}."
+        )
+    elif matched_p < ALPHA:
         caveat = (
             f"{change.capitalize()} this large were rare after equally violent stretches "
             f"without a ceasefire (spike-matched placebo {p_text(matched_p)})."

@@ -16,6 +16,7 @@ STATUS_OUTSIDE = "outside_data"
 STATUS_TOO_SHORT = "too_short"
 STATUS_DEGENERATE = "degenerate"
 STATUS_NO_PLACEBO_ROOM = "no_placebo_room"
+STATUS_COARSE = "coarse"
 
 MIN_WINDOW_DAYS = 7
 """Windows shorter than a week give no usable long-run variance (status ``too_short``)."""
@@ -49,5 +50,6 @@ STATUS_LABELS = {
     STATUS_TOO_SHORT: "window too short",
     STATUS_DEGENERATE: "no variation",
     STATUS_NO_PLACEBO_ROOM: "no room for pseudo-dates",
+    STATUS_COARSE: "p-value coarse (few pseudo-windows)",
 }
 """Plain-language names of the status codes, for tables read by non-programmers."""

@@ -18,7 +18,17 @@ from analysis.alignment import DidResult
 from analysis.effects import EffectResult
 
 
-def _effect(estimate, low, high, matched_p, status="ok", events_pre=90.0, events_during=20.0):
+def _effect(
+    estimate,
+    low,
+    high,
+    matched_p,
+    status="ok",
+    events_pre=90.0,
+    events_during=20.0,
+    placebo_status="ok",
+    n_placebos=99,
+):
     during = EffectResult(
         estimate=estimate,
         ci_low=low,
@@ -31,7 +41,8 @@ def _effect(estimate, low, high, matched_p, status="ok", events_pre=90.0, events
         events_pre=events_pre,
         events_during=events_during,
     )
-    return SimpleNamespace(during=during, matched_placebo=SimpleNamespace(p_value=matched_p))
+    matched = SimpleNamespace(p_value=matched_p, status=placebo_status, n_placebos=n_placebos)
+    return SimpleNamespace(during=during, matched_placebo=matched)
 
 
 def test_a_clear_fall_is_named_with_its_size_interval_and_a_rare_placebo() -> None:
@@ -50,6 +61,16 @@ def test_a_fall_that_placebos_match_is_not_credited_to_the_ceasefire() -> None:
     found = findings.ceasefire_effect(_effect(0.4, 0.2, 0.8, 0.4), "cf-1")
     assert "fell by 60%" in found.text
     assert "common" in found.text and "not clearly due to the ceasefire" in found.text
+
+
+def test_a_coarse_placebo_says_it_cannot_tell_rather_than_explaining_the_fall() -> None:
+    found = findings.ceasefire_effect(
+        _effect(0.4, 0.2, 0.8, 0.4, placebo_status="coarse", n_placebos=4), "cf-1"
+    )
+    assert "fell by 60%" in found.text
+    assert "cannot be told" in found.text and "only 4 pseudo-windows" in found.text
+    assert "cannot go below 0.4" in found.text
+    assert "not clearly due to the ceasefire" not in found.text
 
 
 def test_an_interval_including_one_says_no_clear_change_and_what_it_rules_out() -> None:
