@@ -294,7 +294,7 @@ def ceasefire_timing(timing_test: pd.DataFrame, per_bloc: pd.DataFrame | None = 
     ----------
     timing_test : pandas.DataFrame
         From :func:`analysis.timing.timing_permutation_test` (bloc, n_dates,
-        observed_median_days, p_value).
+        observed_median_days, p_value, p_holm).
     per_bloc : pandas.DataFrame, optional
         The event study's per-bloc table (bloc, pooled_rr, permutation_p); adds a sentence on
         strikes around diplomatic events.
@@ -317,14 +317,16 @@ def ceasefire_timing(timing_test: pd.DataFrame, per_bloc: pd.DataFrame | None = 
     n_blocs = len(tested)
     median = f"median {format_number(best['observed_median_days'])} days"
     if best["p_value"] < ALPHA:
-        survives = best["p_value"] < ALPHA / n_blocs
+        survives = best["p_holm"] < ALPHA
         text = (
             f"The {n_dates} ceasefire declarations sat closer to {best['bloc']}'s diplomatic "
-            f"events than random dates would ({median} to the nearest one, "
-            f"{p_text(best['p_value'])}); with {n_blocs} blocs tested this "
+            f"events than chance would put them, with each extension chain moved as one block "
+            f"({median} to the nearest one, {p_text(best['p_value'])}); with {n_blocs} blocs "
+            "tested this "
             + ("survives" if survives else "does not survive")
-            + " a correction for multiple tests. Closeness in time does not show who timed "
-            "what: a declaration announced at a meeting is close to it by construction."
+            + f" Holm's correction for multiple tests (adjusted {p_text(best['p_holm'])}). "
+            "Closeness in time does not show who timed what: a declaration announced at a "
+            "meeting is close to it by construction."
         )
     else:
         text = (

@@ -119,6 +119,8 @@ def _timing(p_values: dict[str, float]) -> pd.DataFrame:
             "n_dates": 20,
             "observed_median_days": [5.0 + i for i in range(len(p_values))],
             "p_value": list(p_values.values()),
+            # Holm's first step is Bonferroni: the smallest p times the number of blocs
+            "p_holm": [min(1.0, p * len(p_values)) for p in p_values.values()],
         }
     )
 
