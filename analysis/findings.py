@@ -287,7 +287,11 @@ def ceasefire_effect(effect: Any, ceasefire_id: str) -> Finding:
     return Finding(QUESTION_STRIKES, f"{sentence} {caveat}", numbers)
 
 
-def ceasefire_timing(timing_test: pd.DataFrame, per_bloc: pd.DataFrame | None = None) -> Finding:
+def ceasefire_timing(
+    timing_test: pd.DataFrame,
+    per_bloc: pd.DataFrame | None = None,
+    local_test: pd.DataFrame | None = None,
+) -> Finding:
     """The timing test's finding: which blocs' calendars declarations sat close to, if any.
 
     Parameters
@@ -298,6 +302,10 @@ def ceasefire_timing(timing_test: pd.DataFrame, per_bloc: pd.DataFrame | None = 
     per_bloc : pandas.DataFrame, optional
         The event study's per-bloc table (bloc, pooled_rr, permutation_p); adds a sentence on
         strikes around diplomatic events.
+    local_test : pandas.DataFrame, optional
+        The same test with the local null (``null='chain_jitter'``); when the closest bloc is
+        not close under it, the sentence says the declarations share its months rather than
+        its days.
 
     Returns
     -------
@@ -335,6 +343,15 @@ def ceasefire_timing(timing_test: pd.DataFrame, per_bloc: pd.DataFrame | None = 
             f"{best['bloc']}, {median}, {p_text(best['p_value'])}): no evidence that "
             "timing follows the diplomatic calendar, though the curated calendar is incomplete."
         )
+    if best["p_value"] < ALPHA and local_test is not None and len(local_test):
+        local = local_test.set_index("bloc")["p_value"].get(best["bloc"], math.nan)
+        days = format_count(local_test["jitter_days"].iloc[0])
+        if not is_missing(local) and local >= ALPHA:
+            text += (
+                f" Against chains moved by at most ±{days} days the closeness to "
+                f"{best['bloc']} is not unusual ({p_text(local)}): the declarations fall in the "
+                "same months as its events, not clearly next to them."
+            )
     if per_bloc is not None and len(per_bloc):
         text += " " + _event_study_sentence(per_bloc)
     return Finding(

@@ -24,9 +24,10 @@ Design (what a reviewer should know)
   window just before the declaration overstates the usual level (regression to the mean).
   ``match_pre_level=True`` adjusts for the pre window's level and trend (log mean, and log
   ratio of its second to its first half): the continuity-corrected log ratio is regressed on
-  both over the observed and all candidate blocks together, and the observed residual is
-  ranked among the candidates' (full-conformal: the fit treats every block alike, so under
-  the null the ranks stay exchangeable). A nearest-neighbour match would need candidates as
+  both over the observed and all candidate blocks together, and the observed studentised
+  residual is ranked among the candidates' (full-conformal: the fit treats every block
+  alike, so under the null the ranks stay exchangeable; studentising keeps a spike's high
+  leverage from shrinking its own residual). A nearest-neighbour match would need candidates as
   extreme as a top-decile spike, which a few non-overlapping blocks rarely hold.
 """
 
@@ -172,8 +173,8 @@ def _window_sums(cum: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray
 def _adjusted_residuals(
     cum: np.ndarray, starts: np.ndarray, pre_len: int, offset: int, dur_len: int
 ) -> np.ndarray:
-    """Residuals of the continuity-corrected log ratio on the pre window's log level and
-    trend, fitted over all blocks (the observed one first) together."""
+    """Studentised residuals of the continuity-corrected log ratio on the pre window's log
+    level and trend, fitted over all blocks (the observed one first) together."""
     half = pre_len // 2
     first = _window_sums(cum, starts, half)
     second = _window_sums(cum, starts + half, pre_len - half)
@@ -184,7 +185,10 @@ def _adjusted_residuals(
     ratio = np.log((during + 0.5) / dur_len) - level
     design = np.column_stack([np.ones(len(starts)), level, trend])
     coef, *_ = np.linalg.lstsq(design, ratio, rcond=None)
-    return ratio - design @ coef
+    # studentised: a block with an extreme baseline (the spike) pulls the fit toward itself,
+    # which would shrink its own residual and make the test conservative
+    leverage = np.einsum("ij,ij->i", design, design @ np.linalg.pinv(design.T @ design))
+    return (ratio - design @ coef) / np.sqrt(np.clip(1 - leverage, 1e-9, None))
 
 
 def placebo_test(
@@ -297,7 +301,8 @@ def placebo_test(
     elif n < MIN_PLACEBO_WINDOWS:
         status = STATUS_COARSE
         note += (
-            f"only {n} non-overlapping pseudo-windows outside every ceasefire period: p "
+            f"only {n} non-overlapping pseudo-window{'s' if n > 1 else ''} outside every "
+            "ceasefire period: p "
             f"cannot go below {2 / (1 + n):.2g}."
         )
     else:

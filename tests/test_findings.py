@@ -140,6 +140,15 @@ def test_timing_small_p_value_is_hedged_for_multiple_tests() -> None:
     assert "not show who timed what" in strong.text
 
 
+def test_timing_close_only_at_the_scale_of_months_says_so() -> None:
+    global_test = _timing({"ASEAN": 0.0095, "China": 0.9})
+    local = _timing({"ASEAN": 0.21, "China": 0.45}).assign(jitter_days=90)
+    found = findings.ceasefire_timing(global_test, local_test=local)
+    assert "at most ±90 days the closeness to ASEAN is not unusual (p = 0.21)" in found.text
+    close_too = findings.ceasefire_timing(global_test, local_test=local.assign(p_value=0.01))
+    assert "at most ±90 days" not in close_too.text
+
+
 def test_timing_adds_the_event_study_sentence() -> None:
     per_bloc = pd.DataFrame(
         {"bloc": ["China", "Russia"], "pooled_rr": [1.8, 1.0], "permutation_p": [0.01, 0.6]}
