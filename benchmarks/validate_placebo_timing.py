@@ -4,7 +4,7 @@ Placebo: the issue-12 DGPs of ``benchmarks/dgps/`` (latent AR 0.9-0.97, trend, d
 cycle, weekday cycle, gamma noise; exogenous or spike-selected dates) with true rate ratio 1.
 As shipped they are 1,400 days long, room for only a handful of non-overlapping 90 + 60-day
 pseudo-windows; ``--long-days`` reruns them on longer series (the generator's module
-constants are set, the model is unchanged) so that about 39 windows fit and a two-sided p
+constants are set, the model is unchanged) so that 40-42 windows fit and a two-sided p
 can reach 0.05. "random" is the plain placebo, "matched" the spike-matched one.
 
 Timing: a diplomatic calendar (four blocs, 2-40 dated events each, drawn uniformly) and a
