@@ -12,8 +12,9 @@ ceasefire table of 13 extension chains with 39 declarations (roots uniform in th
 extensions 20-45 days apart, like the monthly extensions of data/curated/ceasefires.csv),
 generated independently of each other, so no bloc's calendar drives the timing.
 
-"before" is main's code (``git show main:analysis/<module>.py``, loaded beside the package),
-"after" this checkout's. Prints size at 0.05 and 0.01 with Monte-Carlo standard errors.
+"before" is the code before this change (``git show 8892406:analysis/<module>.py``, loaded
+beside the package; ``--before-ref`` picks another commit), "after" this checkout's.
+Prints size at 0.05 and 0.01 with Monte-Carlo standard errors.
 
 Run: ``nice -n 10 python benchmarks/validate_placebo_timing.py --runs 400``.
 """
@@ -55,10 +56,14 @@ def load_module(path: Path, name: str) -> ModuleType:
     return module
 
 
-def main_module(name: str, folder: Path) -> ModuleType:
-    """main's version of ``analysis/<name>.py``, imported under another name."""
+BEFORE_REF = "8892406"
+"""main before the enumerated placebos and the chain null (issue 12)."""
+
+
+def main_module(name: str, folder: Path, ref: str = BEFORE_REF) -> ModuleType:
+    """``analysis/<name>.py`` as of commit ``ref``, imported under another name."""
     text = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"main:analysis/{name}.py"],
+        ["git", "-C", str(ROOT), "show", f"{ref}:analysis/{name}.py"],
         capture_output=True,
         text=True,
         check=True,
@@ -235,18 +240,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--long-days", type=int, default=6500)
     parser.add_argument("--permutations", type=int, default=999)
     parser.add_argument("--part", choices=("placebo", "timing", "all"), default="all")
+    parser.add_argument("--before-ref", default=BEFORE_REF)
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         sys.path.insert(0, str(ROOT))
         if args.part in ("placebo", "all"):
-            before = main_module("placebo", Path(folder))
+            before = main_module("placebo", Path(folder), args.before_ref)
             for offset, name in enumerate((*EXOGENOUS, *SPIKE)):
                 for days in (1400, args.long_days):
                     rows += placebo_sizes(name, days, args.runs, args.seed + offset, before)
                     print(pd.DataFrame(rows[-4:]).to_string(index=False), flush=True)
         if args.part in ("timing", "all"):
-            before = main_module("timing", Path(folder))
+            before = main_module("timing", Path(folder), args.before_ref)
             rows += timing_sizes(args.runs, args.seed, args.permutations, before)
     print(f"\nseed {args.seed}, {args.runs} runs per line; size = share of p <= alpha")
     print(pd.DataFrame(rows).to_string(index=False))
