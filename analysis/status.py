@@ -18,6 +18,7 @@ STATUS_DEGENERATE = "degenerate"
 STATUS_NO_PLACEBO_ROOM = "no_placebo_room"
 STATUS_NO_DYAD = "no_dyad"
 STATUS_DYAD_NOT_IN_DATA = "dyad_not_in_data"
+STATUS_COARSE = "coarse"
 
 MIN_WINDOW_DAYS = 7
 """Windows shorter than a week give no usable long-run variance (status ``too_short``)."""
@@ -58,5 +59,6 @@ STATUS_LABELS = {
     STATUS_NO_PLACEBO_ROOM: "no room for pseudo-dates",
     STATUS_NO_DYAD: "no UCDP dyad",
     STATUS_DYAD_NOT_IN_DATA: "dyad not in the events data",
+    STATUS_COARSE: "p-value coarse (few pseudo-windows)",
 }
 """Plain-language names of the status codes, for tables read by non-programmers."""

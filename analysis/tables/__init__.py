@@ -52,6 +52,7 @@ from analysis.tables.timing import (
     dropped_events_table,
     event_study_table,
     per_event_table,
+    timing_caption,
     timing_table,
 )
 
@@ -64,6 +65,7 @@ __all__ = [
     "pooled_table",
     "declarations_table",
     "dropped_events_table",
+    "timing_caption",
     "timing_table",
     "event_study_table",
     "per_event_table",
