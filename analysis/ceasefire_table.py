@@ -23,6 +23,7 @@ import pandas as pd
 from analysis import contract as c
 from analysis import paths
 from analysis.results import Result
+from analysis.sources import curated, ethprio
 from analysis.sources.actors import REGISTRY_FILE, load_registry
 from analysis.sources.validate import check_ordered, file_lines, read_table
 from analysis.status import STATUS_NO_DATES, STATUS_OUTSIDE
@@ -37,6 +38,10 @@ from analysis.windows import (
 )
 
 PathLike = str | os.PathLike[str]
+
+CEASEFIRE_SOURCES = ("curated", "ethprio")
+"""Ceasefire tables a notebook can read: the curated Myanmar table, or the ETH/PRIO Civil
+Conflict Ceasefire Dataset as downloaded from PRIO."""
 
 
 def _check_ceasefire_links(ceasefires: pd.DataFrame, path: Path) -> None:
@@ -267,6 +272,157 @@ def counterpart_targets(
         )
     return CounterpartTargets(
         (), "all: no counterpart named", "all targets (the ceasefire row names no counterpart)"
+    )
+
+
+def load_ceasefire_source(
+    source: str = "curated",
+    path: PathLike | None = "",
+    country: str = "",
+    data_dir: PathLike | None = None,
+) -> pd.DataFrame:
+    """The ceasefire table a notebook names: the curated one or an ETH/PRIO file.
+
+    Parameters
+    ----------
+    source : {'curated', 'ethprio'}, default 'curated'
+        Which table (:data:`CEASEFIRE_SOURCES`).
+    path : str or os.PathLike, optional
+        The table's file; empty uses the curated ``ceasefires.csv``. Required for 'ethprio'
+        (the CSV downloaded from PRIO); relative paths are taken from the project root.
+    country : str, optional
+        For 'ethprio': a UCDP country name to keep (empty keeps every country). The curated
+        table is Myanmar's alone and ignores it.
+    data_dir : str or os.PathLike, optional
+        A relocated data folder (see :func:`analysis.paths.data_dir`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        CEASEFIRES rows (:func:`load_ceasefires`) or ETHPRIO_CEASEFIRES rows
+        (:func:`analysis.sources.ethprio.load_ethprio`), which carry every CEASEFIRES column.
+    """
+    if source not in CEASEFIRE_SOURCES:
+        raise ValueError(f"unknown ceasefires_source {source!r}; choose one of {CEASEFIRE_SOURCES}")
+    resolved = paths.resolve_user_path(path) if path else None
+    if source == "curated":
+        return load_ceasefires(resolved, data_dir)
+    if resolved is None:
+        raise ValueError(
+            "ceasefires_source 'ethprio' needs ceasefires_path: the ETH/PRIO ceasefire CSV "
+            "downloaded from PRIO (e.g. data/raw/ethprio/ceasefires.csv)"
+        )
+    return ethprio.load_ethprio(resolved, country, data_dir)
+
+
+def date_claims_for(ceasefires: pd.DataFrame, data_dir: PathLike | None = None) -> pd.DataFrame:
+    """The date claims about a ceasefire table: the curated claims for the curated table,
+    none for an ETH/PRIO table (no file of alternative dates exists for it).
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        The table from :func:`load_ceasefire_source`.
+    data_dir : str or os.PathLike, optional
+        A relocated data folder.
+
+    Returns
+    -------
+    pandas.DataFrame
+        DATE_CLAIMS rows (empty for an ETH/PRIO table).
+    """
+    if c.CF_UCDP_DYAD_IDS in ceasefires.columns:
+        return c.empty_frame(c.DATE_CLAIMS)
+    return curated.load_date_claims(data_dir=data_dir, ceasefires=ceasefires)
+
+
+@dataclass(frozen=True)
+class OutcomeSelection(Result):
+    """Which events a report counts for one ceasefire, and why those.
+
+    Attributes
+    ----------
+    targets : tuple of str
+        Canonical targets to keep; empty keeps every target.
+    dyads : tuple of str
+        UCDP dyad ids to keep (GED ``dyad_new_id``); empty keeps every dyad.
+    actor_side : str
+        Initiating side to keep; empty keeps every side.
+    rule : str
+        'as given', 'counterparts', 'all: national declaration', 'all: no counterpart named'
+        (curated table, see :func:`counterpart_targets`) or 'dyads' (an ETH/PRIO ceasefire:
+        the GED events on its UCDP dyads).
+    description : str
+        One line for a report's facts table.
+    """
+
+    targets: tuple[str, ...]
+    dyads: tuple[str, ...]
+    actor_side: str
+    rule: str
+    description: str
+
+
+def outcome_for(
+    ceasefires: pd.DataFrame,
+    ceasefire_id: str,
+    targets: Sequence[str] = (),
+    actor_side: str | None = "",
+    *,
+    chain: bool = False,
+) -> OutcomeSelection:
+    """The events to count for a ceasefire, whichever table it comes from.
+
+    For the curated table: the targets given, else the ceasefire's counterparts
+    (:func:`counterpart_targets`), with ``actor_side`` as given. For an ETH/PRIO ceasefire:
+    the targets and side given when targets are named; else every event on the ceasefire's
+    UCDP dyads (``ucdp_dyad_ids``), whichever side initiated it, because a dyad already names
+    both parties and GED's side_a is not who attacked.
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        The table from :func:`load_ceasefire_source`.
+    ceasefire_id : str
+        The ceasefire (for ETH/PRIO, its ``uniq_id`` as text).
+    targets : sequence of str
+        Targets named by the user; empty means "the ceasefire's own".
+    actor_side : str, optional
+        Initiating side named by the user (the notebooks' default is 'state').
+    chain : bool, default False
+        Read the ceasefire's whole extension chain (curated table).
+
+    Returns
+    -------
+    OutcomeSelection
+        Targets, dyads and side to pass to :func:`analysis.events.load_daily_series`.
+
+    Raises
+    ------
+    KeyError
+        When ``ceasefire_id`` is not in the table.
+    ValueError
+        When an ETH/PRIO ceasefire names no UCDP dyad and no targets are given.
+    """
+    side = actor_side or ""
+    if c.CF_UCDP_DYAD_IDS not in ceasefires.columns or targets:
+        counted = counterpart_targets(ceasefires, ceasefire_id, targets, chain=chain)
+        return OutcomeSelection(counted.targets, (), side, counted.rule, counted.description)
+    row = select_ceasefire(ceasefires, str(ceasefire_id), chain=chain)
+    value = row[c.CF_UCDP_DYAD_IDS].astype("string").fillna("").iloc[0]
+    dyads = tuple(d.strip() for d in value.split(c.LIST_SEPARATOR) if d.strip())
+    if not dyads:
+        raise ValueError(
+            f"ETH/PRIO ceasefire {ceasefire_id!r} names no UCDP dyad (ucdp_dyad is -1 on every "
+            "actor row): name the targets to count"
+        )
+    return OutcomeSelection(
+        (),
+        dyads,
+        "",
+        "dyads",
+        f"GED events on UCDP dyad(s) {', '.join(dyads)} (the ceasefire's declaring actors), "
+        "all sides",
     )
 
 

@@ -7,11 +7,18 @@ one-line change and a file that breaks the contract fails loudly, naming file, c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
-import pandas as pd
-import pandera.pandas as pa
+from analysis.contract_base import (  # noqa: F401  re-exported: import them from here
+    DTYPE_DATE,
+    DTYPE_FLOAT,
+    DTYPE_INT,
+    DTYPE_STRING,
+    PANDAS_DTYPES,
+    ColumnSpec,
+    DataContractError,
+    TableSpec,
+    empty_frame,
+    pandera_schema,
+)
 
 # --- Controlled vocabularies -------------------------------------------------------------
 
@@ -51,56 +58,19 @@ FREQUENCIES = {"D": "D", "W": "W-MON", "M": "MS"}
 """Panel frequencies accepted by notebooks, mapped to the pandas offset that labels each
 period by its first day (weeks start on Monday), so periods line up with ceasefire dates."""
 
+MEDIATOR_BLOCS = ("none", "unknown", "UN", "OSCE", "Russia", "China", "West", "regional", "other")
+"""Blocs of a ceasefire's mediators (data/curated/mediator_blocs.csv): 'none' when the
+ceasefire was not mediated, 'unknown' when the source cannot tell, 'other' for a mediator the
+bloc table does not list."""
+CEASEFIRE_PURPOSES = ("humanitarian", "peace_process", "holiday", "election", "other", "unclear")
+"""Purposes the ETH/PRIO ceasefire dataset flags (its p_* columns), in the file's order."""
+ETHPRIO_PRECISIONS = ("day", "month", "year")
+"""Precision of an ETH/PRIO date: its day (or day and month) may be coded unknown (-1)."""
+
 LIST_SEPARATOR = ";"
 """Separator inside list-valued text cells (actor lists, alliance memberships)."""
 
 # --- Column specifications ---------------------------------------------------------------
-
-DTYPE_STRING = "string"
-DTYPE_DATE = "date"
-DTYPE_INT = "int"
-DTYPE_FLOAT = "float"
-
-PANDAS_DTYPES = {
-    DTYPE_STRING: "string",
-    DTYPE_DATE: "datetime64[ns]",
-    DTYPE_INT: "Int64",
-    DTYPE_FLOAT: "float64",
-}
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """One column of a table: its dtype, whether blanks are allowed and what it means."""
-
-    name: str
-    dtype: str
-    meaning: str
-    nullable: bool = False
-    allowed: tuple[str, ...] | None = None
-    unique: bool = False
-    min_value: float | None = None
-    max_value: float | None = None
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """A table: ordered columns plus a one-line description."""
-
-    name: str
-    description: str
-    columns: tuple[ColumnSpec, ...]
-    extra_checks: tuple[pa.Check, ...] = field(default=())
-
-    @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-    def column(self, name: str) -> ColumnSpec:
-        for spec in self.columns:
-            if spec.name == name:
-                return spec
-        raise KeyError(f"table {self.name!r} has no column {name!r}")
 
 
 def _url(name: str = "source_url") -> ColumnSpec:
@@ -203,6 +173,89 @@ CEASEFIRES = TableSpec(
         ColumnSpec(
             CF_NOTE, DTYPE_STRING, "Caveats and disagreements between sources.", nullable=True
         ),
+    ),
+)
+
+# ETH/PRIO ceasefires: the CEASEFIRES columns plus what the ETH/PRIO file adds ----------------
+CF_COUNTRY = "country"
+CF_UCDP_DYAD_IDS = "ucdp_dyad_ids"
+CF_UCDP_ACTOR_IDS = "ucdp_actor_ids"
+CF_UCDP_CONFLICT_IDS = "ucdp_conflict_ids"
+CF_EFFECTIVE_PRECISION = "effective_precision"
+CF_END_PRECISION = "end_precision"
+CF_CLASS = "ceasefire_class"
+CF_PURPOSES = "purposes"
+CF_MEDIATORS = "mediators"
+CF_MEDIATOR_BLOCS = "mediator_blocs"
+CF_ENDED = "ended"
+CF_N_DECLARING = "n_declaring_actors"
+CF_DECLARING_SIDES = "declaring_sides"
+
+
+def _listed(name: str, meaning: str) -> ColumnSpec:
+    return ColumnSpec(name, DTYPE_STRING, meaning, nullable=True)
+
+
+ETHPRIO_EXTRA = (
+    ColumnSpec(CF_COUNTRY, DTYPE_STRING, "ETH/PRIO location: UCDP's country name."),
+    _listed(CF_UCDP_DYAD_IDS, "';'-joined UCDP dyad ids (GED dyad_new_id); blank: none (-1)."),
+    _listed(CF_UCDP_ACTOR_IDS, "';'-joined UCDP actor ids of the declaring actors."),
+    _listed(CF_UCDP_CONFLICT_IDS, "';'-joined UCDP conflict ids (ucdp_acd_id)."),
+    ColumnSpec(
+        CF_EFFECTIVE_PRECISION,
+        DTYPE_STRING,
+        "Precision of effective_from.",
+        nullable=True,
+        allowed=ETHPRIO_PRECISIONS,
+    ),
+    ColumnSpec(
+        CF_END_PRECISION,
+        DTYPE_STRING,
+        "Precision of effective_to; blank when no end is known.",
+        nullable=True,
+        allowed=ETHPRIO_PRECISIONS,
+    ),
+    ColumnSpec(
+        CF_CLASS,
+        DTYPE_INT,
+        "1 cessation of hostilities, 2 with compliance mechanism, 3 definitive; blank if -1.",
+        nullable=True,
+        min_value=1,
+        max_value=3,
+    ),
+    _listed(CF_PURPOSES, "';'-joined purposes flagged by the p_* columns (CEASEFIRE_PURPOSES)."),
+    _listed(CF_MEDIATORS, "';'-joined mediator_send names; blank: none; 'unknown': coded -1."),
+    ColumnSpec(CF_MEDIATOR_BLOCS, DTYPE_STRING, "';'-joined MEDIATOR_BLOCS of the mediators."),
+    ColumnSpec(
+        CF_ENDED, DTYPE_INT, "ETH/PRIO ended code as published; blank if -1.", nullable=True
+    ),
+    ColumnSpec(CF_N_DECLARING, DTYPE_INT, "Actor rows of the ceasefire.", min_value=1),
+    _listed(CF_DECLARING_SIDES, "';'-joined ETH/PRIO side codes of its actor rows, sorted."),
+)
+"""Columns an ETH/PRIO ceasefire table carries beyond CEASEFIRES."""
+
+ETHPRIO_CEASEFIRES = TableSpec(
+    "ethprio_ceasefires",
+    "ETH/PRIO Civil Conflict Ceasefire Dataset grouped to one row per ceasefire (uniq_id): "
+    "the CEASEFIRES columns, so every analysis of the curated table applies, plus UCDP ids, "
+    "date precisions, class, purposes, mediators and how it ended.",
+    CEASEFIRES.columns + ETHPRIO_EXTRA,
+)
+
+# Mediator blocs (data/curated/mediator_blocs.csv) ------------------------------------------------
+MB_MEDIATOR = "mediator"
+MB_BLOC = "bloc"
+MB_SOURCE_URL = "source_url"
+MB_NOTE = "note"
+
+MEDIATOR_BLOC_TABLE = TableSpec(
+    "mediator_blocs",
+    "Mediator names as ETH/PRIO's mediator_send writes them, and the bloc each belongs to.",
+    (
+        ColumnSpec(MB_MEDIATOR, DTYPE_STRING, "Mediator name as written in the file.", unique=True),
+        ColumnSpec(MB_BLOC, DTYPE_STRING, "Its bloc.", allowed=MEDIATOR_BLOCS),
+        _url(MB_SOURCE_URL),
+        _listed(MB_NOTE, "Why this bloc."),
     ),
 )
 
@@ -410,6 +463,8 @@ EV_CATEGORY = "category"
 EV_EVENTS = "events"
 EV_FATALITIES = "fatalities"
 EV_CIVILIAN_FATALITIES = "civilian_fatalities"
+EV_DYAD = "dyad_id"
+EV_COUNTRY = "country"
 
 EVENTS = TableSpec(
     "events",
@@ -463,6 +518,18 @@ EVENTS = TableSpec(
             nullable=True,
             min_value=0,
         ),
+        ColumnSpec(
+            EV_DYAD,
+            DTYPE_STRING,
+            "UCDP dyad id (GED dyad_new_id) of the event; blank for other sources.",
+            nullable=True,
+        ),
+        ColumnSpec(
+            EV_COUNTRY,
+            DTYPE_STRING,
+            "Country as the source names it (GED country); blank where the source has none.",
+            nullable=True,
+        ),
     ),
 )
 
@@ -492,6 +559,8 @@ TABLES: dict[str, TableSpec] = {
         DIPLOMATIC_EVENTS,
         REPORTED_COUNTS,
         DATE_CLAIMS,
+        ETHPRIO_CEASEFIRES,
+        MEDIATOR_BLOC_TABLE,
         UCDP_DAILY,
         EVENTS,
         PANEL,
@@ -614,45 +683,3 @@ ADMIN1_ALIASES = {
 analysis.sources.columns.normalise_admin1)."""
 
 ADMIN1_SUFFIXES = ("union territory", "state", "region", "division", "district")
-
-
-class DataContractError(ValueError):
-    """A file broke the data contract. The message names the file, column and rows."""
-
-    def __init__(self, path: Path | str, column: str | None, rows: list[int], problem: str):
-        self.path = Path(path)
-        self.column = column
-        self.rows = rows
-        self.problem = problem
-        where = f"column {column!r}" if column else "table"
-        shown = ", ".join(str(r) for r in rows[:10]) + (" ..." if len(rows) > 10 else "")
-        row_text = f" at row(s) {shown}" if rows else ""
-        super().__init__(f"{self.path}: {where}{row_text}: {problem}")
-
-
-def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
-    """Build the pandera schema that checks values (not parsing) for a table."""
-    columns: dict[str, pa.Column] = {}
-    for col in spec.columns:
-        checks: list[pa.Check] = []
-        if col.allowed is not None:
-            checks.append(pa.Check.isin(list(col.allowed)))
-        if col.min_value is not None:
-            checks.append(pa.Check.ge(col.min_value))
-        if col.max_value is not None:
-            checks.append(pa.Check.le(col.max_value))
-        if col.name.endswith("source_url"):
-            checks.append(pa.Check.str_matches(r"^https?://\S+$"))
-        columns[col.name] = pa.Column(
-            PANDAS_DTYPES[col.dtype],
-            checks=checks,
-            nullable=col.nullable,
-            unique=col.unique,
-            coerce=False,
-        )
-    return pa.DataFrameSchema(columns, strict=True, ordered=False, checks=list(spec.extra_checks))
-
-
-def empty_frame(spec: TableSpec) -> pd.DataFrame:
-    """An empty DataFrame with the table's columns and dtypes."""
-    return pd.DataFrame({c.name: pd.Series(dtype=PANDAS_DTYPES[c.dtype]) for c in spec.columns})

@@ -25,10 +25,10 @@ Design (what a reviewer should know)
   The pre window always ends the day before the earlier of the two dates.
 * **Regression to the mean.** Ceasefires tend to be declared after spikes, so a pre window
   just before the declaration overstates the usual level and biases the ratio downward.
-  :func:`analysis.placebo.placebo_test` compares the estimate with the same estimate at
-  pseudo-dates before the ceasefire; ``match_pre_level=True`` restricts pseudo-dates to ones
-  whose pre window had a similar level (a "spike-matched" placebo), which is the direct
-  check for this bias.
+  :func:`analysis.placebo.placebo_test` ranks the estimate among the same estimate in every
+  non-overlapping pseudo-window outside all ceasefire periods; ``match_pre_level=True``
+  first adjusts for the pre window's level and trend (a "spike-matched" placebo), which is
+  the direct check for this bias.
 * **Zero events.** No events in the pre window gives status ``no_pre_events`` and no
   estimate. No events during gives estimate 0 and a one-sided upper bound from the exact
   conditional binomial bound on dispersion-adjusted effective counts (status
@@ -290,9 +290,10 @@ def estimate_ceasefire_effect(
     day_of_week : bool, default False
         Add day-of-week dummies to the NB2 regression.
     n_placebos : int, default 999
-        Pseudo-dates drawn for each of the two placebo tests.
+        Most pseudo-windows for each of the two placebo tests (they are enumerated, not drawn;
+        :func:`analysis.placebo.placebo_test`).
     seed : int, default 20250328
-        Seed of the pseudo-dates.
+        Recorded with the placebo tests (the pseudo-windows are not random).
     level : float, default 0.95
         Confidence level of the intervals.
 
@@ -318,6 +319,14 @@ def estimate_ceasefire_effect(
         row, series, pre_days=pre_days, gap=gap, max_during_days=max_during_days
     )
     phases = rate_ratio_nb(series, windows, day_of_week=day_of_week, level=level)
-    placebo = placebo_test(series, windows, n_placebos=n_placebos, seed=seed)
-    matched = placebo_test(series, windows, n_placebos=n_placebos, seed=seed, match_pre_level=True)
+    # no pseudo-window may touch any ceasefire in force, so the whole table is passed
+    placebo = placebo_test(series, windows, ceasefires=ceasefires, n_placebos=n_placebos, seed=seed)
+    matched = placebo_test(
+        series,
+        windows,
+        ceasefires=ceasefires,
+        n_placebos=n_placebos,
+        seed=seed,
+        match_pre_level=True,
+    )
     return CeasefireEffect(windows, phases.during, phases.interim, placebo, matched)

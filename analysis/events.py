@@ -248,6 +248,7 @@ def load_daily_series(
     regions: Sequence[str] = (),
     actor_side: str | None = None,
     targets: Sequence[str] = (),
+    dyads: Sequence[str] = (),
     start_at_data: bool = False,
     end_at_data: bool = False,
 ) -> DailySeries:
@@ -267,6 +268,10 @@ def load_daily_series(
         Initiating side to keep (e.g. 'state'); empty keeps every side.
     targets : sequence of str
         Canonical targets to keep; empty keeps all.
+    dyads : sequence of str
+        UCDP dyad ids (GED dyad_new_id) to keep, e.g. an ETH/PRIO ceasefire's
+        ``ucdp_dyad_ids``; empty keeps all. Only GED/Candidate files carry dyads: with another
+        source a non-empty selection raises ValueError rather than counting nothing.
     start_at_data, end_at_data : bool
         Start (end) the series at the data's first (last) event when ``start`` (``end``)
         lies beyond it, instead of counting the days outside the data as zeros.
@@ -291,8 +296,20 @@ def load_daily_series(
         first_day = max(first_day, covered["data_first_date"])
     if end_at_data:
         last_day = min(last_day, covered["data_last_date"])
+    dyads = [str(d) for d in dyads]
+    if dyads and source_events[c.EV_DYAD].isna().all():
+        raise ValueError(
+            f"dyads {dyads} were asked for, but source {source!r} has no UCDP dyad ids; "
+            "use a UCDP GED or Candidate file (source ucdp_ged or ucdp_candidate)"
+        )
     selected = panel.filter_events(
-        events, first_day, last_day, admin1=regions, actor_side=actor_side, target=targets
+        events,
+        first_day,
+        last_day,
+        admin1=regions,
+        actor_side=actor_side,
+        target=targets,
+        dyad=dyads,
     )
     return DailySeries(
         events=events,

@@ -29,7 +29,7 @@ import pandas as pd
 
 from analysis.formatting import format_count, format_number, format_p, is_missing
 from analysis.results import Result
-from analysis.status import STATUS_LABELS, STATUS_OK, STATUS_ZERO_DURING
+from analysis.status import STATUS_COARSE, STATUS_LABELS, STATUS_OK, STATUS_ZERO_DURING
 
 MAX_NUMBERS = 4
 """A card shows at most this many labelled numbers; the rest stay in the report."""
@@ -265,7 +265,15 @@ def ceasefire_effect(effect: Any, ceasefire_id: str) -> Finding:
     if direction == "unclear" or is_missing(matched_p):
         return Finding(QUESTION_STRIKES, sentence, numbers)
     change = "falls" if direction == "fall" else "rises"
-    if matched_p < ALPHA:
+    if effect.matched_placebo.status == STATUS_COARSE:
+        n_windows = effect.matched_placebo.n_placebos
+        caveat = (
+            f"Whether {change} this large also follow equally violent stretches without a "
+            f"ceasefire cannot be told: only {n_windows} pseudo-windows fit outside every "
+            f"ceasefire period, so the spike-matched placebo ({p_text(matched_p)}) cannot go "
+            f"below {format_number(2 / (1 + n_windows), 2)}."
+        )
+    elif matched_p < ALPHA:
         caveat = (
             f"{change.capitalize()} this large were rare after equally violent stretches "
             f"without a ceasefire (spike-matched placebo {p_text(matched_p)})."
@@ -279,17 +287,25 @@ def ceasefire_effect(effect: Any, ceasefire_id: str) -> Finding:
     return Finding(QUESTION_STRIKES, f"{sentence} {caveat}", numbers)
 
 
-def ceasefire_timing(timing_test: pd.DataFrame, per_bloc: pd.DataFrame | None = None) -> Finding:
+def ceasefire_timing(
+    timing_test: pd.DataFrame,
+    per_bloc: pd.DataFrame | None = None,
+    local_test: pd.DataFrame | None = None,
+) -> Finding:
     """The timing test's finding: which blocs' calendars declarations sat close to, if any.
 
     Parameters
     ----------
     timing_test : pandas.DataFrame
         From :func:`analysis.timing.timing_permutation_test` (bloc, n_dates,
-        observed_median_days, p_value).
+        observed_median_days, p_value, p_holm).
     per_bloc : pandas.DataFrame, optional
         The event study's per-bloc table (bloc, pooled_rr, permutation_p); adds a sentence on
         strikes around diplomatic events.
+    local_test : pandas.DataFrame, optional
+        The same test with the local null (``null='chain_jitter'``); when the closest bloc is
+        not close under it, the sentence says the declarations share its months rather than
+        its days.
 
     Returns
     -------
@@ -309,14 +325,16 @@ def ceasefire_timing(timing_test: pd.DataFrame, per_bloc: pd.DataFrame | None = 
     n_blocs = len(tested)
     median = f"median {format_number(best['observed_median_days'])} days"
     if best["p_value"] < ALPHA:
-        survives = best["p_value"] < ALPHA / n_blocs
+        survives = best["p_holm"] < ALPHA
         text = (
             f"The {n_dates} ceasefire declarations sat closer to {best['bloc']}'s diplomatic "
-            f"events than random dates would ({median} to the nearest one, "
-            f"{p_text(best['p_value'])}); with {n_blocs} blocs tested this "
+            f"events than chance would put them, with each extension chain moved as one block "
+            f"({median} to the nearest one, {p_text(best['p_value'])}); with {n_blocs} blocs "
+            "tested this "
             + ("survives" if survives else "does not survive")
-            + " a correction for multiple tests. Closeness in time does not show who timed "
-            "what: a declaration announced at a meeting is close to it by construction."
+            + f" Holm's correction for multiple tests (adjusted {p_text(best['p_holm'])}). "
+            "Closeness in time does not show who timed what: a declaration announced at a "
+            "meeting is close to it by construction."
         )
     else:
         text = (
@@ -325,6 +343,15 @@ def ceasefire_timing(timing_test: pd.DataFrame, per_bloc: pd.DataFrame | None = 
             f"{best['bloc']}, {median}, {p_text(best['p_value'])}): no evidence that "
             "timing follows the diplomatic calendar, though the curated calendar is incomplete."
         )
+    if best["p_value"] < ALPHA and local_test is not None and len(local_test):
+        local = local_test.set_index("bloc")["p_value"].get(best["bloc"], math.nan)
+        days = format_count(local_test["jitter_days"].iloc[0])
+        if not is_missing(local) and local >= ALPHA:
+            text += (
+                f" Against chains moved by at most ±{days} days the closeness to "
+                f"{best['bloc']} is not unusual ({p_text(local)}): the declarations fall in the "
+                "same months as its events, not clearly next to them."
+            )
     if per_bloc is not None and len(per_bloc):
         text += " " + _event_study_sentence(per_bloc)
     return Finding(
@@ -542,3 +569,56 @@ def data_audit(numbers: Mapping[str, Any]) -> Finding:
             KeyNumber("rows dropped by the loader", dropped, "rows"),
         ),
     )
+
+
+def all_ceasefires(effects: Any, groups: pd.DataFrame) -> Finding:
+    """Notebook 06's finding: the pooled ratio over every estimated ceasefire, how many fell
+    or rose clearly on their own, and what the comparison cannot show.
+
+    Parameters
+    ----------
+    effects : AllCeasefires
+        From :func:`analysis.all_ceasefires.all_ceasefire_effects`.
+    groups : pandas.DataFrame
+        From :func:`analysis.all_ceasefires_groups.effects_by_group` (its 'all' row is used).
+
+    Returns
+    -------
+    Finding
+        Question 1; numbers: ceasefires in the table, ceasefires estimated, the pooled rate
+        ratio and the ceasefires with a clear fall.
+    """
+    numbers = [
+        KeyNumber("ceasefires in the table", effects.n_ceasefires, "ceasefires"),
+        KeyNumber("ceasefires estimated", effects.n_estimated, "ceasefires"),
+    ]
+    overall = groups[(groups["grouping"] == "all") & (groups["k"] > 0)]
+    if overall.empty:
+        reasons = effects.table["status"].value_counts()
+        label = STATUS_LABELS.get(reasons.index[0], reasons.index[0]) if len(reasons) else ""
+        text = (
+            f"None of the {format_count(effects.n_ceasefires)} ceasefires could be estimated on "
+            f"these events data (most often: {label}); the report lists each with its reason."
+        )
+        return Finding(QUESTION_STRIKES, text, tuple(numbers))
+    row = overall.iloc[0]
+    numbers += [
+        KeyNumber("pooled rate ratio during / before (1 = no change)", row["pooled_rr"], ""),
+        KeyNumber("ceasefires with a clear fall", effects.n_fell, "ceasefires"),
+    ]
+    sentence, _ = ratio_sentence(
+        row["pooled_rr"],
+        row["ci_low"],
+        row["ci_high"],
+        "Events on the ceasefires' own parties",
+        f"during the typical ceasefire compared with the weeks before it, pooled over "
+        f"{int(row['k'])} of "
+        f"{format_count(effects.n_ceasefires)} ceasefires",
+    )
+    text = (
+        f"{sentence} Taken one by one, {effects.n_fell} ceasefires saw a clear fall and "
+        f"{effects.n_rose} a clear rise. "
+        "Ceasefires are declared when and where violence is already changing, so this "
+        "describes what happened around them, not what they caused."
+    )
+    return Finding(QUESTION_STRIKES, text, tuple(numbers))

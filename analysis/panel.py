@@ -54,10 +54,12 @@ def filter_events(
     actor: Selection = None,
     target: Selection = None,
     category: Selection = None,
+    dyad: Selection = None,
 ) -> pd.DataFrame:
     """Events within [start, end] whose columns match every given selection.
 
     Each selection is a value or list of values; None or an empty list means no filter.
+    ``dyad`` selects UCDP dyad ids (the ``dyad_id`` column GED/Candidate files fill).
     """
     keep = pd.Series(True, index=events.index)
     if start is not None and start != "":
@@ -70,6 +72,7 @@ def filter_events(
         (c.EV_ACTOR, actor),
         (c.EV_TARGET, target),
         (c.EV_CATEGORY, category),
+        (c.EV_DYAD, dyad),
     ):
         values = _as_list(selection)
         if values is not None:

@@ -1,10 +1,34 @@
-"""Placebo (permutation) inference for one ceasefire: the same estimate at pseudo-dates.
+"""Placebo (permutation) inference for one ceasefire: the same estimate in pseudo-windows.
 
-Ceasefires tend to be declared after spikes, so a pre window just before the declaration
-overstates the usual level and biases the ratio downward. :func:`placebo_test` compares the
-estimate with the same estimate at pseudo-dates before the ceasefire; ``match_pre_level=True``
-restricts pseudo-dates to ones whose pre window had a similar level (a "spike-matched"
-placebo), which is the direct check for this bias.
+Design (what a reviewer should know)
+------------------------------------
+* **Candidates are enumerated, never drawn.** A pseudo-window is a block with the real one's
+  layout (pre window, gap, during window). Blocks are placed left to right on the series,
+  each starting at the first day after the previous block where the whole block is
+  admissible (greedy earliest-end placement, which packs the most non-overlapping blocks).
+  A block is admissible when none of its days lies inside the real block or inside any
+  ceasefire period of the table given (:func:`analysis.windows.ceasefire_periods`): on
+  2018-2023 Myanmar data most days lie inside some ceasefire, and "no ceasefire" dates
+  inside one are no placebo.
+* **Honest resolution.** Overlapping pseudo-windows drawn with replacement look like 999
+  placebos while persistent series hold only a few independent windows; p = 0.001 from 98
+  overlapping candidates is impossible here. p = (1 + #candidates at least as extreme) /
+  (1 + #candidates); ``resolution`` = 1 / (1 + #candidates) is reported beside it. A
+  two-sided p cannot go below 2 / (1 + #candidates), so fewer than
+  :data:`MIN_PLACEBO_WINDOWS` candidates give status ``coarse`` (the p-value is still given).
+  With 90 + 60-day windows, 39 non-overlapping blocks need about 16 years of data.
+* **Two-sided rank statistic.** The observed log ratio of means is ranked among the
+  candidates' (two tails, the smaller doubled, capped at 1), so an off-centre placebo
+  distribution (a series that usually rises) does not hide a change in either direction.
+* **Matched on the selection rule.** Ceasefires tend to be declared after spikes, so a pre
+  window just before the declaration overstates the usual level (regression to the mean).
+  ``match_pre_level=True`` adjusts for the pre window's level and trend (log mean, and log
+  ratio of its second to its first half): the continuity-corrected log ratio is regressed on
+  both over the observed and all candidate blocks together, and the observed studentised
+  residual is ranked among the candidates' (full-conformal: the fit treats every block
+  alike, so under the null the ranks stay exchangeable; studentising keeps a spike's high
+  leverage from shrinking its own residual). A nearest-neighbour match would need candidates as
+  extreme as a top-decile spike, which a few non-overlapping blocks rarely hold.
 """
 
 from __future__ import annotations
@@ -19,13 +43,29 @@ import pandas as pd
 from analysis.batch import log_ratio_from_windows
 from analysis.panel import check_daily_series
 from analysis.results import Result
-from analysis.status import STATUS_NO_PLACEBO_ROOM, STATUS_NOTES, STATUS_OK, STATUS_ZERO_DURING
-from analysis.windows import Windows
+from analysis.status import (
+    STATUS_COARSE,
+    STATUS_NO_PLACEBO_ROOM,
+    STATUS_NOTES,
+    STATUS_OK,
+    STATUS_ZERO_DURING,
+)
+from analysis.windows import Windows, ceasefire_periods, window_mask
+
+MIN_PLACEBO_WINDOWS = 39
+"""Fewest candidates with which a two-sided p-value can reach 0.05 (2 / (1 + 39)); fewer
+give status ``coarse``."""
 
 
 @dataclass(frozen=True)
 class PlaceboResult(Result):
-    """Permutation p-value of an estimate against the same estimate at pseudo-dates."""
+    """Permutation p-value of an estimate against the same estimate in pseudo-windows.
+
+    ``n_placebos`` is the number of pseudo-windows used (candidates with events in at least
+    one window), ``n_candidates`` the admissible non-overlapping blocks, ``resolution`` =
+    1 / (1 + n_placebos) the step of the p-value. ``candidate_windows`` lists the blocks
+    used (pre_start, pre_end, during_start, during_end).
+    """
 
     observed_log_rr: float
     p_value: float
@@ -35,16 +75,19 @@ class PlaceboResult(Result):
     matched: bool
     status: str
     note: str
+    resolution: float = math.nan
     placebo_log_rr: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     placebo_dates: pd.DatetimeIndex = field(
         default_factory=lambda: pd.DatetimeIndex([]), repr=False
     )
+    candidate_windows: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict without the placebo draws."""
+        """Plain dict without the placebo values."""
         return {
             "observed_log_rr": self.observed_log_rr,
             "p_value": self.p_value,
+            "resolution": self.resolution,
             "n_placebos": self.n_placebos,
             "n_candidates": self.n_candidates,
             "seed": self.seed,
@@ -61,118 +104,229 @@ def _quantile(values: np.ndarray, q: float) -> float:
     return float(np.quantile(finite, q)) if len(finite) else math.nan
 
 
+def non_overlapping_starts(blocked: np.ndarray, block_days: int) -> np.ndarray:
+    """First days of non-overlapping blocks of ``block_days`` avoiding every blocked day.
+
+    Greedy from the left: each block starts at the first admissible day after the previous
+    block ends, which places the most blocks (equal lengths: earliest end first is optimal).
+
+    Parameters
+    ----------
+    blocked : numpy.ndarray
+        Boolean, one element per day: True where no pseudo-window may lie.
+    block_days : int
+        Length of a block in days.
+
+    Returns
+    -------
+    numpy.ndarray
+        Start positions (int), increasing, each at least ``block_days`` after the previous.
+    """
+    n_days = len(blocked)
+    if block_days <= 0 or n_days < block_days:
+        return np.empty(0, dtype=int)
+    cum = np.concatenate([[0], np.cumsum(blocked.astype(np.int64))])
+    free = np.flatnonzero(cum[block_days:] - cum[:-block_days] == 0)
+    starts = []
+    position = 0
+    while True:
+        i = np.searchsorted(free, position)
+        if i == len(free):
+            break
+        starts.append(int(free[i]))
+        position = free[i] + block_days
+    return np.asarray(starts, dtype=int)
+
+
+def two_sided_rank_p(observed: float, placebo: np.ndarray) -> float:
+    """Two-sided permutation p-value of ``observed`` among ``placebo`` values by rank.
+
+    Each tail counts the observed itself: (1 + #{placebo <= observed}) / (1 + n) and
+    (1 + #{placebo >= observed}) / (1 + n); the smaller is doubled and capped at 1.
+    Infinite values rank as the most extreme; NaN placebo values must be removed first.
+
+    Parameters
+    ----------
+    observed : float
+        The observed statistic.
+    placebo : numpy.ndarray
+        The statistic in each pseudo-window.
+
+    Returns
+    -------
+    float
+        The p-value, never below 1 / (1 + len(placebo)); NaN when ``observed`` is NaN.
+    """
+    if math.isnan(observed):
+        return math.nan
+    n = len(placebo)
+    tolerance = 1e-12 * max(1.0, abs(observed)) if math.isfinite(observed) else 0.0
+    low = (1 + int((placebo <= observed + tolerance).sum())) / (1 + n)
+    high = (1 + int((placebo >= observed - tolerance).sum())) / (1 + n)
+    return min(1.0, 2 * min(low, high))
+
+
+def _window_sums(cum: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
+    return cum[starts + length] - cum[starts]
+
+
+def _adjusted_residuals(
+    cum: np.ndarray, starts: np.ndarray, pre_len: int, offset: int, dur_len: int
+) -> np.ndarray:
+    """Studentised residuals of the continuity-corrected log ratio on the pre window's log
+    level and trend, fitted over all blocks (the observed one first) together."""
+    half = pre_len // 2
+    first = _window_sums(cum, starts, half)
+    second = _window_sums(cum, starts + half, pre_len - half)
+    pre = first + second
+    during = _window_sums(cum, starts + offset, dur_len)
+    level = np.log((pre + 0.5) / pre_len)
+    trend = np.log((second + 0.5) / (pre_len - half)) - np.log((first + 0.5) / half)
+    ratio = np.log((during + 0.5) / dur_len) - level
+    design = np.column_stack([np.ones(len(starts)), level, trend])
+    coef, *_ = np.linalg.lstsq(design, ratio, rcond=None)
+    # studentised: a block with an extreme baseline (the spike) pulls the fit toward itself,
+    # which would shrink its own residual and make the test conservative
+    leverage = np.einsum("ij,ij->i", design, design @ np.linalg.pinv(design.T @ design))
+    return (ratio - design @ coef) / np.sqrt(np.clip(1 - leverage, 1e-9, None))
+
+
 def placebo_test(
     series: pd.Series,
     windows: Windows,
     *,
+    ceasefires: pd.DataFrame | None = None,
+    open_ended_days: int = 90,
     n_placebos: int = 999,
     seed: int = 20250328,
     match_pre_level: bool = False,
-    match_tolerance: float = 0.25,
-    min_matches: int = 50,
 ) -> PlaceboResult:
-    """Permutation p-value: the observed log ratio of means against the same statistic at
-    ``n_placebos`` pseudo-dates drawn (with replacement, numpy Generator seeded by ``seed``)
-    among all dates whose pseudo windows end before the real declaration.
+    """Two-sided permutation p-value of the observed log rate ratio against the same
+    statistic in every admissible non-overlapping pseudo-window of the series.
 
-    p = (1 + #{|placebo| >= |observed|}) / (1 + n_placebos). With ``match_pre_level`` only
-    pseudo-dates whose pre-window mean lies within +-``match_tolerance`` (log scale) of the
-    observed pre-window mean are used: a spike-matched placebo for regression to the mean;
-    if fewer than ``min_matches`` qualify, the ``min_matches`` nearest are used (noted).
-    The observed statistic is the ratio of means (the NB MLE without covariates).
+    Parameters
+    ----------
+    series : pandas.Series
+        Zero-filled daily counts (:func:`analysis.panel.daily_series`).
+    windows : analysis.windows.Windows
+        The real ceasefire's windows; pseudo-windows copy its pre / gap / during lengths.
+    ceasefires : pandas.DataFrame, optional
+        Rows of the CEASEFIRES table: no pseudo-window may touch any of their periods in force
+        (:func:`analysis.windows.ceasefire_periods`). Pass the whole table.
+    open_ended_days : int, default 90
+        Days an open-ended ceasefire is taken to last when excluding its period.
+    n_placebos : int, default 999
+        Most pseudo-windows used; beyond it an evenly spaced subset of the candidates is kept.
+    seed : int, default 20250328
+        Recorded only: candidates are enumerated, not drawn.
+    match_pre_level : bool, default False
+        Adjust for the pre window's level and trend (the selection rule of ceasefires
+        declared after spikes; module doc) before ranking.
+
+    Returns
+    -------
+    PlaceboResult
+        p = (1 + #as extreme) / (1 + n_placebos), its resolution, the candidate blocks and
+        their log ratios. Status ``ok``; ``coarse`` with fewer than
+        :data:`MIN_PLACEBO_WINDOWS` pseudo-windows (p given, but it cannot go below
+        2 / (1 + n_placebos)); ``no_placebo_room`` with none (p NaN); or the observed
+        estimate's own status when it cannot be made.
     """
     y_series = check_daily_series(series)
-    y = y_series.to_numpy()
+    y = y_series.to_numpy(dtype=float)
     origin = y_series.index[0]
     pre_len = (windows.pre_end - windows.pre_start).days + 1
     dur_len = (windows.during_end - windows.during_start).days + 1
     offset = (windows.during_start - windows.pre_start).days  # pre start -> during start
+    block_days = offset + dur_len
+    real_start = (windows.pre_start - origin).days
     real = log_ratio_from_windows(
         y,
-        np.array([(windows.pre_start - origin).days]),
+        np.array([real_start]),
         np.array([pre_len]),
         np.array([(windows.during_start - origin).days]),
         np.array([dur_len]),
     ).iloc[0]
     with np.errstate(divide="ignore"):
-        # no events during: observed is -inf, matched only by placebo windows with zero too
+        # no events during: observed is -inf, tied only with pseudo-windows empty during
         observed = float(
             np.log(real["events_during"] / dur_len) - np.log(real["events_pre"] / pre_len)
         )
-    first = min(windows.declared, windows.effective)
-    last_start = (first - origin).days - (offset + dur_len)
-    candidates = np.arange(0, max(last_start + 1, 0))
-    base = dict(n_placebos=n_placebos, seed=seed, matched=match_pre_level)
+    blocked = np.zeros(len(y), dtype=bool)
+    blocked[max(real_start, 0) : real_start + block_days] = True
+    if ceasefires is not None and len(ceasefires):
+        periods = ceasefire_periods(ceasefires, open_ended_days=open_ended_days)
+        blocked |= window_mask(y_series.index, periods)
+    starts = non_overlapping_starts(blocked, block_days)
+    n_candidates = len(starts)
+    base = dict(n_candidates=n_candidates, seed=seed, matched=match_pre_level)
     if real["status"] not in (STATUS_OK, STATUS_ZERO_DURING):
         return PlaceboResult(
             observed,
             math.nan,
-            n_candidates=len(candidates),
+            n_placebos=0,
             status=str(real["status"]),
             note="observed estimate unavailable: " + STATUS_NOTES.get(str(real["status"]), ""),
             **base,
         )
+    if n_candidates > n_placebos:
+        starts = starts[np.linspace(0, n_candidates - 1, n_placebos).round().astype(int)]
     cum = np.concatenate([[0.0], np.cumsum(y)])
-    note = ""
-    if match_pre_level and len(candidates):
-        pre_mean = (cum[candidates + pre_len] - cum[candidates]) / pre_len
-        target = real["events_pre"] / pre_len
-        with np.errstate(divide="ignore"):
-            distance = np.abs(np.log(pre_mean) - np.log(target))
-        close = distance <= match_tolerance
-        if close.sum() < min_matches:
-            nearest = np.argsort(distance, kind="stable")[:min_matches]
-            close = np.zeros(len(candidates), dtype=bool)
-            close[nearest] = True
-            achieved = float(distance[nearest].max())
-            note = (
-                f"few pseudo-dates had a pre-window level as high as observed: the {min_matches} "
-                f"closest were used (within {achieved:.2f} on the log scale). "
-            )
-        else:
-            note = (
-                f"pseudo-dates restricted to pre-window means within +-{match_tolerance} "
-                "(log scale) of the observed. "
-            )
-        candidates = candidates[close]
-    if len(candidates) < 20:
-        return PlaceboResult(
-            observed,
-            math.nan,
-            n_candidates=len(candidates),
-            status=STATUS_NO_PLACEBO_ROOM,
-            note=note + f"only {len(candidates)} feasible pseudo-dates before the ceasefire "
-            "(need at least 20): use a longer series or shorter windows.",
-            **base,
-        )
-    rng = np.random.default_rng(seed)
-    draws = rng.choice(candidates, size=n_placebos, replace=True)
-    s0 = cum[draws + pre_len] - cum[draws]
-    s1 = cum[draws + offset + dur_len] - cum[draws + offset]
+    s0 = _window_sums(cum, starts, pre_len)
+    s1 = _window_sums(cum, starts + offset, dur_len)
     with np.errstate(divide="ignore", invalid="ignore"):
-        placebo = np.log((s1 / dur_len) / (s0 / pre_len))
-    finite = np.isfinite(placebo)
-    # a pseudo window with zero events in either window gives an infinite log ratio; it is
-    # more extreme than any finite observation, so it counts as extreme
-    extreme = (~finite & ~np.isnan(placebo)) | (finite & (np.abs(placebo) >= abs(observed) - 1e-12))
-    extreme &= ~np.isnan(placebo)
-    n_valid = int((~np.isnan(placebo)).sum())
-    p = (1 + int(extreme.sum())) / (1 + n_valid)
-    if n_valid < n_placebos:
-        note += (
-            f"{n_placebos - n_valid} pseudo-dates with no events in either window were dropped. "
+        placebo = np.log(s1 / dur_len) - np.log(s0 / pre_len)
+    usable = ~np.isnan(placebo)  # no events in either window: nothing to compare
+    starts, placebo = starts[usable], placebo[usable]
+    n = len(starts)
+    note = ""
+    if (~usable).sum():
+        note += f"{int((~usable).sum())} pseudo-windows with no events in either window left out. "
+    if match_pre_level and n >= 3:
+        residuals = _adjusted_residuals(
+            cum, np.concatenate([[real_start], starts]), pre_len, offset, dur_len
         )
-    if len(np.unique(draws)) < n_placebos / 2:
+        p_value = two_sided_rank_p(float(residuals[0]), residuals[1:])
+        note += "log ratios adjusted for the pre window's level and trend before ranking. "
+    else:
+        if match_pre_level:
+            note += "too few pseudo-windows to adjust for the pre window's level and trend. "
+        p_value = two_sided_rank_p(observed, placebo)
+    if n == 0:
+        status, p_value = STATUS_NO_PLACEBO_ROOM, math.nan
         note += (
-            f"only {len(np.unique(draws))} distinct pseudo-dates: p-value resolution is limited. "
+            f"no {block_days}-day pseudo-window fits outside the ceasefire and every "
+            "ceasefire period: use a longer series or shorter windows."
         )
+    elif n < MIN_PLACEBO_WINDOWS:
+        status = STATUS_COARSE
+        note += (
+            f"only {n} non-overlapping pseudo-window{'s' if n > 1 else ''} outside every "
+            "ceasefire period: p "
+            f"cannot go below {2 / (1 + n):.2g}."
+        )
+    else:
+        status = STATUS_OK
+    day = pd.Timedelta(days=1)
+    pre_starts = y_series.index[starts] if n else pd.DatetimeIndex([])
+    candidate_windows = pd.DataFrame(
+        {
+            "pre_start": pre_starts,
+            "pre_end": pre_starts + (pre_len - 1) * day,
+            "during_start": pre_starts + offset * day,
+            "during_end": pre_starts + (block_days - 1) * day,
+            "log_rr": placebo,
+        }
+    )
     return PlaceboResult(
         observed,
-        p,
-        n_candidates=len(candidates),
-        status=STATUS_OK,
+        p_value,
+        n_placebos=n,
+        status=status,
         note=note.strip(),
+        resolution=1 / (1 + n),
         placebo_log_rr=placebo,
-        placebo_dates=y_series.index[draws + offset],
+        placebo_dates=pd.DatetimeIndex(candidate_windows["during_start"]),
+        candidate_windows=candidate_windows,
         **base,
     )

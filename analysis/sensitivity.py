@@ -464,6 +464,7 @@ def timing_under_claims(
             study_start=start,
             study_end=end,
             blocs=tuple(blocs),
+            ceasefires=ceasefires,  # chains move together under the null; dates do not matter
             n_permutations=n_permutations,
             seed=seed,
         )

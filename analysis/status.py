@@ -16,6 +16,9 @@ STATUS_OUTSIDE = "outside_data"
 STATUS_TOO_SHORT = "too_short"
 STATUS_DEGENERATE = "degenerate"
 STATUS_NO_PLACEBO_ROOM = "no_placebo_room"
+STATUS_NO_DYAD = "no_dyad"
+STATUS_DYAD_NOT_IN_DATA = "dyad_not_in_data"
+STATUS_COARSE = "coarse"
 STATUS_SEPARATION = "separation"
 
 MIN_WINDOW_DAYS = 7
@@ -37,9 +40,14 @@ STATUS_NOTES = {
     STATUS_DEGENERATE: "zero variance in both windows: no interval can be computed.",
     STATUS_OUTSIDE: "windows not covered by the daily series.",
     STATUS_NO_DATES: "neither declared_on nor effective_from is known.",
+    STATUS_NO_DYAD: "no UCDP dyad is linked to the ceasefire: there are no events to count.",
+    STATUS_DYAD_NOT_IN_DATA: (
+        "no event on its UCDP dyad(s) anywhere in the events data: the file does not cover "
+        "that conflict, or its source has no dyad ids (use source ucdp_ged)."
+    ),
     STATUS_SEPARATION: (
-        "one group had no breakdown (or only breakdowns): the hazard ratio runs off to 0 or "
-        "infinity, so no estimate; read the curves instead."
+        "one group had no breakdown, or its truces always broke after every other one: the "
+        "hazard ratio runs off to 0 or infinity, so no estimate; read the curves instead."
     ),
 }
 """The sentence added to an estimate's note for each status."""
@@ -54,6 +62,9 @@ STATUS_LABELS = {
     STATUS_TOO_SHORT: "window too short",
     STATUS_DEGENERATE: "no variation",
     STATUS_NO_PLACEBO_ROOM: "no room for pseudo-dates",
+    STATUS_NO_DYAD: "no UCDP dyad",
+    STATUS_DYAD_NOT_IN_DATA: "dyad not in the events data",
+    STATUS_COARSE: "p-value coarse (few pseudo-windows)",
     STATUS_SEPARATION: "not estimable (separation)",
 }
 """Plain-language names of the status codes, for tables read by non-programmers."""

@@ -20,6 +20,16 @@ BLOC_COLOURS = {
     "West": "#a65628",
     "other": "#999999",
 }
+MEDIATOR_BLOC_COLOURS = {
+    **BLOC_COLOURS,
+    "UN": "#41b6c4",
+    "OSCE": "#c7a000",
+    "regional": "#66a61e",
+    "unknown": "#bbbbbb",
+    "none": "#333333",
+}
+"""Mediator blocs of the ETH/PRIO table: the curated blocs keep their colours; UN, OSCE and
+regional bodies get their own; no mediator is dark grey, as unbrokered truces elsewhere."""
 FREQUENCY_LABELS = {"D": "day", "W": "week", "M": "month"}
 
 

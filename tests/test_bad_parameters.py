@@ -14,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bad_inputs import ACLED_CSV, GED_CSV, Case, call, read_acled, read_ged, run_case, where
+from ethprio_generator import write_ethprio_csv
 
+from analysis import ceasefire_table, panel
 from analysis import contract as c
 from analysis import events as ev
-from analysis import panel
 from analysis.sources import actors
 from analysis.sources.curated import load_diplomatic_events
 
@@ -29,6 +30,21 @@ def _acled_events() -> pd.DataFrame:
 def _no_strike_matches(tmp: Path) -> pd.DataFrame:
     clashes = panel.filter_events(_acled_events(), category="armed_clash")
     return actors.apply_strike_definition(clashes, "junta_air")
+
+
+def _ethprio_file(tmp: Path) -> Path:
+    path = tmp / "ethprio.csv"
+    write_ethprio_csv(path, n_ceasefires=12, countries=("Myanmar (Burma)", "Colombia"), seed=5)
+    return path
+
+
+def _dyadless_ceasefire(tmp: Path) -> ceasefire_table.OutcomeSelection:
+    path = tmp / "one.csv"
+    government = ("Government of Colombia", 1, 100, -1, 1001)
+    spec = {"country": "Colombia", "cf_id": 3, "actors": [government], "declared": (2019, 1, 1)}
+    write_ethprio_csv(path, [spec], n_ceasefires=0)
+    table = ceasefire_table.load_ceasefire_source("ethprio", path)
+    return ceasefire_table.outcome_for(table, "100003", [], "state")
 
 
 def _missing_events_file(tmp: Path) -> pd.DataFrame:
@@ -69,6 +85,44 @@ CASES: list[Case] = [
         call(lambda tmp: ev.coverage(_acled_events(), "2025-05-20", "2025-05-16")),
         ValueError,
         r"^analysis window ends \(2025-05-16\) before it starts \(2025-05-20\)$",
+    ),
+    # The ceasefire table a notebook names (analysis.ceasefire_table) -------------------------
+    Case(
+        "unknown-ceasefires-source",
+        call(lambda tmp: ceasefire_table.load_ceasefire_source("acled")),
+        ValueError,
+        r"^unknown ceasefires_source 'acled'; choose one of \('curated', 'ethprio'\)$",
+    ),
+    Case(
+        "ethprio-without-path",
+        call(lambda tmp: ceasefire_table.load_ceasefire_source("ethprio", "")),
+        ValueError,
+        r"^ceasefires_source 'ethprio' needs ceasefires_path: the ETH/PRIO ceasefire CSV",
+    ),
+    Case(
+        "ethprio-country-not-in-file",
+        call(
+            lambda tmp: ceasefire_table.load_ceasefire_source(
+                "ethprio", _ethprio_file(tmp), "Burma"
+            )
+        ),
+        ValueError,
+        r"^no ceasefire of 'Burma' in ethprio.csv; its countries \(UCDP names\) are "
+        r"\['Colombia', 'Myanmar \(Burma\)'\]$",
+    ),
+    Case(
+        "ethprio-ceasefire-without-dyad",
+        call(_dyadless_ceasefire),
+        ValueError,
+        r"^ETH/PRIO ceasefire '100003' names no UCDP dyad \(ucdp_dyad is -1 on every actor row\): "
+        r"name the targets to count$",
+    ),
+    Case(
+        "dyads-on-a-source-without-dyads",
+        call(lambda tmp: ev.load_daily_series("acled", ACLED_CSV, dyads=["77501"])),
+        ValueError,
+        r"^dyads \['77501'\] were asked for, but source 'acled' has no UCDP dyad ids; use a UCDP "
+        r"GED or Candidate file",
     ),
     # Strike definitions at call time (analysis.sources.actors) --------------------------------
     Case(

@@ -20,7 +20,7 @@ import pytest
 from analysis import contract as c
 from analysis.ceasefire_table import load_ceasefires
 from analysis.paths import PROJECT_ROOT
-from analysis.sources import curated, ucdp_daily, validate
+from analysis.sources import curated, ethprio, ucdp_daily, validate
 
 DATA = PROJECT_ROOT / "data"
 README = DATA / "README.md"
@@ -28,6 +28,7 @@ CEASEFIRES_CSV = DATA / "curated" / "ceasefires.csv"
 DIPLOMATIC_CSV = DATA / "curated" / "diplomatic_events.csv"
 COUNTS_CSV = DATA / "curated" / "reported_strike_counts.csv"
 CLAIMS_CSV = DATA / "curated" / "date_claims.csv"
+BLOCS_CSV = DATA / "curated" / "mediator_blocs.csv"
 UCDP_CSV = DATA / "ucdp" / "ucdp_ged_myanmar_daily.csv"
 
 # Every bundled file, the contract table it follows and its validating loader.
@@ -36,9 +37,16 @@ BUNDLED: dict[str, tuple[Path, c.TableSpec, Callable[..., pd.DataFrame]]] = {
     "diplomatic_events": (DIPLOMATIC_CSV, c.DIPLOMATIC_EVENTS, curated.load_diplomatic_events),
     "reported_strike_counts": (COUNTS_CSV, c.REPORTED_COUNTS, curated.load_reported_counts),
     "date_claims": (CLAIMS_CSV, c.DATE_CLAIMS, curated.load_date_claims),
+    "mediator_blocs": (BLOCS_CSV, c.MEDIATOR_BLOC_TABLE, ethprio.load_mediator_blocs),
     "ucdp_ged_myanmar_daily": (UCDP_CSV, c.UCDP_DAILY, ucdp_daily.load_ucdp_daily),
 }
-CURATED = ("ceasefires", "diplomatic_events", "reported_strike_counts", "date_claims")
+CURATED = (
+    "ceasefires",
+    "diplomatic_events",
+    "reported_strike_counts",
+    "date_claims",
+    "mediator_blocs",
+)
 
 URL_PATTERN = re.compile(r"^https?://\S+$")
 ISO_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")

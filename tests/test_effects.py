@@ -156,6 +156,8 @@ def test_known_history_arakan_army_truce_november_2022() -> None:
     assert result.during.estimate < 0.1
     assert result.during.ci_high < 1
     assert result.during.events_pre > 20
-    # the dyad was often quiet for months before 2022, so only the spike-matched placebo
-    # (pseudo-dates with a comparable pre-level of fighting) is a fair comparison
-    assert result.matched_placebo.p_value < 0.05
+    # most days of 2018-2023 lie inside some ceasefire, so few 90 + 180-day pseudo-windows
+    # fit outside all of them: the placebos must say their p-value is coarse, not claim 0.001
+    for placebo in (result.placebo, result.matched_placebo):
+        assert placebo.status == "coarse" and placebo.n_placebos < 39
+        assert placebo.p_value >= 2 / (1 + placebo.n_placebos)

@@ -19,7 +19,17 @@ from analysis.did import DidInference
 from analysis.effects import EffectResult
 
 
-def _effect(estimate, low, high, matched_p, status="ok", events_pre=90.0, events_during=20.0):
+def _effect(
+    estimate,
+    low,
+    high,
+    matched_p,
+    status="ok",
+    events_pre=90.0,
+    events_during=20.0,
+    placebo_status="ok",
+    n_placebos=99,
+):
     during = EffectResult(
         estimate=estimate,
         ci_low=low,
@@ -32,7 +42,8 @@ def _effect(estimate, low, high, matched_p, status="ok", events_pre=90.0, events
         events_pre=events_pre,
         events_during=events_during,
     )
-    return SimpleNamespace(during=during, matched_placebo=SimpleNamespace(p_value=matched_p))
+    matched = SimpleNamespace(p_value=matched_p, status=placebo_status, n_placebos=n_placebos)
+    return SimpleNamespace(during=during, matched_placebo=matched)
 
 
 def test_a_clear_fall_is_named_with_its_size_interval_and_a_rare_placebo() -> None:
@@ -51,6 +62,16 @@ def test_a_fall_that_placebos_match_is_not_credited_to_the_ceasefire() -> None:
     found = findings.ceasefire_effect(_effect(0.4, 0.2, 0.8, 0.4), "cf-1")
     assert "fell by 60%" in found.text
     assert "common" in found.text and "not clearly due to the ceasefire" in found.text
+
+
+def test_a_coarse_placebo_says_it_cannot_tell_rather_than_explaining_the_fall() -> None:
+    found = findings.ceasefire_effect(
+        _effect(0.4, 0.2, 0.8, 0.4, placebo_status="coarse", n_placebos=4), "cf-1"
+    )
+    assert "fell by 60%" in found.text
+    assert "cannot be told" in found.text and "only 4 pseudo-windows" in found.text
+    assert "cannot go below 0.4" in found.text
+    assert "not clearly due to the ceasefire" not in found.text
 
 
 def test_an_interval_including_one_says_no_clear_change_and_what_it_rules_out() -> None:
@@ -99,6 +120,8 @@ def _timing(p_values: dict[str, float]) -> pd.DataFrame:
             "n_dates": 20,
             "observed_median_days": [5.0 + i for i in range(len(p_values))],
             "p_value": list(p_values.values()),
+            # Holm's first step is Bonferroni: the smallest p times the number of blocs
+            "p_holm": [min(1.0, p * len(p_values)) for p in p_values.values()],
         }
     )
 
@@ -116,6 +139,15 @@ def test_timing_small_p_value_is_hedged_for_multiple_tests() -> None:
     assert " survives" in strong.text and "does not survive" not in strong.text
     assert "p < 0.001" in strong.text
     assert "not show who timed what" in strong.text
+
+
+def test_timing_close_only_at_the_scale_of_months_says_so() -> None:
+    global_test = _timing({"ASEAN": 0.0095, "China": 0.9})
+    local = _timing({"ASEAN": 0.21, "China": 0.45}).assign(jitter_days=90)
+    found = findings.ceasefire_timing(global_test, local_test=local)
+    assert "at most ±90 days the closeness to ASEAN is not unusual (p = 0.21)" in found.text
+    close_too = findings.ceasefire_timing(global_test, local_test=local.assign(p_value=0.01))
+    assert "at most ±90 days" not in close_too.text
 
 
 def test_timing_adds_the_event_study_sentence() -> None:

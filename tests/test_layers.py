@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     # base: no analysis imports beyond this layer
     "analysis.paths": 0,
     "analysis.contract": 0,
+    "analysis.contract_base": 0,
     "analysis.status": 0,
     "analysis.formatting": 0,
     "analysis.results": 0,
@@ -44,9 +45,12 @@ LAYERS: dict[str, int] = {
     "analysis.survival": 4,
     "analysis.reported": 4,
     "analysis.sensitivity": 4,
+    "analysis.all_ceasefires": 4,
+    "analysis.all_ceasefires_groups": 4,
     # tables and plots
     "analysis.tables": 5,
     "analysis.plots": 5,
+    "analysis.plots_all": 5,
     "analysis.style": 5,
     "analysis.audit": 5,
     "analysis.findings": 5,

@@ -160,11 +160,12 @@ def test_pooled_heterogeneity_is_blank_for_a_single_estimate() -> None:
     assert list(table["Group"]) == ["China", "none (unbrokered)"]
 
 
-def test_timing_table_rounds_days_and_shows_the_random_range() -> None:
+def test_timing_table_rounds_days_and_shows_the_null_range() -> None:
     test = pd.DataFrame(
         {
             "bloc": ["China"],
             "n_dates": [12],
+            "n_chains": [5],
             "n_bloc_events": [2],
             "observed_mean_days": [560.5],
             "observed_median_days": [754.0],
@@ -172,11 +173,21 @@ def test_timing_table_rounds_days_and_shows_the_random_range() -> None:
             "null_q05_days": [168.66],
             "null_q95_days": [499.34],
             "p_value": [0.9872],
+            "p_holm": [1.0],
+            "p_any_bloc": [0.0334],
+            "resolution": [1e-4],
+            "null": ["chain_jitter"],
+            "jitter_days": [90],
+            "n_permutations": [9999],
             "note": ["fewer than 3 events of this bloc."],
         }
     )
     row = tb.timing_table(test).iloc[0]
-    assert row["Random dates: mean (90% range)"] == "327 (169–499)"
+    assert row["Chains moved: mean (90% range)"] == "327 (169–499)"
+    assert row["Declarations (chains)"] == "12 (5)"
+    caption = tb.timing_caption(test)
+    assert "5 extension chains moved by at most ±90 days" in caption
+    assert "p cannot go below 0.0001" in caption and "any bloc: p = 0.033" in caption
     assert row["Median days to nearest event"] == "754"
     assert row["Note"] == "Fewer than 3 events of this bloc."
 

@@ -63,6 +63,81 @@ def test_dates_next_to_events_are_detected() -> None:
     assert res["observed_mean_days"].item() <= 3
 
 
+def _chained_declarations(rng: np.random.Generator, days: pd.DatetimeIndex):
+    """39 declarations in 13 chains (three each, 20-45 days apart), roots uniform in ``days``,
+    drawn without looking at any calendar; the table links each to the one it extends."""
+    ids, dates, extends = [], [], []
+    for chain in range(13):
+        gaps = rng.integers(20, 46, 2)
+        root = int(rng.integers(0, len(days) - int(gaps.sum())))
+        for member, offset in enumerate(np.concatenate([[0], np.cumsum(gaps)])):
+            ids.append(f"c{chain}-{member}")
+            dates.append(days[root + int(offset)])
+            extends.append(pd.NA if member == 0 else f"c{chain}-{member - 1}")
+    table = pd.DataFrame(
+        {c.CF_ID: ids, c.CF_EXTENDS: pd.array(extends, dtype="string")}, dtype="object"
+    )
+    return pd.Series(dates, index=ids), table
+
+
+@pytest.mark.parametrize("null", ["chain_shift", "chain_jitter"])
+def test_chain_null_moves_each_chain_as_one_block(null: str) -> None:
+    rng = np.random.default_rng(3)
+    days = np.array([100, 130, 160, 500, 530, 900])
+    chains = np.array([0, 0, 0, 1, 1, 2])
+    lo, hi = 50, 1000
+    shifted = tm.chain_shifted_days(days, chains, lo, hi, 500, rng, null=null, jitter_days=90)
+    offsets = (shifted - days) % (hi - lo + 1)
+    for chain in range(3):
+        members = offsets[:, chains == chain]
+        assert (members == members[:, :1]).all()  # one offset per chain and null set
+    assert not (offsets[:, 0] == offsets[:, 3]).all()  # chains move independently
+    assert ((shifted >= lo) & (shifted <= hi)).all() or null == "chain_jitter"
+    if null == "chain_jitter":
+        assert np.abs(shifted - days).max() <= 90
+
+
+def test_size_with_chained_declarations_is_nominal_per_bloc_and_for_any_bloc() -> None:
+    """Chains of extensions and a calendar drawn independently: per-bloc p-values and the
+    any-bloc p-value reject at about 5% (main's iid null rejected 13-46%)."""
+    rng = np.random.default_rng(2026)
+    days = pd.date_range("2018-01-01", "2025-12-31", freq="D")
+    runs, rejections, any_bloc, holm_ok = 120, [], [], []
+    for run in range(runs):
+        dates, table = _chained_declarations(rng, days)
+        calendar = pd.concat(
+            [
+                _calendar(
+                    [str(d.date()) for d in days[rng.integers(0, len(days), n)]], [None] * n, b
+                )
+                for b, n in (("China", 30), ("ASEAN", 6))
+            ],
+            ignore_index=True,
+        )
+        res = tm.timing_permutation_test(
+            dates,
+            calendar,
+            study_start=days[0],
+            study_end=days[-1],
+            ceasefires=table,
+            n_permutations=199,
+            seed=run,
+        )
+        assert (res["n_chains"] == 13).all()
+        rejections.append((res["p_value"] <= 0.05).to_numpy())
+        any_bloc.append(res["p_any_bloc"].iloc[0] <= 0.05)
+        # Holm never lowers a p-value and keeps the blocs' order
+        order = np.argsort(res["p_value"].to_numpy(), kind="stable")
+        holm_ok.append(
+            (res["p_holm"] >= res["p_value"]).all()
+            and np.all(np.diff(res["p_holm"].to_numpy()[order]) >= 0)
+        )
+    se = np.sqrt(0.05 * 0.95 / runs)
+    assert np.all(np.abs(np.mean(rejections, axis=0) - 0.05) < 3.5 * se)
+    assert abs(np.mean(any_bloc) - 0.05) < 3.5 * se
+    assert all(holm_ok)
+
+
 def test_event_study_around_diplomatic_events_finds_a_rise() -> None:
     index = pd.date_range("2018-01-01", periods=1500, freq="D")
     y = sim.simulate_counts(1, 1500, seed=3)[0]

@@ -22,7 +22,7 @@ import pandas as pd
 import yaml
 
 from analysis import paths
-from analysis.ceasefire_table import load_ceasefires
+from analysis.ceasefire_table import CEASEFIRE_SOURCES, load_ceasefire_source
 from analysis.contract import (
     ACTOR_SIDES,
     BLOCS,
@@ -62,12 +62,15 @@ PARAMETER_BOUNDS: dict[str, tuple[int | float, int | float]] = {
     "weeks_after": (1, MAX_WINDOW_DAYS // 7),
     "pre_periods": (1, MAX_WINDOW_DAYS - 1),
     "post_periods": (1, MAX_WINDOW_DAYS - 1),
+    "max_rows": (1, 10_000),  # rows of a report table or figure: beyond it nobody reads them
+    "fdr_alpha": (0.0, 1.0),
 }
 """Inclusive (min, max) of numeric notebook parameters, by parameter name."""
 
 PARAMETER_CHOICES: dict[str, tuple[str, ...]] = {
     "frequency": tuple(FREQUENCIES),
     "source": EVENT_SOURCES,
+    "ceasefires_source": CEASEFIRE_SOURCES,
     "actor_side": ("", *ACTOR_SIDES),
     "declarer_side": ("", *DECLARER_SIDES),
     "blocs": BLOCS,
@@ -369,7 +372,7 @@ def value_problem(name: str, value: Any) -> str | None:
             ok = False
         if not ok:
             return f"{shown} is not a date: expected YYYY-MM-DD, e.g. '2021-02-01'"
-    if name == "events_path" and isinstance(value, str) and value:
+    if name in ("events_path", "ceasefires_path") and isinstance(value, str) and value:
         resolved = paths.resolve_user_path(value)
         if not resolved.is_file():
             return f"{shown}: file not found ({resolved}; relative paths start at the project root)"
@@ -426,17 +429,25 @@ def check_ceasefire_ids(
     if not given:
         return
     data_dir = str(parameters.get("data_dir") or "")
-    if data_dir not in cache:
+    # The ids live in the table the job reads: the curated one or an ETH/PRIO file.
+    table_source = [
+        str(parameters.get(name) or "")
+        for name in ("ceasefires_source", "ceasefires_path", "country")
+    ]
+    key = "|".join([data_dir, *table_source])
+    if key not in cache:
         try:
             folder = job_data_dir(data_dir) if data_dir else None
-            table = load_ceasefires(data_dir=folder)
+            table = load_ceasefire_source(
+                table_source[0] or "curated", table_source[1], table_source[2], folder
+            )
         except (OSError, ValueError) as exc:
             raise RunFileError(
                 f"job {job!r} ({notebook}): cannot check ceasefire ids, the ceasefire table "
                 f"does not load: {exc}"
             ) from exc
-        cache[data_dir] = set(table[CF_ID].astype(str))
-    known = cache[data_dir]
+        cache[key] = set(table[CF_ID].astype(str))
+    known = cache[key]
     problems = []
     for name, values in given.items():
         unknown = [v for v in values if str(v) not in known]

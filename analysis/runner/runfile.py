@@ -21,7 +21,7 @@ import pandas as pd
 import yaml
 
 from analysis import events
-from analysis.ceasefire_table import load_ceasefires, windows_fit_data
+from analysis.ceasefire_table import load_ceasefire_source, load_ceasefires, windows_fit_data
 from analysis.runner.parameters import (
     RunFileError,
     RunFileLoader,
@@ -390,9 +390,15 @@ def _fit_reason(params: Mapping[str, Any], parameter: str, where: str, context: 
     try:
         if key not in context.dates:
             context.dates[key] = events.source_dates(source, events_path, data_dir or None)
-        if data_dir not in context.tables:
+        table_source = [
+            str(params.get(n) or "") for n in ("ceasefires_source", "ceasefires_path", "country")
+        ]
+        table_key = "|".join([data_dir, *table_source])
+        if table_key not in context.tables:
             folder = job_data_dir(data_dir) if data_dir else None
-            context.tables[data_dir] = load_ceasefires(data_dir=folder)
+            context.tables[table_key] = load_ceasefire_source(
+                table_source[0] or "curated", table_source[1], table_source[2], folder
+            )
     except (OSError, ValueError) as exc:
         raise RunFileError(
             f"{where}: cannot read the events to check which ceasefires fit them: {exc}"
@@ -405,7 +411,7 @@ def _fit_reason(params: Mapping[str, Any], parameter: str, where: str, context: 
         given = next((params[n] for n in names if params.get(n)), "")
         bounds.append(pick(pd.Timestamp(given), data_bound) if given else data_bound)
     fit = windows_fit_data(
-        context.tables[data_dir],
+        context.tables[table_key],
         [str(params[parameter])],
         data_start=bounds[0],
         data_end=bounds[1],

@@ -9,7 +9,8 @@ Modules, in import order (a module imports only those before it):
 * :mod:`~analysis.sources.actors` - actor registry and named strike definitions;
 * :mod:`~analysis.sources.acled`, :mod:`~analysis.sources.ucdp`,
   :mod:`~analysis.sources.ucdp_daily` - one module per event source;
-* :mod:`~analysis.sources.curated` - the curated ceasefire, diplomatic and count tables.
+* :mod:`~analysis.sources.curated` - the curated ceasefire, diplomatic and count tables;
+* :mod:`~analysis.sources.ethprio` - the ETH/PRIO ceasefire dataset, one row per ceasefire.
 
 :mod:`analysis.events` picks a source for the notebooks.
 """

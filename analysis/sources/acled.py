@@ -75,7 +75,7 @@ from analysis.sources.validate import (
 )
 
 SOURCE = "acled"
-LOADER_VERSION = "acled-1"
+LOADER_VERSION = "acled-2"
 
 ACLED_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",

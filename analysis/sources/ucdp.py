@@ -51,7 +51,7 @@ from analysis.sources.validate import (
     validate_frame,
 )
 
-LOADER_VERSION = "ucdp-1"
+LOADER_VERSION = "ucdp-2"
 GED_SOURCE = "ucdp_ged"
 CANDIDATE_SOURCE = "ucdp_candidate"
 
@@ -73,6 +73,8 @@ NEEDED_COLUMNS = (
     "date_prec", "date_start", "deaths_civilians", "best",
 )  # fmt: skip
 TEXT_COLUMNS = ("id", "side_a", "side_b", "adm_1", "date_start")
+LINK_COLUMNS = ("dyad_new_id", "country")
+"""Read when present: the dyad (what ETH/PRIO's ucdp_dyad refers to) and the country."""
 DATE_LENGTH = len("2023-05-01")
 CATEGORY_BY_TYPE = {1: "armed_clash", 2: "non_state_conflict", 3: "one_sided_violence"}
 CANDIDATE_NAME_HINT = "cand"
@@ -168,7 +170,9 @@ def has_header(path: Path) -> bool:
     )
 
 
-def read_raw(path: Path, extra_columns: tuple[str, ...] = ()) -> tuple[pd.DataFrame, int, bool]:
+def read_raw(
+    path: Path, extra_columns: tuple[str, ...] = (), optional_columns: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, int, bool]:
     """Needed columns (dictionary-encoded), first data row number, and whether a header was
     present.
 
@@ -178,6 +182,9 @@ def read_raw(path: Path, extra_columns: tuple[str, ...] = ()) -> tuple[pd.DataFr
         The GED or Candidate CSV.
     extra_columns : tuple of str, optional
         Further GED columns to read (as dictionary-encoded text), e.g. ``('country',)``.
+    optional_columns : tuple of str, optional
+        Columns read when the file has them (a trimmed export may not); absent ones are
+        left out of the frame.
 
     Returns
     -------
@@ -195,6 +202,7 @@ def read_raw(path: Path, extra_columns: tuple[str, ...] = ()) -> tuple[pd.DataFr
     missing = [col for col in wanted if col not in names]
     if missing:
         raise c.DataContractError(path, missing[0], [], f"missing column(s) {missing}")
+    wanted += [col for col in optional_columns if col in names and col not in wanted]
     types = {col: pa.dictionary(pa.int32(), pa.string()) for col in wanted}
     types["id"] = pa.string()
     try:
@@ -222,7 +230,7 @@ def read_raw(path: Path, extra_columns: tuple[str, ...] = ()) -> tuple[pd.DataFr
 
 
 def _parse(path: Path, registry: pd.DataFrame, source: str | None) -> pd.DataFrame:
-    raw, first_row, header = read_raw(path)
+    raw, first_row, header = read_raw(path, optional_columns=LINK_COLUMNS)
     if source is None:
         candidate = not header or CANDIDATE_NAME_HINT in path.name.lower()
         source = CANDIDATE_SOURCE if candidate else GED_SOURCE
@@ -288,6 +296,10 @@ def _parse(path: Path, registry: pd.DataFrame, source: str | None) -> pd.DataFra
             c.EV_EVENTS: 1,
             c.EV_FATALITIES: best,
             c.EV_CIVILIAN_FATALITIES: civilians,
+            **{
+                column: _text_or_blank(raw, name)
+                for column, name in ((c.EV_DYAD, "dyad_new_id"), (c.EV_COUNTRY, "country"))
+            },
         },
         index=raw.index,
     )
@@ -300,6 +312,14 @@ def _parse(path: Path, registry: pd.DataFrame, source: str | None) -> pd.DataFra
     checked = validate_frame(conformed, c.EVENTS, path).reset_index(drop=True)
     checked.attrs = share_attrs({**events.attrs, "dropped": [], "source_file": path.name})
     return checked
+
+
+def _text_or_blank(raw: pd.DataFrame, column: str) -> pd.Series:
+    """A text column of the file as "string" (whole-number ids without a '.0'); blank when
+    the file lacks the column."""
+    if column not in raw:
+        return pd.Series(pd.NA, index=raw.index, dtype="string")
+    return as_strings(raw[column]).str.replace(r"\.0$", "", regex=True)
 
 
 # --- API client --------------------------------------------------------------------------------

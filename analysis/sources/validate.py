@@ -28,6 +28,9 @@ ISO_DATE_FORMAT = "%Y-%m-%d"
 
 PathLike = str | os.PathLike[str]
 
+OPTIONAL_EVENT_COLUMNS = (c.EV_DYAD, c.EV_COUNTRY)
+"""EVENTS columns only some sources fill (UCDP GED/Candidate); the others leave them blank."""
+
 
 def file_lines(index: pd.Index) -> list[int]:
     """CSV line numbers (header = line 1) of the given 0-based data-row index.
@@ -421,7 +424,8 @@ def conform_events(events: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     events : pandas.DataFrame
-        Events with (at least) every EVENTS column.
+        Events with (at least) every EVENTS column; the columns of
+        :data:`OPTIONAL_EVENT_COLUMNS` may be absent (blank: the source has no such field).
 
     Returns
     -------
@@ -429,6 +433,14 @@ def conform_events(events: pd.DataFrame) -> pd.DataFrame:
         Exactly the EVENTS columns, in order and in their contract dtypes, with a fresh
         RangeIndex.
     """
+    blank = pd.Series(pd.NA, index=events.index, dtype="string")
     return pd.DataFrame(
-        {col.name: events[col.name].astype(c.PANDAS_DTYPES[col.dtype]) for col in c.EVENTS.columns}
+        {
+            col.name: (
+                events[col.name]
+                if col.name in events or col.name not in OPTIONAL_EVENT_COLUMNS
+                else blank
+            ).astype(c.PANDAS_DTYPES[col.dtype])
+            for col in c.EVENTS.columns
+        }
     ).reset_index(drop=True)

@@ -5,7 +5,8 @@ DataFrame of strings, so it can be tested and reused; :func:`analysis.formatting
 turns it into the styled table a notebook displays. Presentation lives here and only here,
 one module per question: :mod:`~analysis.tables.effects` (did strikes fall),
 :mod:`~analysis.tables.timing` (the diplomatic calendar), :mod:`~analysis.tables.alignment`
-(brokers and blocs), :mod:`~analysis.tables.reported` (published counts) and
+(brokers and blocs), :mod:`~analysis.tables.all_ceasefires` (every ceasefire of a country at
+once), :mod:`~analysis.tables.reported` (published counts) and
 :mod:`~analysis.tables.sensitivity` (answers under the dates sources dispute). Notebooks call
 them through this package, e.g. ``tables.batch_table(batch)``.
 """
@@ -20,6 +21,15 @@ from analysis.tables.alignment import (
     incidence_table,
     median_table,
     subjects_table,
+)
+from analysis.tables.all_ceasefires import (
+    all_effects_table,
+    first_event_table,
+    group_effects_table,
+    not_estimated_summary,
+    not_estimated_table,
+    shown_caption,
+    shown_rows,
 )
 from analysis.tables.effects import (
     batch_table,
@@ -46,6 +56,7 @@ from analysis.tables.timing import (
     dropped_events_table,
     event_study_table,
     per_event_table,
+    timing_caption,
     timing_table,
 )
 
@@ -58,6 +69,7 @@ __all__ = [
     "pooled_table",
     "declarations_table",
     "dropped_events_table",
+    "timing_caption",
     "timing_table",
     "event_study_table",
     "per_event_table",
@@ -78,4 +90,11 @@ __all__ = [
     "timing_sensitivity_table",
     "counts_beside_table",
     "PHASE_LABELS",
+    "all_effects_table",
+    "shown_caption",
+    "shown_rows",
+    "not_estimated_summary",
+    "not_estimated_table",
+    "group_effects_table",
+    "first_event_table",
 ]

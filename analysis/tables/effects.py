@@ -146,8 +146,8 @@ def summary_table(effect: CeasefireEffect, its: ITSResult | None = None) -> pd.D
 
 def placebo_table(effect: CeasefireEffect) -> pd.DataFrame:
     """The random and spike-matched placebo tests side by side: the observed ratio, how many
-    pseudo-dates were drawn from how many candidates, the middle 95% of the placebo ratios
-    and the permutation p-value.
+    non-overlapping pseudo-windows outside every ceasefire period were used, the middle 95% of
+    the placebo ratios, the two-sided permutation p-value and its resolution (its step).
 
     Parameters
     ----------
@@ -158,12 +158,13 @@ def placebo_table(effect: CeasefireEffect) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Text, one row per placebo test (random, then spike-matched); columns Placebo, Observed rate
-        ratio, "Placebo ratios, middle 95%", p-value, Pseudo-dates, Distinct candidate dates, Note.
+        ratio, "Placebo ratios, middle 95%", p-value (two-sided), Resolution, Pseudo-windows used,
+        Candidate windows, Note.
     """
     rows = []
     for label, result in (
-        ("Random pseudo-dates", effect.placebo),
-        ("Spike-matched pseudo-dates", effect.matched_placebo),
+        ("Random pseudo-windows", effect.placebo),
+        ("Spike-matched (level and trend)", effect.matched_placebo),
     ):
         numbers = result.to_dict()
         rows.append(
@@ -173,9 +174,10 @@ def placebo_table(effect: CeasefireEffect) -> pd.DataFrame:
                 "Placebo ratios, middle 95%": format_interval(
                     math.exp(numbers["placebo_q025"]), math.exp(numbers["placebo_q975"])
                 ),
-                "p-value": format_p(result.p_value),
-                "Pseudo-dates": format_count(result.n_placebos),
-                "Distinct candidate dates": format_count(result.n_candidates),
+                "p-value (two-sided)": format_p(result.p_value),
+                "Resolution": format_number(numbers["resolution"], 2),
+                "Pseudo-windows used": format_count(result.n_placebos),
+                "Candidate windows": format_count(result.n_candidates),
                 "Note": format_note(result.note),
             }
         )

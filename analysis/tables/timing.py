@@ -78,7 +78,8 @@ def dropped_events_table(dropped: pd.DataFrame) -> pd.DataFrame:
 
 def timing_table(test: pd.DataFrame) -> pd.DataFrame:
     """The permutation test of :func:`timing_permutation_test` per bloc: observed distances,
-    where random dates fall, and the one-sided p-value, in whole days.
+    where the null puts them (whole extension chains moved), the one-sided p-value and its
+    Holm adjustment across blocs, in whole days.
 
     Parameters
     ----------
@@ -88,18 +89,21 @@ def timing_table(test: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Text, one row per bloc; columns Bloc, Dated events, Declarations, Median days to nearest
-        event, Mean days to nearest event, Random dates: mean (90% range), p-value (closer than
-        random), Note.
+        Text, one row per bloc; columns Bloc, Dated events, Declarations (chains), Median days to
+        nearest event, Mean days to nearest event, Chains moved: mean (90% range), p-value
+        (closer than chance), Holm-adjusted p, Note.
     """
     return pd.DataFrame(
         {
             "Bloc": test["bloc"],
             "Dated events": test["n_bloc_events"].map(format_count),
-            "Declarations": test["n_dates"].map(format_count),
+            "Declarations (chains)": [
+                f"{format_count(n)} ({format_count(k)})"
+                for n, k in zip(test["n_dates"], test["n_chains"], strict=True)
+            ],
             "Median days to nearest event": test["observed_median_days"].map(format_count),
             "Mean days to nearest event": test["observed_mean_days"].map(format_count),
-            "Random dates: mean (90% range)": [
+            "Chains moved: mean (90% range)": [
                 f"{format_count(m)} ({format_count(lo)}–{format_count(hi)})"
                 for m, lo, hi in zip(
                     test["null_mean_days"],
@@ -108,9 +112,37 @@ def timing_table(test: pd.DataFrame) -> pd.DataFrame:
                     strict=True,
                 )
             ],
-            "p-value (closer than random)": test["p_value"].map(format_p),
+            "p-value (closer than chance)": test["p_value"].map(format_p),
+            "Holm-adjusted p": test["p_holm"].map(format_p),
             "Note": test["note"].map(format_note),
         }
+    )
+
+
+def timing_caption(test: pd.DataFrame) -> str:
+    """One line under the timing table: the null used, the any-bloc p-value, the resolution.
+
+    Parameters
+    ----------
+    test : pandas.DataFrame
+        The output of :func:`analysis.timing.timing_permutation_test`.
+
+    Returns
+    -------
+    str
+        E.g. "Null: each of 5 extension chains shifted as a block within the study window
+        (9999 sets; p cannot go below 0.0001). Closer than chance to any bloc: p = 0.033."
+    """
+    first = test.iloc[0]
+    if first["null"] == "chain_jitter":
+        moved = f"moved by at most ±{format_count(first['jitter_days'])} days"
+    else:
+        moved = "shifted as a block within the study window"
+    return (
+        f"Null: each of {format_count(first['n_chains'])} extension chains {moved} "
+        f"({format_count(first['n_permutations'])} sets; p cannot go below "
+        f"{format_number(first['resolution'], 2)}). Closer than chance to any bloc: "
+        f"p = {format_p(first['p_any_bloc'])}."
     )
 
 

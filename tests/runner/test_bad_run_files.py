@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from bad_inputs import PATH, Build, Call, Case, run_case
+from ethprio_generator import write_ethprio_csv
 
 from analysis.paths import PROJECT_ROOT
 from analysis.runner import runfile
@@ -46,6 +47,26 @@ def one_job(notebook: str, parameters: str, name: str = "job") -> Build:
         f"jobs:\n  - notebook: {{notebooks}}/{notebook}\n    name: {name}\n"
         f"    parameters: {parameters}\n"
     )
+
+
+def ethprio_job(ceasefire_id: str) -> Build:
+    """A notebook 02 job on a written ETH/PRIO file (ids 775001... and 100001...)."""
+    inner = one_job(
+        NB02,
+        "{ceasefires_source: ethprio, ceasefires_path: '{tmp}/ethprio.csv', "
+        f"country: Colombia, ceasefire_id: '{ceasefire_id}'}}",
+    )
+
+    def build(tmp: Path) -> tuple[Call, Path]:
+        write_ethprio_csv(tmp / "ethprio.csv", n_ceasefires=8, countries=("Colombia",), seed=3)
+        return inner(tmp)
+
+    return build
+
+
+def _check_ethprio_job(jobs: list) -> None:
+    (job,) = jobs
+    assert job.parameters["ceasefire_id"] == "100001"
 
 
 def job_says(notebook: str, name: str = "job") -> str:
@@ -240,6 +261,21 @@ CASES: list[Case] = [
         RunFileError,
         job_says(NB02, "effect__ceasefire_id-aa-mil-2022")
         + r"parameter 'ceasefire_id': unknown ceasefire_id\(s\) \['aa-mil-2022'\]",
+    ),
+    Case(
+        "runner-ethprio-ceasefire-id-is-checked-in-the-ethprio-file",
+        ethprio_job("775050"),
+        RunFileError,
+        job_says(NB02) + r"parameter 'ceasefire_id': unknown ceasefire_id\(s\) \['775050'\]",
+    ),
+    Case(
+        "runner-ethprio-ceasefire-id-known", ethprio_job("100001"), None, check=_check_ethprio_job
+    ),
+    Case(
+        "runner-unknown-ceasefires-source",
+        one_job(NB02, "{ceasefires_source: acled}"),
+        RunFileError,
+        job_says(NB02) + r"parameter 'ceasefires_source' = 'acled': \['acled'\] not allowed",
     ),
     # Run file entries: sweeps, job names, timeouts, overrides (analysis.runner.runfile) -------
     Case(

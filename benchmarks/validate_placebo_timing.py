@@ -1,0 +1,262 @@
+"""Size of the placebo and timing permutation tests with the null true, before and after.
+
+Placebo: the issue-12 DGPs of ``benchmarks/dgps/`` (latent AR 0.9-0.97, trend, dry-season
+cycle, weekday cycle, gamma noise; exogenous or spike-selected dates) with true rate ratio 1.
+As shipped they are 1,400 days long, room for only a handful of non-overlapping 90 + 60-day
+pseudo-windows; ``--long-days`` reruns them on longer series (the generator's module
+constants are set, the model is unchanged) so that 40-42 windows fit and a two-sided p
+can reach 0.05. "random" is the plain placebo, "matched" the spike-matched one.
+
+Timing: a diplomatic calendar (four blocs, 2-40 dated events each, drawn uniformly) and a
+ceasefire table of 13 extension chains with 39 declarations (roots uniform in the window,
+extensions 20-45 days apart, like the monthly extensions of data/curated/ceasefires.csv),
+generated independently of each other, so no bloc's calendar drives the timing.
+
+"before" is the code before this change (``git show 8892406:analysis/<module>.py``, loaded
+beside the package; ``--before-ref`` picks another commit), "after" this checkout's.
+Prints size at 0.05 and 0.01 with Monte-Carlo standard errors.
+
+Run: ``nice -n 10 python benchmarks/validate_placebo_timing.py --runs 400``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import math
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pandas as pd
+
+from analysis import placebo as placebo_after
+from analysis import timing as timing_after
+from analysis.windows import Windows
+
+ROOT = Path(__file__).resolve().parent.parent
+DGP_DIR = Path(__file__).resolve().parent / "dgps"
+PRE_DAYS = 90
+EXOGENOUS = ("ar90_moderate_null", "ar97_moderate_null", "ar95_sparse_null")
+SPIKE = ("ar95_moderate_spike_null",)
+BLOC_EVENTS = {"A": 40, "B": 17, "C": 5, "D": 2}  # dense to sparse calendars
+N_CHAINS, N_DECLARATIONS = 13, 39
+STUDY_START, STUDY_END = pd.Timestamp("2018-01-01"), pd.Timestamp("2025-12-31")
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import a file by path (the DGPs and main's modules are not packages)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
+BEFORE_REF = "8892406"
+"""main before the enumerated placebos and the chain null (issue 12)."""
+
+
+def main_module(name: str, folder: Path, ref: str = BEFORE_REF) -> ModuleType:
+    """``analysis/<name>.py`` as of commit ``ref``, imported under another name."""
+    text = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{ref}:analysis/{name}.py"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    path = folder / f"{name}_main.py"
+    path.write_text(text)
+    return load_module(path, f"{name}_main")
+
+
+def dgp(name: str, days: int) -> ModuleType:
+    """A DGP file, with its series lengthened to ``days`` (dates drawn in the last 300)."""
+    module = load_module(DGP_DIR / f"{name}.py", name)
+    latent = module._LATENT
+    if days != latent.DAYS:
+        latent.DAYS = days
+        latent.LATEST_DAY = days - latent.DURING_DAYS
+        latent.EARLIEST_DAY = days - 300
+    return module
+
+
+def windows_at(index: pd.DatetimeIndex, effective: int, during: int) -> Windows:
+    """The windows of a ceasefire declared and in force on day ``effective``."""
+    day = index[effective]
+    return Windows(
+        ceasefire_id="sim",
+        declared=day,
+        effective=day,
+        pre_start=index[effective - PRE_DAYS],
+        pre_end=index[effective - 1],
+        interim_start=pd.NaT,
+        interim_end=pd.NaT,
+        during_start=day,
+        during_end=index[effective + during - 1],
+        gap="exclude",
+        note="",
+        pre_days_used=PRE_DAYS,
+    )
+
+
+def placebo_sizes(
+    name: str, days: int, runs: int, seed: int, before: ModuleType
+) -> list[dict[str, object]]:
+    """Size of the random and matched placebos of both versions on one DGP."""
+    sim = dgp(name, days).simulate(np.random.default_rng(seed), runs)
+    index = pd.date_range(sim["start"], periods=sim["counts"].shape[1], freq="D")
+    p = {key: [] for key in ("before random", "before matched", "after random", "after matched")}
+    used = []
+    for counts, effective in zip(sim["counts"], sim["effective_day"], strict=True):
+        series = pd.Series(counts.astype(float), index=index)
+        windows = windows_at(index, int(effective), sim["during_days"])
+        for matched in (False, True):
+            label = "matched" if matched else "random"
+            old = before.placebo_test(series, windows, n_placebos=999, match_pre_level=matched)
+            new = placebo_after.placebo_test(series, windows, match_pre_level=matched)
+            p[f"before {label}"].append(old.p_value)
+            p[f"after {label}"].append(new.p_value)
+        used.append(new.n_placebos)
+    # a two-sided rank test with n windows rejects at 0.05 exactly this often under the null
+    levels = [2 * math.floor(0.05 * (1 + n) / 2) / (1 + n) for n in used]
+    rows = []
+    for key, values in p.items():
+        values = np.asarray(values, dtype=float)
+        rows.append(
+            {
+                "test": f"placebo {key.split()[1]}",
+                "dgp": f"{name} ({days} d)",
+                "version": key.split()[0],
+                "runs": len(values),
+                "no p": int(np.isnan(values).sum()),
+                "windows": f"{min(used)}-{max(used)}" if key.startswith("after") else "999 draws",
+                "exact@0.05": f"{np.mean(levels):.3f}" if key.startswith("after") else "0.050",
+                **size_columns(values),
+            }
+        )
+    return rows
+
+
+def size_columns(p_values: np.ndarray) -> dict[str, str]:
+    """Size at 0.05 and 0.01 with Monte-Carlo standard errors (a missing p never rejects)."""
+    out = {}
+    for alpha in (0.05, 0.01):
+        rejected = np.nan_to_num(p_values, nan=1.0) <= alpha
+        size = rejected.mean()
+        se = math.sqrt(size * (1 - size) / len(p_values)) if len(p_values) else math.nan
+        out[f"size@{alpha}"] = f"{size:.3f} ± {se:.3f}"
+    return out
+
+
+def chained_table(rng: np.random.Generator) -> tuple[pd.Series, pd.DataFrame]:
+    """39 declarations in 13 chains (root ids repeated in ``extends``), independent of any
+    calendar: chain sizes 1-6 summing to 39, roots uniform, extensions 20-45 days apart."""
+    sizes = np.ones(N_CHAINS, dtype=int)
+    extra = rng.multinomial(N_DECLARATIONS - N_CHAINS, np.full(N_CHAINS, 1 / N_CHAINS))
+    sizes += extra
+    span = (STUDY_END - STUDY_START).days
+    ids, dates, extends = [], [], []
+    for chain, size in enumerate(sizes):
+        gaps = rng.integers(20, 46, size - 1)
+        root = int(rng.integers(0, span - int(gaps.sum()) + 1))
+        offsets = np.concatenate([[0], np.cumsum(gaps)])
+        for member, offset in enumerate(offsets):
+            ids.append(f"c{chain}-{member}")
+            dates.append(STUDY_START + pd.Timedelta(days=int(root + offset)))
+            extends.append(pd.NA if member == 0 else f"c{chain}-{member - 1}")
+    table = pd.DataFrame({"ceasefire_id": ids, "extends": pd.array(extends, dtype="string")})
+    return pd.Series(dates, index=ids), table
+
+
+def calendar(rng: np.random.Generator) -> pd.DataFrame:
+    """Dated one-day events per bloc, uniform over the study window."""
+    span = (STUDY_END - STUDY_START).days
+    rows = []
+    for bloc, n_events in BLOC_EVENTS.items():
+        for day in rng.integers(0, span + 1, n_events):
+            start = STUDY_START + pd.Timedelta(days=int(day))
+            rows.append({"bloc": bloc, "date_start": start, "date_end": start})
+    frame = pd.DataFrame(rows)
+    frame["event_id"] = [f"e{i}" for i in range(len(frame))]
+    return frame
+
+
+def timing_sizes(runs: int, seed: int, permutations: int, before: ModuleType) -> list[dict]:
+    """Per-bloc and any-bloc size of main's iid null and of the chain-shift / jitter nulls."""
+    rng = np.random.default_rng(seed)
+    blocs = tuple(BLOC_EVENTS)
+    p = {key: [] for key in ("before iid", "after chain_shift", "after chain_jitter")}
+    for run in range(runs):
+        dates, table = chained_table(rng)
+        events = calendar(rng)
+        common = dict(study_start=STUDY_START, study_end=STUDY_END, blocs=blocs, seed=run)
+        old = before.timing_permutation_test(dates, events, n_permutations=permutations, **common)
+        p["before iid"].append(np.append(old["p_value"], np.nan))
+        for null in ("chain_shift", "chain_jitter"):
+            new = timing_after.timing_permutation_test(
+                dates, events, ceasefires=table, null=null, n_permutations=permutations, **common
+            )
+            p[f"after {null}"].append(np.append(new["p_holm"], new["p_any_bloc"].iloc[0]))
+            p.setdefault(f"unadjusted {null}", []).append(np.append(new["p_value"], np.nan))
+    rows = []
+    for key, values in p.items():
+        values = np.asarray(values, dtype=float)
+        version, null = key.split()
+        columns = [(f"bloc {b} ({n} events)", i) for i, (b, n) in enumerate(BLOC_EVENTS.items())]
+        if version == "before":
+            # main had no any-bloc test: "reject if any bloc's p is small", as a reader would
+            columns.append(("any bloc (min p)", None))
+        elif version == "after":
+            columns.append(("any bloc (min-p test)", len(blocs)))
+        for label, column in columns:
+            whole = values[:, : len(blocs)].min(axis=1) if column is None else None
+            series = whole if column is None else values[:, column]
+            if version == "unadjusted" and column is None:
+                continue
+            rows.append(
+                {
+                    "test": f"timing, {null}" + (" Holm" if version == "after" else ""),
+                    "dgp": label,
+                    "version": "before" if version == "before" else "after",
+                    "runs": runs,
+                    "no p": int(np.isnan(series).sum()),
+                    "windows": f"{permutations} perms",
+                    "exact@0.05": "0.050",
+                    **size_columns(series),
+                }
+            )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse arguments, run the simulations, print one table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=400)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--long-days", type=int, default=6500)
+    parser.add_argument("--permutations", type=int, default=999)
+    parser.add_argument("--part", choices=("placebo", "timing", "all"), default="all")
+    parser.add_argument("--before-ref", default=BEFORE_REF)
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        sys.path.insert(0, str(ROOT))
+        if args.part in ("placebo", "all"):
+            before = main_module("placebo", Path(folder), args.before_ref)
+            for offset, name in enumerate((*EXOGENOUS, *SPIKE)):
+                for days in (1400, args.long_days):
+                    rows += placebo_sizes(name, days, args.runs, args.seed + offset, before)
+                    print(pd.DataFrame(rows[-4:]).to_string(index=False), flush=True)
+        if args.part in ("timing", "all"):
+            before = main_module("timing", Path(folder), args.before_ref)
+            rows += timing_sizes(args.runs, args.seed, args.permutations, before)
+    print(f"\nseed {args.seed}, {args.runs} runs per line; size = share of p <= alpha")
+    print(pd.DataFrame(rows).to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

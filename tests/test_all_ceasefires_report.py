@@ -1,0 +1,116 @@
+"""Notebook 06's finding, tables and figures, checked on hand-made result tables whose right
+reading is known: a clear pooled fall, an unclear one, nothing estimated; a long table capped
+at a readable number of rows with the rest summarised; every reason counted."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import matplotlib
+import numpy as np
+import pandas as pd
+
+from analysis import findings, plots_all, tables
+from analysis import status as st
+from analysis.formatting import format_number
+from analysis.tables import all_ceasefires as tac
+
+matplotlib.use("Agg")
+
+
+def _table(n: int, statuses: list[str] | None = None) -> pd.DataFrame:
+    """A result table like AllCeasefires.table: ratios 0.1 .. 10, events before 1 .. n."""
+    ratio = np.geomspace(0.1, 10, n)
+    return pd.DataFrame(
+        {
+            "ceasefire_id": [f"cf{i:03d}" for i in range(n)],
+            "country": "Atlantis",
+            "ceasefire_class": pd.array([1] * n, dtype="Int64"),
+            "mediators": "",
+            "mediator_blocs": ["UN;OSCE", "none"] * (n // 2) + ["none"] * (n % 2),
+            "outcome": "events on UCDP dyad(s) 1",
+            "declared": pd.Timestamp("2010-01-01"),
+            "during_start": pd.Timestamp("2010-01-02"),
+            "estimate": ratio,
+            "ci_low": ratio / 2,
+            "ci_high": ratio * 2,
+            "p_value": 0.5,
+            "q_value": 0.6,
+            "events_pre": np.arange(1, n + 1, dtype=float),
+            "events_during": 3.0,
+            "n_pre": 90,
+            "n_during": 60,
+            "status": statuses or [st.STATUS_OK] * n,
+            "reason": "",
+        }
+    )
+
+
+def _groups(rr: float, low: float, high: float, k: int = 30) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "grouping": ["all"],
+            "group": ["all ceasefires"],
+            "k": [k],
+            "pooled_rr": [rr],
+            "ci_low": [low],
+            "ci_high": [high],
+        }
+    )
+
+
+def _effects(n_ceasefires: int, n_estimated: int, fell: int, rose: int, table=None):
+    return SimpleNamespace(
+        n_ceasefires=n_ceasefires,
+        n_estimated=n_estimated,
+        n_fell=fell,
+        n_rose=rose,
+        table=table if table is not None else _table(3),
+    )
+
+
+def test_a_clear_pooled_fall_is_named_and_called_a_description() -> None:
+    found = findings.all_ceasefires(_effects(120, 30, 9, 1), _groups(0.6, 0.45, 0.8))
+    assert "fell by 40%" in found.text and "pooled over 30 of 120 ceasefires" in found.text
+    assert "9 ceasefires saw a clear fall and 1 a clear rise" in found.text
+    assert "not what they caused" in found.text
+    numbers = {n.label: n.value for n in found.numbers}
+    assert numbers["ceasefires in the table"] == 120 and numbers["ceasefires estimated"] == 30
+    assert found.question == findings.QUESTION_STRIKES
+
+
+def test_an_unclear_pooled_ratio_says_no_clear_change() -> None:
+    found = findings.all_ceasefires(_effects(40, 12, 2, 2), _groups(0.9, 0.6, 1.4, k=12))
+    assert found.text.startswith("No clear change")
+
+
+def test_nothing_estimated_names_the_most_common_reason() -> None:
+    table = _table(5, [st.STATUS_NO_DYAD] * 3 + [st.STATUS_OUTSIDE] * 2)
+    empty = _groups(1.0, 1.0, 1.0, k=0)
+    found = findings.all_ceasefires(_effects(5, 0, 0, 0, table), empty)
+    assert "None of the 5 ceasefires" in found.text and "no UCDP dyad" in found.text
+    assert len(found.numbers) == 2
+
+
+def test_a_long_table_is_capped_at_the_most_precise_rows_and_the_rest_summarised() -> None:
+    table = _table(101)
+    shown = tac.shown_rows(table, 20)
+    # the 20 with the most events before are cf081 .. cf100, lowest ratio first
+    assert list(shown["ceasefire_id"]) == [f"cf{i:03d}" for i in range(81, 101)]
+    caption = tac.shown_caption(table, 20)
+    assert caption.startswith("20 of 101 estimated ceasefires shown")
+    rest = table["estimate"].iloc[:81]
+    assert f"median rate ratio {format_number(rest.median())}" in caption
+    assert len(tables.all_effects_table(table, 20)) == 20
+    figure = plots_all.forest_all_figure(table, 20, "t")
+    assert len(figure.axes[0].get_yticks()) == 20
+
+
+def test_every_ceasefire_without_an_estimate_is_counted_by_reason() -> None:
+    statuses = [st.STATUS_OK] * 4 + [st.STATUS_NO_DYAD] * 3 + [st.STATUS_NO_PRE] * 2
+    summary = tables.not_estimated_summary(_table(9, statuses))
+    assert list(summary["Ceasefires"]) == ["3", "2"]
+    assert list(summary["Result"]) == ["no UCDP dyad", "no events before"]
+    assert summary["Examples"].iloc[0] == "cf004, cf005, cf006"
+    listed = tables.not_estimated_table(_table(9, statuses), max_rows=4)
+    assert len(listed) == 4

@@ -1,0 +1,123 @@
+"""Notebook 06 on an ETH/PRIO-layout file and a GED file of two countries (every row made up,
+tests/ethprio_generator.py), with nothing but the new parameters, ``source ucdp_ged`` and
+``events_path``. Its recorded counts before and during each ceasefire are compared with a
+plain-pandas computation straight from the CSV files: GED rows filtered by ``dyad_new_id``
+and ``date_start``, windows from the generator's own reading of the dates (not the loader's).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import papermill as pm
+import pytest
+from ethprio_generator import ged_dyads, write_ethprio_csv, write_ged_csv
+
+from analysis import paths, results
+
+NOTEBOOK = paths.PROJECT_ROOT / "notebooks" / "06_all_ceasefires.ipynb"
+GED_START, GED_END = "1989-01-01", "2020-12-31"
+PRE_DAYS, MAX_DURING = 90, 180
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, pd.DataFrame]:
+    folder = tmp_path_factory.mktemp("ethprio")
+    seed = int(np.random.SeedSequence().entropy % 2**16)
+    ethprio, ged = folder / "ethprio.csv", folder / "ged.csv"
+    truth = write_ethprio_csv(ethprio, n_ceasefires=40, seed=seed)
+    write_ged_csv(
+        ged, dyads=ged_dyads(truth[~truth["skipped"]]), start=GED_START, end=GED_END, rate=0.05
+    )
+    return ethprio, ged, truth
+
+
+def _run(files: tuple[Path, Path, pd.DataFrame], country: str, tmp_path: Path) -> dict:
+    ethprio, ged, _ = files
+    output = tmp_path / f"06_{country or 'all'}.ipynb"
+    pm.execute_notebook(
+        str(NOTEBOOK),
+        str(output),
+        parameters={
+            "ceasefires_source": "ethprio",
+            "ceasefires_path": str(ethprio),
+            "country": country,
+            "source": "ucdp_ged",
+            "events_path": str(ged),
+            "max_rows": 1000,  # list every estimated ceasefire, so each has recorded counts
+        },
+        kernel_name="python3",
+        cwd=str(tmp_path),
+        progress_bar=False,
+    )
+    return results.read_results(output)
+
+
+def _plain_counts(ged: Path, truth: pd.DataFrame) -> pd.DataFrame:
+    """Events before and during each ceasefire, by filtering the GED CSV's rows."""
+    events = pd.read_csv(ged, usecols=["dyad_new_id", "date_start"], dtype=str)
+    events["day"] = pd.to_datetime(events["date_start"].str[:10])
+    first, last = events["day"].min(), events["day"].max()
+    rows = []
+    for cf in truth[~truth["skipped"]].itertuples():
+        dyads = [d for d in str(cf.ucdp_dyad_ids or "").split(";") if d and d != "nan"]
+        start = min(cf.declared_on, cf.effective_from)
+        end = (
+            cf.effective_to
+            if pd.notna(cf.effective_to)
+            else cf.effective_from + pd.Timedelta(days=MAX_DURING - 1)
+        )
+        end = min(end, last)
+        mine = events[events["dyad_new_id"].isin(dyads)]
+        before = mine["day"].between(
+            start - pd.Timedelta(days=PRE_DAYS), start - pd.Timedelta(days=1)
+        )
+        during = mine["day"].between(cf.effective_from, end)
+        rows.append(
+            {
+                "ceasefire_id": cf.ceasefire_id,
+                "country": cf.country,
+                "has_dyad": bool(dyads),
+                "inside": start - pd.Timedelta(days=PRE_DAYS) >= first
+                and cf.effective_from <= last,
+                "days_during": (end - cf.effective_from).days + 1,
+                "events_pre": int(before.sum()),
+                "events_during": int(during.sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_notebook_06_counts_what_plain_pandas_counts(files, tmp_path: Path) -> None:
+    ethprio, ged, truth = files
+    recorded = _run(files, "Colombia", tmp_path)
+    raw = pd.read_csv(ethprio, encoding="utf-8-sig", usecols=["uniq_id", "location"])
+    assert recorded["n_ceasefires"] == raw.loc[raw["location"] == "Colombia", "uniq_id"].nunique()
+    plain = _plain_counts(ged, truth[truth["country"] == "Colombia"])
+    expected = plain[plain["has_dyad"] & plain["inside"] & (plain["days_during"] >= 7)]
+    expected = expected[expected["events_pre"] > 0]
+    assert recorded["n_estimated"] == len(expected) > 3
+    for row in expected.itertuples():
+        assert recorded[f"ceasefire_{row.ceasefire_id}_events_pre"] == row.events_pre
+        assert recorded[f"ceasefire_{row.ceasefire_id}_events_during"] == row.events_during
+    assert recorded["n_status_no_dyad"] == int((~plain["has_dyad"]).sum())
+
+
+def test_notebook_06_with_no_country_runs_every_country(files, tmp_path: Path) -> None:
+    ethprio, ged, truth = files
+    recorded = _run(files, "", tmp_path)
+    raw = pd.read_csv(ethprio, encoding="utf-8-sig", usecols=["uniq_id"])
+    assert recorded["n_ceasefires"] == raw["uniq_id"].nunique()
+    plain = _plain_counts(ged, truth)
+    assert set(plain["country"]) == {"Colombia", "Myanmar (Burma)"}
+    expected = plain[
+        plain["has_dyad"]
+        & plain["inside"]
+        & (plain["days_during"] >= 7)
+        & (plain["events_pre"] > 0)
+    ]
+    assert recorded["n_estimated"] == len(expected)
+    for row in expected.itertuples():
+        assert recorded[f"ceasefire_{row.ceasefire_id}_events_during"] == row.events_during
