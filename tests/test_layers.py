@@ -43,6 +43,7 @@ LAYERS: dict[str, int] = {
     "analysis.survival": 4,
     "analysis.reported": 4,
     "analysis.sensitivity": 4,
+    "analysis.counterfactual": 4,
     # tables and plots
     "analysis.tables": 5,
     "analysis.plots": 5,
