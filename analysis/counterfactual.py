@@ -24,9 +24,12 @@ Design (what a reviewer should know)
 * **Minimum detectable effect.** The ratio a drop must reach to be detected with 80% power by
   a two-sided 5% test of this width: ``exp(-(t_0.975 + t_0.80) * se)``. "No evidence of a
   fall" means only that the fall, if any, was smaller than that.
-* **Zero events during.** Status ``zero_during``: estimate 0, the upper bound from the
-  Poisson bound on zero events (3.69 at 97.5%) over the calibrated prediction, widened by the
-  forecast error.
+* **Zero events during.** Status ``zero_during``: estimate 0 and, as upper bound, the upper
+  end of the same interval for ``log((0 + 0.5) / (predicted + 0.5))`` (pseudo-windows without
+  events enter the calibration the same way). In sparse, bursty series this bound is wide:
+  a quiet spell of that length is common in the series' own history.
+* **Trend.** Fitted, but held at its value on the origin for the forecast: a line fitted to a
+  persistent series extrapolates its last swing, and the persistence term carries the level.
 * **Statuses.** Fewer than ``min_baseline_days`` of baseline, or fewer than three
   non-overlapping pseudo-windows: ``too_short`` (no estimate).
 """
@@ -42,14 +45,16 @@ from scipy import stats
 
 from analysis.panel import check_daily_series
 from analysis.results import Result
-from analysis.status import STATUS_NOTES, STATUS_OK, STATUS_TOO_SHORT, STATUS_ZERO_DURING
+from analysis.status import STATUS_OK, STATUS_TOO_SHORT, STATUS_ZERO_DURING
 from analysis.windows import Windows
 
 METHOD = "poisson_glm_ar1_pseudo_origin_t"
 MIN_PSEUDO_WINDOWS = 3
 YEAR_DAYS = 365.25
-ZERO_EVENTS_UPPER = -math.log(0.025)
-"""Poisson upper 97.5% bound on the mean when zero events are seen."""
+ZERO_DURING_NOTE = (
+    "no events during: estimate 0; the upper end is that of the forecast-error interval for "
+    "log((0 + 0.5) / (predicted + 0.5))."
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,15 @@ def _design(day: np.ndarray, weekday: np.ndarray, seasonal: bool, scale: float) 
         angle = 2 * np.pi * day / YEAR_DAYS
         columns += [np.sin(angle), np.cos(angle), np.sin(2 * angle), np.cos(2 * angle)]
     return np.column_stack(columns)
+
+
+def _season(day: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """Multiplier of the annual harmonics at ``day`` relative to the origin (day 0)."""
+    angle = 2 * np.pi * day / YEAR_DAYS
+    harmonics = np.column_stack(
+        [np.sin(angle), np.cos(angle) - 1, np.sin(2 * angle), np.cos(2 * angle) - 1]
+    )
+    return np.exp(harmonics @ beta[-4:])
 
 
 def _poisson_fit(y: np.ndarray, x: np.ndarray, iterations: int = 25) -> np.ndarray:
@@ -152,9 +166,17 @@ def _forecast(
     observed_weeks = y[first:origin].reshape(weeks, 7).sum(axis=1)
     fitted_weeks = fitted.reshape(weeks, 7).sum(axis=1)
     phi, state = _persistence(np.log((observed_weeks + 0.5) / (fitted_weeks + 0.5)))
-    ahead = _design(target - origin, weekday[target], seasonal, scale) @ beta
+    # the trend is held at its value on the origin: a straight line fitted to a persistent
+    # series extrapolates its last swing, while the persistence term already carries the level
+    ahead = np.exp(_design(np.zeros(len(target)), weekday[target], seasonal, scale) @ beta)
+    if seasonal:
+        ahead = ahead * _season(target - origin, beta)
     decay = phi ** ((target - origin + 4.0) / 7.0)
-    return float(np.exp(ahead + decay * state).sum()), phi
+    # the deviation was measured on (count + 0.5) per week: undo it on the same scale, so a
+    # quiet fitted baseline with a recent flare-up forecasts the flare-up's level, not 0.5 / week
+    shift = 0.5 / 7
+    predicted = (ahead + shift) * np.exp(decay * state) - shift
+    return float(np.maximum(predicted, 0.0).sum()), phi
 
 
 def counterfactual_core(
@@ -230,10 +252,11 @@ def counterfactual_core(
         "mde": mde,
     }
     if observed == 0:
-        upper = ZERO_EVENTS_UPPER / max(predicted, 1e-9) * math.exp(t_crit * se)
+        # the statistic keeps its +0.5: pseudo-windows without events were calibrated the same way
+        upper = math.exp(log_ratio + t_crit * se)
         return CounterfactualEffect(
             0.0, 0.0, upper, p_value, status=STATUS_ZERO_DURING,
-            note=STATUS_NOTES[STATUS_ZERO_DURING], **common,
+            note=ZERO_DURING_NOTE, **common,
         )  # fmt: skip
     return CounterfactualEffect(
         math.exp(log_ratio),

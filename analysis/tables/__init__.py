@@ -17,6 +17,7 @@ from analysis.tables.alignment import (
     displacement_table,
     median_table,
 )
+from analysis.tables.counterfactual import primary_sentence, primary_table
 from analysis.tables.effects import (
     batch_table,
     ceasefire_table,
@@ -52,6 +53,8 @@ __all__ = [
     "placebo_table",
     "batch_table",
     "pooled_table",
+    "primary_table",
+    "primary_sentence",
     "declarations_table",
     "dropped_events_table",
     "timing_table",
