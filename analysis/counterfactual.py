@@ -61,9 +61,11 @@ ZERO_DURING_NOTE = (
 class CounterfactualEffect(Result):
     """Observed events during a ceasefire against the series' own forecast for those days.
 
-    ``estimate`` is observed / predicted (``predicted`` already bias-corrected by the
-    pseudo-origin errors); ``mde`` the rate ratio a fall must reach to be detected with 80%
-    power; ``pseudo_windows`` the non-overlapping pseudo-windows the interval rests on.
+    ``estimate`` is observed / predicted, where ``predicted`` is the model's forecast
+    (``model_forecast``) corrected by the mean pseudo-origin error (in a sparse, bursty series
+    the typical window holds fewer events than the model's mean forecast); ``mde`` the rate
+    ratio a fall must reach to be detected with 80% power; ``pseudo_windows`` the
+    non-overlapping pseudo-windows the interval rests on.
     """
 
     estimate: float
@@ -81,6 +83,7 @@ class CounterfactualEffect(Result):
     persistence: float
     status: str
     note: str
+    model_forecast: float = math.nan
     method: str = METHOD
 
 
@@ -250,6 +253,7 @@ def counterfactual_core(
         "df": float(df),
         "persistence": float(phi),
         "mde": mde,
+        "model_forecast": raw,
     }
     if observed == 0:
         # the statistic keeps its +0.5: pseudo-windows without events were calibrated the same way

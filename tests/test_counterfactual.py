@@ -20,6 +20,7 @@ from scipy.signal import lfilter
 
 from analysis import contract as c
 from analysis import counterfactual as cf
+from analysis import effects, tables
 from analysis import status as st
 from analysis import windows as wn
 
@@ -123,3 +124,27 @@ def test_windows_call_and_keys() -> None:
     assert {"estimate", "ci_low", "ci_high", "p_value", "mde", "observed", "predicted"} <= keys
     assert {"baseline_days", "method", "status", "note"} <= keys
     assert "<table>" in result._repr_html_()
+
+
+def _hand_made(estimate: float, low: float, high: float, status: str = st.STATUS_OK):
+    return cf.CounterfactualEffect(
+        estimate, low, high, 0.4, 0.35, 30.0, 40.0, 1096, 60, 13.0, 0.4, 12.0, 0.7, status, "",
+        model_forecast=42.0,
+    )  # fmt: skip
+
+
+def test_primary_table_and_sentence_read_right() -> None:
+    descriptive = effects.EffectResult(0.6, 0.4, 0.9, 0.01, 90, 60, st.STATUS_OK, "")
+    table = tables.primary_table(_hand_made(0.75, 0.3, 1.9), descriptive)
+    assert list(table["Estimate"]) == [
+        "Primary: observed vs counterfactual",
+        "Descriptive: during vs before",
+    ]
+    assert table.loc[0, "95% interval"] == "0.3–1.9"
+    assert table.loc[0, "Smallest detectable fall (80% power)"] == "0.35"
+    unclear = tables.primary_sentence(_hand_made(0.75, 0.3, 1.9))
+    assert "not evidence of no effect" in unclear and "about 0.35" in unclear
+    fall = tables.primary_sentence(_hand_made(0.3, 0.1, 0.8))
+    assert "fall is larger" in fall and "descriptive only" in fall
+    short = tables.primary_sentence(_hand_made(math.nan, math.nan, math.nan, st.STATUS_TOO_SHORT))
+    assert short.startswith("No primary estimate")

@@ -37,7 +37,8 @@ def primary_table(primary: CounterfactualEffect, descriptive: EffectResult) -> p
     pandas.DataFrame
         Text, two rows (primary, descriptive); columns Estimate, Rate ratio, 95% interval,
         p-value, Smallest detectable fall (80% power), Events during, Events expected without
-        the ceasefire, Days of baseline, Result, Note.
+        the ceasefire (the model forecast corrected by the series' mean forecast error), Model
+        forecast before calibration, Days of baseline, Result, Note.
     """
     rows = [
         {
@@ -48,6 +49,7 @@ def primary_table(primary: CounterfactualEffect, descriptive: EffectResult) -> p
             "Smallest detectable fall (80% power)": format_number(primary.mde),
             "Events during": format_count(primary.observed),
             "Events expected without the ceasefire": format_number(primary.predicted),
+            "Model forecast before calibration": format_number(primary.model_forecast),
             "Days of baseline": format_count(primary.baseline_days),
             "Result": format_status(primary.status),
             "Note": format_note(primary.note),
@@ -60,6 +62,7 @@ def primary_table(primary: CounterfactualEffect, descriptive: EffectResult) -> p
             "Smallest detectable fall (80% power)": "",
             "Events during": format_count(descriptive.events_during),
             "Events expected without the ceasefire": "",
+            "Model forecast before calibration": "",
             "Days of baseline": format_count(descriptive.n_pre),
             "Result": format_status(descriptive.status),
             "Note": format_note(descriptive.note),
