@@ -31,7 +31,9 @@ Design (what a reviewer should know)
 * **Trend.** Fitted, but held at its value on the origin for the forecast: a line fitted to a
   persistent series extrapolates its last swing, and the persistence term carries the level.
 * **Statuses.** Fewer than ``min_baseline_days`` of baseline, or fewer than three
-  non-overlapping pseudo-windows: ``too_short`` (no estimate).
+  non-overlapping pseudo-windows: ``too_short``; no events in the baseline: ``no_pre_events``;
+  pseudo-origin errors without spread: ``degenerate``; a window outside ``y``:
+  ``outside_data`` (all without an estimate).
 """
 
 from __future__ import annotations
@@ -45,12 +47,27 @@ from scipy import stats
 
 from analysis.panel import check_daily_series
 from analysis.results import Result
-from analysis.status import STATUS_OK, STATUS_TOO_SHORT, STATUS_ZERO_DURING
+from analysis.status import (
+    STATUS_DEGENERATE,
+    STATUS_NO_PRE,
+    STATUS_NOTES,
+    STATUS_OK,
+    STATUS_OUTSIDE,
+    STATUS_TOO_SHORT,
+    STATUS_ZERO_DURING,
+)
 from analysis.windows import Windows
 
 METHOD = "poisson_glm_ar1_pseudo_origin_t"
 MIN_PSEUDO_WINDOWS = 3
 YEAR_DAYS = 365.25
+NO_ESTIMATE_NOTES = {
+    STATUS_TOO_SHORT: (
+        "the baseline is too short for three pseudo-windows as long as the ceasefire."
+    ),
+    STATUS_NO_PRE: "no events in the baseline: nothing to forecast from.",
+    STATUS_DEGENERATE: "the forecast errors at the pseudo-origins do not vary.",
+}
 ZERO_DURING_NOTE = (
     "no events during: estimate 0; the upper end is that of the forecast-error interval for "
     "log((0 + 0.5) / (predicted + 0.5))."
@@ -218,8 +235,12 @@ def counterfactual_core(
     """
     y = np.asarray(y, dtype=float)
     baseline = min(origin, max_baseline_days)
+    if during_start < origin or during_start + during_days > len(y) or origin < 0:
+        return _no_estimate(math.nan, max(baseline, 0), during_days, STATUS_OUTSIDE)
     target = np.arange(during_start, during_start + during_days)
     observed = float(y[target].sum())
+    if not y[origin - baseline : origin].any():
+        return _no_estimate(observed, baseline, during_days, STATUS_NO_PRE)
     lead = during_start - origin
     min_fit = int(min(365, max(90, baseline // 3)))
     step = max(7, during_days // 2)
@@ -228,7 +249,7 @@ def counterfactual_core(
     pseudo = np.arange(origin - lead - during_days, lowest - 1, -step)
     spread = (pseudo.max() - pseudo.min()) / during_days + 1 if len(pseudo) else 0.0
     if baseline < min_baseline_days or spread < MIN_PSEUDO_WINDOWS:
-        return _too_short(observed, baseline, during_days)
+        return _no_estimate(observed, baseline, during_days, STATUS_TOO_SHORT)
     errors = np.empty(len(pseudo))
     for j, point in enumerate(pseudo):
         window = np.arange(point + lead, point + lead + during_days)
@@ -242,6 +263,8 @@ def counterfactual_core(
     mde = math.exp(-(t_crit + float(stats.t.ppf(0.8, df))) * se)
     predicted = (raw + 0.5) * math.exp(bias) - 0.5
     log_ratio = math.log((observed + 0.5) / (raw + 0.5)) - bias
+    if not se > 0:
+        return _no_estimate(observed, baseline, during_days, STATUS_DEGENERATE)
     p_value = float(2 * stats.t.sf(abs(log_ratio) / se, df))
     common = {
         "predicted": predicted,
@@ -273,12 +296,14 @@ def counterfactual_core(
     )
 
 
-def _too_short(observed: float, baseline: int, during_days: int) -> CounterfactualEffect:
+def _no_estimate(
+    observed: float, baseline: int, during_days: int, status: str
+) -> CounterfactualEffect:
     nan = math.nan
+    note = NO_ESTIMATE_NOTES.get(status, STATUS_NOTES.get(status, ""))
     return CounterfactualEffect(
         nan, nan, nan, nan, nan, observed, nan, int(baseline), int(during_days), 0.0, nan, nan,
-        nan, STATUS_TOO_SHORT,
-        "the baseline is too short for three pseudo-windows as long as the ceasefire.",
+        nan, status, note,
     )  # fmt: skip
 
 

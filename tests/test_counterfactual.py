@@ -85,6 +85,16 @@ def test_short_baseline_is_too_short() -> None:
     assert result.note
 
 
+def test_an_empty_baseline_or_a_window_past_the_data_gives_no_estimate() -> None:
+    weekday = pd.date_range(START, periods=DAYS, freq="D").day_of_week.to_numpy()
+    y = np.zeros(DAYS)
+    y[700:] = 3
+    empty = cf.counterfactual_core(y, weekday, 600, 600, DURING)
+    assert empty.status == st.STATUS_NO_PRE and math.isnan(empty.estimate)
+    past = cf.counterfactual_core(y + 1, weekday, DAYS - 30, DAYS - 30, DURING)
+    assert past.status == st.STATUS_OUTSIDE and math.isnan(past.ci_low)
+
+
 def test_zero_events_during_gives_an_upper_bound() -> None:
     rng = np.random.default_rng(8)
     y = rng.poisson(4.0, DAYS).astype(float)
