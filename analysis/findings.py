@@ -218,7 +218,7 @@ def strike_timeline(summary: Mapping[str, Any], n_windows: int, start: str, end:
     )
 
 
-def ceasefire_effect(effect: Any, ceasefire_id: str) -> Finding:
+def ceasefire_effect(effect: Any, ceasefire_id: str, primary: Any = None) -> Finding:
     """One ceasefire's finding: the rate ratio, its interval, and what the placebo says.
 
     Parameters
@@ -228,13 +228,52 @@ def ceasefire_effect(effect: Any, ceasefire_id: str) -> Finding:
         ``matched_placebo``).
     ceasefire_id : str
         The ceasefire, named in the sentence.
+    primary : CounterfactualEffect, optional
+        From :func:`analysis.counterfactual.counterfactual_effect`. When given, the finding
+        leads with it (observed against the series' own forecast) and calls the
+        during/before comparison descriptive.
 
     Returns
     -------
     Finding
         Question 1; numbers: events per day before and during, the rate ratio and the
-        spike-matched placebo p-value.
+        spike-matched placebo p-value; with ``primary``, its ratio and smallest detectable
+        fall instead of the two rates.
     """
+    descriptive = _descriptive_effect(effect, ceasefire_id)
+    if primary is None:
+        return descriptive
+    comparison = f"during {ceasefire_id} compared with the series' own forecast for those days"
+    if primary.status == STATUS_ZERO_DURING:
+        lead = (
+            f"No events were recorded during {ceasefire_id}, against "
+            f"{format_number(primary.predicted)} expected from the series' own history; the "
+            f"rate may still have been up to {format_number(primary.ci_high)} times the "
+            "expected one (upper end of the 95% interval)."
+        )
+    elif primary.status != STATUS_OK:
+        label = STATUS_LABELS.get(primary.status, primary.status)
+        lead = f"No primary (forecast-based) estimate for {ceasefire_id}: {label}."
+    else:
+        lead, direction = ratio_sentence(
+            primary.estimate, primary.ci_low, primary.ci_high, "Events", comparison
+        )
+        if direction == "unclear" and not is_missing(primary.mde):
+            lead += (
+                " Only a fall to a ratio of about "
+                f"{format_number(primary.mde)} or lower would have been detected reliably."
+            )
+    numbers = (
+        KeyNumber("rate ratio observed / forecast (primary, 1 = no change)", primary.estimate, ""),
+        KeyNumber("smallest fall detectable with 80% power (ratio)", primary.mde, ""),
+        *descriptive.numbers[2:],
+    )
+    text = f"{lead} Descriptively, before against during: {descriptive.text}"
+    return Finding(QUESTION_STRIKES, text, numbers)
+
+
+def _descriptive_effect(effect: Any, ceasefire_id: str) -> Finding:
+    """The during/before finding (:func:`ceasefire_effect` without a primary estimate)."""
     during = effect.during
     before_rate = _rate(during.events_pre, during.n_pre)
     during_rate = _rate(during.events_during, during.n_during)

@@ -6,19 +6,34 @@ log(rate ratio), and the same for a naive Poisson-SE interval for contrast; then
 NB2 path on fewer runs (placebo size: benchmarks/validate_placebo_timing.py).
 
 Run: .venv/bin/python benchmarks/validate_estimators.py [--runs 2000]
+
+With ``--dgp FILE --runs N`` it instead imports FILE, calls its ``simulate(rng, runs)`` (issue 12's
+interface: ``counts`` runs x days, ``start``, ``effective_day``, ``during_days``,
+``true_rate_ratio``), runs the notebooks' primary estimator
+(:func:`analysis.counterfactual.counterfactual_core`, baseline = every day before the ceasefire)
+or, with ``--estimator before_during``, the descriptive before/during ratio
+(:func:`analysis.batch.log_ratio_from_windows`, ``--pre-days`` baseline) on every run, and prints
+one line ending ``coverage C rejection R`` (share of 95% intervals containing the truth; share
+excluding 1), with bias of the log estimate, median log width and Monte-Carlo standard errors:
+
+    nice -n 10 .venv/bin/python benchmarks/validate_estimators.py \
+        --dgp benchmarks/dgps/ar95_moderate_effect.py --runs 400 --seed 2026
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import math
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analysis import batch as bt
 from analysis import contract as c
+from analysis import counterfactual as cf
 from analysis import effects as ef
 from analysis import simulate as sim
 from analysis import status as st
@@ -90,13 +105,78 @@ def nb_path(runs: int, rr: float, seed: int) -> tuple[float, float, float]:
     return float(np.mean(hits)), float(np.mean(logs) - math.log(rr)), float(np.median(disp))
 
 
+def load_dgp(path: str):
+    """Import a DGP file by path (the files are standalone, not a package)."""
+    spec = importlib.util.spec_from_file_location(Path(path).stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def dgp_intervals(
+    sim: dict, estimator: str, pre_days: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Estimates and 95% intervals of one estimator on every simulated run."""
+    counts = np.asarray(sim["counts"], dtype=float)
+    runs, days = counts.shape
+    effective = np.asarray(sim["effective_day"], dtype=int)
+    during = int(sim["during_days"])
+    if estimator == "before_during":
+        offsets = np.arange(runs) * days
+        out = bt.log_ratio_from_windows(
+            counts.ravel(),
+            offsets + effective - pre_days,
+            np.full(runs, pre_days),
+            offsets + effective,
+            np.full(runs, during),
+        )
+        return (out["estimate"].to_numpy(), out["ci_low"].to_numpy(), out["ci_high"].to_numpy())
+    weekday = pd.date_range(sim["start"], periods=days, freq="D").day_of_week.to_numpy()
+    results = [
+        cf.counterfactual_core(row, weekday, int(day), int(day), during)
+        for row, day in zip(counts, effective, strict=True)
+    ]
+    return (
+        np.array([r.estimate for r in results]),
+        np.array([r.ci_low for r in results]),
+        np.array([r.ci_high for r in results]),
+    )
+
+
+def validate_dgp(path: str, runs: int, seed: int, estimator: str, pre_days: int) -> str:
+    """One summary line for one DGP file: bias, width, coverage and rejection of 1."""
+    t0 = time.perf_counter()
+    sim = load_dgp(path).simulate(np.random.default_rng(seed), runs)
+    truth = float(sim["true_rate_ratio"])
+    estimate, low, high = dgp_intervals(sim, estimator, pre_days)
+    made = np.isfinite(low) & np.isfinite(high)
+    cover = float(np.mean((low <= truth) & (truth <= high)))
+    reject = float(np.mean((low > 1) | (high < 1)))
+    positive = made & (estimate > 0)
+    bias = float(np.mean(np.log(estimate[positive])) - math.log(truth))
+    width = float(np.median(np.log(high[positive] / np.maximum(low[positive], 1e-300))))
+    mc = math.sqrt(max(cover * (1 - cover), 0.0475) / runs)
+    return (
+        f"{Path(path).stem} {estimator} runs {runs} seed {seed} estimable {made.mean():.3f} "
+        f"bias_log {bias:+.3f} median_log_width {width:.2f} mc_se {mc:.3f} "
+        f"sec {time.perf_counter() - t0:.0f} coverage {cover:.3f} rejection {reject:.3f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--runs", type=int, default=2000, help="simulations per scenario and ratio (>= 1000)"
     )
     parser.add_argument("--nb-runs", type=int, default=300)
+    parser.add_argument("--dgp", help="a DGP file defining simulate(rng, runs) (issue 12)")
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the DGP's generator")
+    parser.add_argument("--estimator", choices=("primary", "before_during"), default="primary")
+    parser.add_argument("--pre-days", type=int, default=90, help="before_during baseline")
     args = parser.parse_args()
+    if args.dgp:
+        print(validate_dgp(args.dgp, args.runs, args.seed, args.estimator, args.pre_days))
+        return
     t0 = time.perf_counter()
     print(f"Batch estimator (ratio of means, EWC t-interval), {args.runs} runs each")
     print(

@@ -218,3 +218,37 @@ def test_recorded_form_has_the_sentence_and_labelled_numbers() -> None:
         "key_numbers": [{"label": "days", "value": None, "unit": "days"}],
     }
     assert findings.number_text(1204) == "1,204" and findings.number_text(0.36123) == "0.361"
+
+
+def _primary(estimate, low, high, status="ok", mde=0.3, predicted=50.0):
+    return SimpleNamespace(
+        estimate=estimate, ci_low=low, ci_high=high, status=status, mde=mde, predicted=predicted
+    )
+
+
+def test_the_primary_estimate_leads_and_the_before_during_ratio_is_descriptive() -> None:
+    found = findings.ceasefire_effect(
+        _effect(0.4, 0.2, 0.8, 0.4), "cf-1", primary=_primary(0.7, 0.3, 1.6)
+    )
+    lead, descriptive = found.text.split("Descriptively", 1)
+    assert "No clear change" in lead and "series' own forecast" in lead
+    # the interval includes 1: the sentence gives the fall it could have detected
+    assert "about 0.3 or lower" in lead
+    assert "fell by 60%" in descriptive
+    labels = [n.label for n in found.numbers]
+    assert labels[0].startswith("rate ratio observed / forecast")
+    assert "spike-matched placebo p-value" in labels
+
+
+def test_a_primary_fall_and_a_primary_zero_during() -> None:
+    fall = findings.ceasefire_effect(
+        _effect(0.8, 0.5, 1.3, 0.5), "cf-1", primary=_primary(0.3, 0.1, 0.7)
+    )
+    assert fall.text.startswith("Events fell by 70%")
+    blank = findings.ceasefire_effect(
+        _effect(0.0, 0.0, 0.2, 0.5, status="zero_during", events_during=0.0),
+        "cf-1",
+        primary=_primary(0.0, 0.0, 4.5, status="zero_during", predicted=12.0),
+    )
+    assert blank.text.startswith("No events were recorded during cf-1, against 12 expected")
+    assert "up to 4.5 times" in blank.text

@@ -31,6 +31,7 @@ from analysis.tables.all_ceasefires import (
     shown_caption,
     shown_rows,
 )
+from analysis.tables.counterfactual import primary_sentence, primary_table
 from analysis.tables.effects import (
     batch_table,
     ceasefire_table,
@@ -67,6 +68,8 @@ __all__ = [
     "placebo_table",
     "batch_table",
     "pooled_table",
+    "primary_table",
+    "primary_sentence",
     "declarations_table",
     "dropped_events_table",
     "timing_caption",
