@@ -426,6 +426,77 @@ def outcome_for(
     )
 
 
+@dataclass(frozen=True)
+class TreatedGroups(Result):
+    """The treated groups of a difference-in-differences around one truce, and what a group is.
+
+    Attributes
+    ----------
+    targets : tuple of str
+        The treated groups (values of :attr:`grouping`).
+    grouping : str
+        The EVENTS column whose values are the groups: the notebook's ``grouping`` for the
+        curated table, ``dyad_id`` for an ETH/PRIO truce (its UCDP dyads).
+    rule : str
+        'as given', 'counterparts' or 'dyads'.
+    description : str
+        One line for a report's facts table.
+    """
+
+    targets: tuple[str, ...]
+    grouping: str
+    rule: str
+    description: str
+
+
+def treated_groups(
+    ceasefires: pd.DataFrame,
+    truce_id: str,
+    targets: Sequence[str] = (),
+    grouping: str = c.EV_TARGET,
+) -> TreatedGroups:
+    """The groups a difference-in-differences treats, whichever table the truce comes from.
+
+    Curated table: the targets given, else the truce's named counterparts
+    (:func:`counterpart_targets` with ``require_named``), grouped by ``grouping``. ETH/PRIO
+    table with no targets given: the truce's UCDP dyads (:func:`outcome_for`), and the groups
+    are dyads (``dyad_id``), since its counterparts are not coded as targets.
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        The table from :func:`load_ceasefire_source`.
+    truce_id : str
+        The truce.
+    targets : sequence of str
+        Groups named by the user (values of ``grouping``); empty uses the truce's own.
+    grouping : str, default 'target'
+        The EVENTS column defining the groups when targets are named or the table is curated.
+
+    Returns
+    -------
+    TreatedGroups
+        Treated groups, the grouping column and the rule used.
+
+    Raises
+    ------
+    KeyError
+        When ``truce_id`` is not in the table.
+    ValueError
+        When the truce names no counterpart (curated) or no UCDP dyad (ETH/PRIO).
+    """
+    if c.CF_UCDP_DYAD_IDS not in ceasefires.columns or targets:
+        counted = counterpart_targets(ceasefires, truce_id, targets, require_named=True)
+        return TreatedGroups(counted.targets, grouping, counted.rule, counted.description)
+    selection = outcome_for(ceasefires, truce_id)
+    return TreatedGroups(
+        selection.dyads,
+        c.EV_DYAD,
+        selection.rule,
+        f"UCDP dyad(s) {', '.join(selection.dyads)} (the truce's dyads; groups are dyads)",
+    )
+
+
 def windows_fit_data(
     ceasefires: pd.DataFrame,
     ceasefire_ids: Sequence[str],
