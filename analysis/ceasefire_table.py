@@ -315,9 +315,14 @@ def load_ceasefire_source(
     return ethprio.load_ethprio(resolved, country, data_dir)
 
 
-def date_claims_for(ceasefires: pd.DataFrame, data_dir: PathLike | None = None) -> pd.DataFrame:
-    """The date claims about a ceasefire table: the curated claims for the curated table,
-    none for an ETH/PRIO table (no file of alternative dates exists for it).
+def date_claims_for(
+    ceasefires: pd.DataFrame,
+    data_dir: PathLike | None = None,
+    calendar: curated.DiplomaticCalendar | None = None,
+) -> pd.DataFrame:
+    """The date claims about a ceasefire table (and a calendar): the curated claims for the
+    curated table, none for an ETH/PRIO table (no file of alternative dates exists for it);
+    claims about diplomatic rows only when the calendar is the bundled one.
 
     Parameters
     ----------
@@ -325,6 +330,9 @@ def date_claims_for(ceasefires: pd.DataFrame, data_dir: PathLike | None = None) 
         The table from :func:`load_ceasefire_source`.
     data_dir : str or os.PathLike, optional
         A relocated data folder.
+    calendar : analysis.sources.curated.DiplomaticCalendar, optional
+        The calendar in use (:func:`analysis.sources.curated.load_calendar`); when given and
+        not the bundled one, the claims about bundled diplomatic rows are left out.
 
     Returns
     -------
@@ -333,7 +341,10 @@ def date_claims_for(ceasefires: pd.DataFrame, data_dir: PathLike | None = None) 
     """
     if c.CF_UCDP_DYAD_IDS in ceasefires.columns:
         return c.empty_frame(c.DATE_CLAIMS)
-    return curated.load_date_claims(data_dir=data_dir, ceasefires=ceasefires)
+    claims = curated.load_date_claims(data_dir=data_dir, ceasefires=ceasefires)
+    if calendar is not None and not calendar.bundled:
+        claims = claims[claims[c.DC_TABLE] != "diplomatic_events"].reset_index(drop=True)
+    return claims
 
 
 @dataclass(frozen=True)
