@@ -151,6 +151,14 @@ CASES: list[Case] = [
         where(c.DE_SOURCE_URL, [4]),
     ),
     Case(
+        "ethprio-myanmar-gets-the-bundled-calendar",
+        call(lambda tmp: load_calendar("", "ethprio", "Myanmar (Burma)")),
+        None,
+        check=lambda calendar: _assert(
+            calendar.bundled and calendar.status == "ok" and len(calendar.table) > 10
+        ),
+    ),
+    Case(
         "ethprio-country-without-calendar",
         call(lambda tmp: load_calendar("", "ethprio", "Colombia")),
         None,
