@@ -10,7 +10,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
-from analysis import findings, plots_all, tables
+from analysis import all_ceasefires_groups, findings, plots_all, tables
 from analysis import status as st
 from analysis.formatting import format_number
 from analysis.tables import all_ceasefires as tac
@@ -114,3 +114,11 @@ def test_every_ceasefire_without_an_estimate_is_counted_by_reason() -> None:
     assert summary["Examples"].iloc[0] == "cf004, cf005, cf006"
     listed = tables.not_estimated_table(_table(9, statuses), max_rows=4)
     assert len(listed) == 4
+
+
+def test_no_estimate_at_all_gives_empty_tables_and_says_zero_of_n() -> None:
+    table = _table(4, [st.STATUS_DYAD_NOT_IN_DATA] * 3 + [st.STATUS_NO_DYAD]).assign(purposes="")
+    groups = all_ceasefires_groups.effects_by_group(table)
+    assert groups.empty and "p_value" in groups.columns
+    assert tables.group_effects_table(groups).empty
+    assert tac.shown_caption(table, 40).startswith("0 of 4 ceasefires estimated")

@@ -74,6 +74,8 @@ def shown_caption(table: pd.DataFrame, max_rows: int) -> str:
     """
     estimated = table[table["status"].isin(ESTIMATED)]
     shown = shown_rows(table, max_rows)
+    if len(estimated) == 0:
+        return f"0 of {len(table)} ceasefires estimated: the next table says why"
     if len(shown) == len(estimated):
         return f"{len(estimated)} ceasefires with an estimate, lowest rate ratio first"
     rest = estimated.drop(index=shown.index)["estimate"]
