@@ -399,10 +399,34 @@ def job_data_dir(value: str) -> Path:
     return paths.data_dir(value)
 
 
+def _table_ids(
+    job: str, notebook: Path, data_dir: str, table_source: list[str], cache: dict[str, set[str]]
+) -> set[str]:
+    """The ceasefire ids of one table (curated or ETH/PRIO), read once per run."""
+    key = "|".join([data_dir, *table_source])
+    if key not in cache:
+        try:
+            folder = job_data_dir(data_dir) if data_dir else None
+            table = load_ceasefire_source(
+                table_source[0] or "curated", table_source[1], table_source[2], folder
+            )
+        except (OSError, ValueError) as exc:
+            raise RunFileError(
+                f"job {job!r} ({notebook}): cannot check ceasefire ids, the ceasefire table "
+                f"does not load: {exc}"
+            ) from exc
+        cache[key] = set(table[CF_ID].astype(str))
+    return cache[key]
+
+
 def check_ceasefire_ids(
     notebook: Path, job: str, parameters: Mapping[str, Any], cache: dict[str, set[str]]
-) -> None:
+) -> str:
     """Reject ceasefire ids that the job's ceasefire table does not list, before anything runs.
+
+    A job reading an ETH/PRIO table whose ids are all curated Myanmar ids (a sweep over the
+    curated table, or the notebook's curated default) is not an error but a job to skip: the
+    reason is returned.
 
     Parameters
     ----------
@@ -418,8 +442,10 @@ def check_ceasefire_ids(
 
     Returns
     -------
-    None
-        Raises :class:`RunFileError` naming unknown ids and close matches.
+    str
+        "" when every id is known; the reason to skip the job when its ids are curated ids
+        and the job reads an ETH/PRIO table. Raises :class:`RunFileError` naming other unknown
+        ids and close matches.
     """
     given = {
         name: value if isinstance(value, list | tuple) else [value]
@@ -427,30 +453,25 @@ def check_ceasefire_ids(
         if name in CEASEFIRE_ID_PARAMETERS and value not in (None, "", [])
     }
     if not given:
-        return
+        return ""
     data_dir = str(parameters.get("data_dir") or "")
     # The ids live in the table the job reads: the curated one or an ETH/PRIO file.
     table_source = [
         str(parameters.get(name) or "")
         for name in ("ceasefires_source", "ceasefires_path", "country")
     ]
-    key = "|".join([data_dir, *table_source])
-    if key not in cache:
-        try:
-            folder = job_data_dir(data_dir) if data_dir else None
-            table = load_ceasefire_source(
-                table_source[0] or "curated", table_source[1], table_source[2], folder
+    known = _table_ids(job, notebook, data_dir, table_source, cache)
+    unknown_ids = {name: [v for v in vs if str(v) not in known] for name, vs in given.items()}
+    flat = [str(v) for vs in unknown_ids.values() for v in vs]
+    if flat and table_source[0] == "ethprio":
+        curated = _table_ids(job, notebook, data_dir, ["curated", "", ""], cache)
+        if set(flat) <= curated:
+            return (
+                f"{', '.join(flat)}: curated Myanmar id(s), while this run reads the ETH/PRIO "
+                f"table {Path(table_source[1]).name}; name its uniq_id instead"
             )
-        except (OSError, ValueError) as exc:
-            raise RunFileError(
-                f"job {job!r} ({notebook}): cannot check ceasefire ids, the ceasefire table "
-                f"does not load: {exc}"
-            ) from exc
-        cache[key] = set(table[CF_ID].astype(str))
-    known = cache[key]
     problems = []
-    for name, values in given.items():
-        unknown = [v for v in values if str(v) not in known]
+    for name, unknown in unknown_ids.items():
         if unknown:
             close = sorted(
                 {m for u in unknown for m in difflib.get_close_matches(str(u), known, n=3)}
