@@ -111,7 +111,9 @@ def all_effects_table(table: pd.DataFrame, max_rows: int = 40) -> pd.DataFrame:
             "Ceasefire": rows[c.CF_ID].astype(str),
             "Country": rows[c.CF_COUNTRY],
             "In force from": rows["during_start"].map(format_date),
-            "Class": rows[c.CF_CLASS].map(format_count),
+            "Class": rows[c.CF_CLASS].map(
+                lambda v: MISSING if pd.isna(v) else f"{v} {c.CEASEFIRE_CLASSES.get(v, '')}".strip()
+            ),
             "Mediators": rows[c.CF_MEDIATORS].replace("", MISSING).str.replace(";", ", "),
             "Counted": rows["outcome"],
             "Events before / during": [
