@@ -19,6 +19,7 @@ from analysis.formatting import (
     format_date,
     format_heterogeneity,
     format_intervals,
+    format_list,
     format_number,
     format_p,
     format_status,
@@ -114,7 +115,7 @@ def all_effects_table(table: pd.DataFrame, max_rows: int = 40) -> pd.DataFrame:
             "Class": rows[c.CF_CLASS].map(
                 lambda v: MISSING if pd.isna(v) else f"{v} {c.CEASEFIRE_CLASSES.get(v, '')}".strip()
             ),
-            "Mediators": rows[c.CF_MEDIATORS].replace("", MISSING).str.replace(";", ", "),
+            "Mediators": rows[c.CF_MEDIATORS].map(format_list),
             "Counted": rows["outcome"],
             "Events before / during": [
                 f"{format_count(a)} / {format_count(b)}"
