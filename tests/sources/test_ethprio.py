@@ -193,6 +193,13 @@ def test_purposes_trigger_class_and_ended(tmp_path: Path) -> None:
         ("China", "China", "China", "China"),
         ("Norway, united states", "Norway;united states", "West", "West"),
         ("Made-up Club", "Made-up Club", "other", "other"),
+        # state mediators outside the listed groups are listed, as other (no unlisted note)
+        ("Cuba, Norway", "Cuba;Norway", "West;other", "other"),
+        ("Japan", "Japan", "other", "other"),
+        ("Malaysia", "Malaysia", "other", "other"),
+        ("Holy See", "Holy See", "other", "other"),
+        ("Vatican", "Vatican", "other", "other"),
+        ("Switzerland, Qatar", "Qatar;Switzerland", "other", "other"),
     ],
 )
 def test_mediators_and_their_blocs(
