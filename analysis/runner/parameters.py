@@ -312,9 +312,11 @@ def check_parameters(
             problems.append(f"unknown parameter {name!r} (the notebook declares: {known})")
             continue
         if spec.types is not None and not _type_ok(value, spec.types):
+            # YAML reads 100001 as a number: an ETH/PRIO uniq_id must be quoted to stay text
+            quote = f"; write it in quotes: '{value}'" if spec.types == ("str",) else ""
             problems.append(
                 f"parameter {name!r} = {value!r} is {type(value).__name__}, expected "
-                f"{' | '.join(spec.types)} (default: {spec.default_source})"
+                f"{' | '.join(spec.types)} (default: {spec.default_source}){quote}"
             )
             continue
         if isinstance(value, int) and not isinstance(value, bool) and spec.types == ("float",):
@@ -400,9 +402,14 @@ def job_data_dir(value: str) -> Path:
 
 
 def _table_ids(
-    job: str, notebook: Path, data_dir: str, table_source: list[str], cache: dict[str, set[str]]
-) -> set[str]:
-    """The ceasefire ids of one table (curated or ETH/PRIO), read once per run."""
+    job: str,
+    notebook: Path,
+    data_dir: str,
+    table_source: list[str],
+    cache: dict[str, dict[str, str]],
+) -> dict[str, str]:
+    """The ceasefire ids of one table (curated or ETH/PRIO), read once per run: id -> "" for
+    a listed ceasefire, or why the ETH/PRIO loader left it out."""
     key = "|".join([data_dir, *table_source])
     if key not in cache:
         try:
@@ -415,12 +422,13 @@ def _table_ids(
                 f"job {job!r} ({notebook}): cannot check ceasefire ids, the ceasefire table "
                 f"does not load: {exc}"
             ) from exc
-        cache[key] = set(table[CF_ID].astype(str))
+        left_out = {str(r[CF_ID]): r["reason"] for r in table.attrs.get("skipped", ())}
+        cache[key] = {**left_out, **dict.fromkeys(table[CF_ID].astype(str), "")}
     return cache[key]
 
 
 def check_ceasefire_ids(
-    notebook: Path, job: str, parameters: Mapping[str, Any], cache: dict[str, set[str]]
+    notebook: Path, job: str, parameters: Mapping[str, Any], cache: dict[str, dict[str, str]]
 ) -> str:
     """Reject ceasefire ids that the job's ceasefire table does not list, before anything runs.
 
@@ -438,7 +446,8 @@ def check_ceasefire_ids(
         The job's effective parameters; the ones in :data:`CEASEFIRE_ID_PARAMETERS` are
         checked.
     cache : dict
-        Known ids per data folder, filled here, so a sweep reads each table once.
+        Ids per ceasefire table (id -> "" or why the loader left it out), filled here, so a
+        sweep reads each table once.
 
     Returns
     -------
@@ -460,18 +469,25 @@ def check_ceasefire_ids(
         str(parameters.get(name) or "")
         for name in ("ceasefires_source", "ceasefires_path", "country")
     ]
-    known = _table_ids(job, notebook, data_dir, table_source, cache)
+    ids = _table_ids(job, notebook, data_dir, table_source, cache)
+    known = {i for i, left_out in ids.items() if not left_out}
     unknown_ids = {name: [v for v in vs if str(v) not in known] for name, vs in given.items()}
     flat = [str(v) for vs in unknown_ids.values() for v in vs]
     if flat and table_source[0] == "ethprio":
         curated = _table_ids(job, notebook, data_dir, ["curated", "", ""], cache)
-        if set(flat) <= curated:
+        if set(flat) <= set(curated):
             return (
                 f"{', '.join(flat)}: curated Myanmar id(s), while this run reads the ETH/PRIO "
                 f"table {Path(table_source[1]).name}; name its uniq_id instead"
             )
     problems = []
     for name, unknown in unknown_ids.items():
+        problems += [
+            f"parameter {name!r}: ceasefire {v} is in the file but was left out: {ids[str(v)]}"
+            for v in unknown
+            if ids.get(str(v))
+        ]
+        unknown = [v for v in unknown if not ids.get(str(v))]
         if unknown:
             close = sorted(
                 {m for u in unknown for m in difflib.get_close_matches(str(u), known, n=3)}
@@ -483,6 +499,7 @@ def check_ceasefire_ids(
             )
     if problems:
         raise RunFileError(f"job {job!r} ({notebook}): " + "; ".join(problems))
+    return ""
 
 
 def convert_cli_value(raw: str, spec: NotebookParameter | None) -> Any:

@@ -302,7 +302,7 @@ class _Context:
     default_timeout: float
     bundled: dict[str, Any]
     only: Sequence[str] = ()
-    ids: dict[str, set[str]] = field(default_factory=dict)
+    ids: dict[str, dict[str, str]] = field(default_factory=dict)
     dates: dict[tuple[str, str, str], events.DataDates] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from ethprio_generator import ged_dyads, write_ethprio_csv, write_ged_csv
+from ethprio_generator import ged_dyads, government, write_ethprio_csv, write_ged_csv
 from factories import write_acled_2025
 from runner_fixtures import write_run_file
 
@@ -189,3 +189,23 @@ def test_curated_ids_are_skipped_with_a_reason_when_the_run_reads_ethprio(ethpri
     for job in plan.skipped:
         assert job.parameters["ceasefire_id"] in curated
         assert "curated Myanmar id" in job.reason and "ethprio.csv" in job.reason
+
+
+def test_an_ethprio_id_left_out_by_the_loader_or_unquoted_is_named_plainly(tmp_path: Path) -> None:
+    actor = (government("Colombia"), 1, 100, 10002, 1001)
+    dated = {"country": "Colombia", "cf_id": 1, "actors": [actor], "declared": (2019, 3, 1)}
+    undated = {**dated, "cf_id": 2, "declared": (0, 0, 0)}
+    write_ethprio_csv(tmp_path / "ethprio.csv", [dated, undated], n_ceasefires=0)
+    notebook = paths.PROJECT_ROOT / "notebooks" / "02_ceasefire_effect.ipynb"
+    run_file = tmp_path / "run.yml"
+    for given, message in [
+        ("'100002'", "ceasefire 100002 is in the file but was left out: neither the declaration"),
+        ("100001", "= 100001 is int, expected str .*; write it in quotes: '100001'"),
+    ]:
+        run_file.write_text(
+            f"jobs:\n  - notebook: {notebook}\n    parameters: {{ceasefires_source: ethprio, "
+            f"ceasefires_path: '{tmp_path}/ethprio.csv', country: Colombia, "
+            f"ceasefire_id: {given}}}\n"
+        )
+        with pytest.raises(parameters.RunFileError, match=message):
+            runfile.plan_run_file(run_file)
