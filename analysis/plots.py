@@ -175,7 +175,6 @@ def ceasefire_effect_figure(
     matplotlib.figure.Figure
         Three panels side by side.
     """
-
     fig, (ax_ts, ax_es, ax_pl) = plt.subplots(
         1, 3, figsize=(15, 4.6), gridspec_kw={"width_ratios": [1.3, 1, 1]}
     )
@@ -215,6 +214,7 @@ def ceasefire_effect_figure(
     ax_es.set_xlabel("weeks from the anchor date")
     ax_es.set_ylabel("rate ratio vs week -1")
     ax_es.legend(fontsize=7, loc="best")
+    ax_es.set_xlim(es["week"].min() - 0.5, es["week"].max() + 0.5)  # also with no ratio drawn
     no_ratio = bool(es["rate_ratio"].isna().all())
     ax_es.set_title("Event study" + ": no events in week -1, no ratios" * no_ratio, fontsize=10)
 
