@@ -122,4 +122,6 @@ def test_quiet_reference_week_gives_a_status_and_a_figure_not_an_error() -> None
     effect = effects.estimate_ceasefire_effect(series, table, "quiet", n_placebos=19)
     figure = plots.ceasefire_effect_figure(series, effect.windows, es, effect.placebo, "quiet")
     assert "no events in week -1" in figure.axes[1].get_title()
+    low, high = figure.axes[1].get_xlim()
+    assert low <= -8 and high >= 7  # the weeks studied stay on the axis
     assert STATUS_LABELS[es.attrs["status"]] and STATUS_NOTES[es.attrs["status"]]
