@@ -47,6 +47,10 @@ GROUPINGS = ("all", c.CF_CLASS, c.CF_PURPOSES, c.CF_MEDIATORS, c.CF_MEDIATOR_BLO
 """The groupings of :func:`effects_by_group`: every ceasefire, then class, purpose, mediator
 and mediator bloc."""
 
+POOLED_COLUMNS = ("grouping", "group", "k", "pooled_rr", "ci_low", "ci_high", "pooled_log_rr")
+POOLED_COLUMNS += ("pooled_se", "p_value", "tau2", "i2", "q", "p_heterogeneity", "k_excluded")
+"""Columns of :func:`effects_by_group` (also when no ceasefire is inside the data)."""
+
 _MULTI_VALUE = re.compile(r"\s*;\s*")
 
 
@@ -122,8 +126,8 @@ def effects_by_group(
             continue
         pooled = pool_random_effects(exploded, grouping, level=level)
         frames.append(pooled.rename(columns={grouping: "group"}).assign(grouping=grouping))
-    if not frames:
-        return pd.DataFrame(columns=["grouping", "group", "k", "pooled_rr", "ci_low", "ci_high"])
+    if not frames:  # nothing inside the data: the same columns, no rows
+        return pd.DataFrame(columns=list(POOLED_COLUMNS))
     out = pd.concat(frames, ignore_index=True)
     return out[["grouping", *[col for col in out.columns if col != "grouping"]]]
 

@@ -64,6 +64,8 @@ ceasefire was not mediated, 'unknown' when the source cannot tell, 'other' for a
 bloc table does not list."""
 CEASEFIRE_PURPOSES = ("humanitarian", "peace_process", "holiday", "election", "other", "unclear")
 """Purposes the ETH/PRIO ceasefire dataset flags (its p_* columns), in the file's order."""
+CEASEFIRE_CLASSES = {1: "cessation of hostilities", 2: "with compliance mechanism", 3: "definitive"}
+"""ETH/PRIO ``ceasefire_class`` codes and their names."""
 ETHPRIO_PRECISIONS = ("day", "month", "year")
 """Precision of an ETH/PRIO date: its day (or day and month) may be coded unknown (-1)."""
 
@@ -218,7 +220,7 @@ ETHPRIO_EXTRA = (
     ColumnSpec(
         CF_CLASS,
         DTYPE_INT,
-        "1 cessation of hostilities, 2 with compliance mechanism, 3 definitive; blank if -1.",
+        ", ".join(f"{code} {name}" for code, name in CEASEFIRE_CLASSES.items()) + "; blank if -1.",
         nullable=True,
         min_value=1,
         max_value=3,

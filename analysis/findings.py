@@ -218,6 +218,28 @@ def strike_timeline(summary: Mapping[str, Any], n_windows: int, start: str, end:
     )
 
 
+def ceasefire_name(ceasefire_id: Any, declared: Any) -> str:
+    """How a sentence names a ceasefire: a curated id reads as a name (``aa-mil-2022-11``); an
+    ETH/PRIO uniq_id is a bare number, so it says what it is and its year.
+
+    Parameters
+    ----------
+    ceasefire_id : str or int
+        The ceasefire's id.
+    declared : pandas.Timestamp
+        Its declaration date (missing: no year is given).
+
+    Returns
+    -------
+    str
+        E.g. ``aa-mil-2022-11`` or ``ceasefire 100001 (declared 2016)``.
+    """
+    text = str(ceasefire_id)
+    if not text.isdigit():
+        return text
+    return f"ceasefire {text}" + ("" if is_missing(declared) else f" (declared {declared.year})")
+
+
 def ceasefire_effect(effect: Any, ceasefire_id: str, primary: Any = None) -> Finding:
     """One ceasefire's finding: the rate ratio, its interval, and what the placebo says.
 
@@ -243,6 +265,7 @@ def ceasefire_effect(effect: Any, ceasefire_id: str, primary: Any = None) -> Fin
     descriptive = _descriptive_effect(effect, ceasefire_id)
     if primary is None:
         return descriptive
+    ceasefire_id = ceasefire_name(ceasefire_id, effect.windows.declared)
     comparison = f"during {ceasefire_id} compared with the series' own forecast for those days"
     if primary.status == STATUS_ZERO_DURING:
         lead = (
@@ -275,6 +298,7 @@ def ceasefire_effect(effect: Any, ceasefire_id: str, primary: Any = None) -> Fin
 def _descriptive_effect(effect: Any, ceasefire_id: str) -> Finding:
     """The during/before finding (:func:`ceasefire_effect` without a primary estimate)."""
     during = effect.during
+    ceasefire_id = ceasefire_name(ceasefire_id, effect.windows.declared)
     before_rate = _rate(during.events_pre, during.n_pre)
     during_rate = _rate(during.events_during, during.n_during)
     matched_p = effect.matched_placebo.p_value

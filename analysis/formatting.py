@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 import numpy as np
 import pandas as pd
 
+from analysis.contract import LIST_SEPARATOR
 from analysis.status import STATUS_LABELS
 
 MISSING = "—"
@@ -89,6 +90,25 @@ def format_date(value: Any, precision: Any = "day") -> str:
     if precision == "year":
         return f"{day:%Y} (year only)"
     return f"{day:%Y-%m-%d}"
+
+
+def format_list(value: Any, empty: str = MISSING) -> str:
+    """A ';'-joined list cell as people write it: ``Cuba;Norway`` -> ``Cuba, Norway``.
+
+    Parameters
+    ----------
+    value : Any
+        The cell (text, or missing).
+    empty : str, default :data:`MISSING`
+        Shown for a missing or empty cell.
+
+    Returns
+    -------
+    str
+        The items joined by ", ", or ``empty``.
+    """
+    items = [] if is_missing(value) else str(value).split(LIST_SEPARATOR)
+    return ", ".join(item.strip() for item in items if item.strip()) or empty
 
 
 def format_note(text: Any) -> str:

@@ -150,7 +150,8 @@ def ceasefire_effect_figure(
     title: str,
 ) -> Figure:
     """Three panels for one ceasefire: weekly counts with the baseline / interim / during
-    windows shaded; the event study (rate ratio by week vs week -1, pointwise intervals); and
+    windows shaded; the event study (rate ratio by week vs week -1, pointwise intervals; the
+    title says when a quiet week -1 leaves no ratio: status 'no_reference_events'); and
     the placebo distribution of rate ratios at pseudo-dates with the observed value marked.
 
     ``windows`` is an ``effects.Windows`` and ``placebo`` an ``effects.PlaceboResult``.
@@ -174,7 +175,6 @@ def ceasefire_effect_figure(
     matplotlib.figure.Figure
         Three panels side by side.
     """
-
     fig, (ax_ts, ax_es, ax_pl) = plt.subplots(
         1, 3, figsize=(15, 4.6), gridspec_kw={"width_ratios": [1.3, 1, 1]}
     )
@@ -214,7 +214,9 @@ def ceasefire_effect_figure(
     ax_es.set_xlabel("weeks from the anchor date")
     ax_es.set_ylabel("rate ratio vs week -1")
     ax_es.legend(fontsize=7, loc="best")
-    ax_es.set_title("Event study", fontsize=10)
+    ax_es.set_xlim(es["week"].min() - 0.5, es["week"].max() + 0.5)  # also with no ratio drawn
+    no_ratio = bool(es["rate_ratio"].isna().all())
+    ax_es.set_title("Event study" + ": no events in week -1, no ratios" * no_ratio, fontsize=10)
 
     # placebo ratios on a log scale; quiet windows give ratios of 0 (log = -inf), not drawn
     draws = np.asarray(placebo.placebo_log_rr, dtype=float)

@@ -21,6 +21,7 @@ STATUS_DYAD_NOT_IN_DATA = "dyad_not_in_data"
 STATUS_COARSE = "coarse"
 STATUS_SEPARATION = "separation"
 STATUS_NO_CALENDAR = "no_calendar"
+STATUS_NO_REFERENCE = "no_reference_events"
 
 MIN_WINDOW_DAYS = 7
 """Windows shorter than a week give no usable long-run variance (status ``too_short``)."""
@@ -54,6 +55,10 @@ STATUS_NOTES = {
         "no diplomatic calendar for this country: the bundled calendar is Myanmar's; give a "
         "calendar file in the diplomatic_events layout (calendar_path)."
     ),
+    STATUS_NO_REFERENCE: (
+        "no events in the event study's reference week (the week before the anchor): every "
+        "weekly ratio to it is undefined, so only the weekly counts are shown."
+    ),
 }
 """The sentence added to an estimate's note for each status."""
 
@@ -72,5 +77,6 @@ STATUS_LABELS = {
     STATUS_COARSE: "p-value coarse (few pseudo-windows)",
     STATUS_SEPARATION: "not estimable (separation)",
     STATUS_NO_CALENDAR: "no diplomatic calendar",
+    STATUS_NO_REFERENCE: "no events in the reference week",
 }
 """Plain-language names of the status codes, for tables read by non-programmers."""

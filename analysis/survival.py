@@ -178,7 +178,9 @@ def kaplan_meier(table: pd.DataFrame, by: str | None = None, level: float = 0.95
                 }
             )
         )
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if not frames:
+        return pd.DataFrame(columns=["group", "time", "survival", "ci_low", "ci_high", "n_risk"])
+    return pd.concat(frames, ignore_index=True)
 
 
 def _pointwise(fit: SurvfuncRight, level: float) -> tuple[np.ndarray, np.ndarray]:

@@ -21,6 +21,7 @@ from analysis.panel import check_daily_series
 from analysis.results import Result
 from analysis.status import (
     STATUS_NO_PRE,
+    STATUS_NO_REFERENCE,
     STATUS_NOTES,
     STATUS_OK,
     STATUS_TOO_SHORT,
@@ -252,23 +253,24 @@ def event_study(
 
         * week: weeks from the anchor (0 = the week starting on the anchor day);
         * rate_ratio: rate of the week / rate of the reference week (1 for the reference, 0 for a
-          week without events);
+          week without events, NaN for every week when the status is 'no_reference_events');
         * ci_low, ci_high: pointwise interval (1 for the reference, NaN for empty weeks or when
-          the status is 'too_short');
+          the status is not 'ok');
         * band_low, band_high: simultaneous sup-t band over all weeks (same conventions);
         * events: events in the week;
-        * status: 'ok', or 'too_short' when fewer than ``MIN_EVENT_STUDY_BASELINE_WEEKS`` weeks
-          precede the window (no intervals are then given).
+        * status: 'ok'; 'too_short' when fewer than ``MIN_EVENT_STUDY_BASELINE_WEEKS`` weeks
+          precede the window (ratios without intervals); or 'no_reference_events' when the
+          reference week has no events (no ratios at all, the events are still given).
 
-        ``attrs`` holds pretrend_f, pretrend_df1, pretrend_df2, pretrend_p (NaN when too short
-        or with no pre week besides the reference), band_critical_value and status.
+        ``attrs`` holds pretrend_f, pretrend_df1, pretrend_df2, pretrend_p (NaN unless 'ok' with a
+        pre week besides the reference), band_critical_value and status.
 
     Raises
     ------
     analysis.windows.WindowOutsideDataError
         When the weeks are not covered by ``series``.
     ValueError
-        When the reference week has no events, or ``series`` is not a valid daily series.
+        When ``series`` is not a valid daily series.
     """
     y_series = check_daily_series(series)
     anchor = pd.Timestamp(anchor)
@@ -290,16 +292,15 @@ def event_study(
     others = np.array([w for w in weeks if w != reference_week])
     totals = pd.Series(part.to_numpy()).groupby(week).sum()
     ref_total = float(totals.loc[reference_week])
-    if ref_total == 0:
-        raise ValueError(
-            f"the reference week {reference_week} has no events: choose another reference_week"
-        )
     other_totals = totals.reindex(others).to_numpy()
     empty = other_totals == 0
-    log_rr = np.log(np.where(empty, 1.0, other_totals) / ref_total)
+    # a quiet reference week (common on low-intensity dyads) leaves every ratio undefined:
+    # the weeks' events are still returned, with the status saying why there are no ratios
+    log_rr = np.log(np.where(empty, 1.0, other_totals) / ref_total) if ref_total else np.nan
 
     baseline_weeks = (start - y_series.index[0]).days // 7
     status = STATUS_TOO_SHORT if baseline_weeks < MIN_EVENT_STUDY_BASELINE_WEEKS else STATUS_OK
+    status = status if ref_total else STATUS_NO_REFERENCE
     nan = np.full(len(others), np.nan)
     ci_low, ci_high, band_low, band_high = nan, nan.copy(), nan.copy(), nan.copy()
     attrs: dict[str, float | str] = dict(
@@ -347,7 +348,7 @@ def event_study(
     frame = pd.DataFrame(
         {
             "week": others,
-            "rate_ratio": np.where(empty, 0.0, np.exp(log_rr)),
+            "rate_ratio": np.where(empty & (ref_total > 0), 0.0, np.exp(log_rr)),
             "ci_low": ci_low,
             "ci_high": ci_high,
             "band_low": band_low,
@@ -359,11 +360,10 @@ def event_study(
     ref = pd.DataFrame(
         {
             "week": [reference_week],
-            "rate_ratio": [1.0],
-            "ci_low": [1.0],
-            "ci_high": [1.0],
-            "band_low": [1.0],
-            "band_high": [1.0],
+            **dict.fromkeys(
+                ("rate_ratio", "ci_low", "ci_high", "band_low", "band_high"),
+                [1.0 if ref_total else math.nan],
+            ),
             "events": [ref_total],
             "status": [status],
         }

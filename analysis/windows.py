@@ -20,6 +20,7 @@ Everything is vectorised over rows; nothing here looks at event counts except
 from __future__ import annotations
 
 import difflib
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -153,6 +154,23 @@ def chain_roots(ceasefires: pd.DataFrame) -> pd.Series:
     return root.rename("chain_root")
 
 
+def _as_text_id(ceasefire_id: object) -> str:
+    """Ids are text; ``papermill -p ceasefire_id 100003`` passes an ETH/PRIO uniq_id as a number."""
+    is_number = isinstance(ceasefire_id, numbers.Integral) and not isinstance(ceasefire_id, bool)
+    return str(ceasefire_id) if is_number else ceasefire_id
+
+
+def _unknown_ceasefire(ceasefires: pd.DataFrame, ceasefire_id: str) -> KeyError:
+    """The error for an id the table lacks; an ETH/PRIO ceasefire the loader left out says why."""
+    left_out = {str(r[c.CF_ID]): r["reason"] for r in ceasefires.attrs.get("skipped", ())}
+    if ceasefire_id in left_out:
+        return KeyError(
+            f"ceasefire {ceasefire_id} is in the file but was left out: {left_out[ceasefire_id]}"
+        )
+    ids = sorted(ceasefires[c.CF_ID].astype(str))
+    return KeyError(f"unknown ceasefire_id {ceasefire_id!r}; known ids include {ids[:5]} ...")
+
+
 def chain_members(ceasefires: pd.DataFrame, ceasefire_id: str) -> list[str]:
     """All ceasefire ids in the same extension chain as ``ceasefire_id``, by effective date.
 
@@ -175,9 +193,10 @@ def chain_members(ceasefires: pd.DataFrame, ceasefire_id: str) -> list[str]:
     """
     if not ceasefire_id:
         return []
+    ceasefire_id = _as_text_id(ceasefire_id)
     roots = chain_roots(ceasefires)
     if ceasefire_id not in roots.index:
-        raise KeyError(f"unknown ceasefire_id {ceasefire_id!r}")
+        raise _unknown_ceasefire(ceasefires, ceasefire_id)
     members = roots.index[roots == roots[ceasefire_id]]
     table = ceasefires.set_index(ceasefires[c.CF_ID].astype("string"))
     start = effective_start(table.loc[members])
@@ -233,7 +252,7 @@ def select_ceasefire(
     ceasefires : pandas.DataFrame
         Rows of the CEASEFIRES table.
     ceasefire_id : str
-        The ceasefire to select.
+        The ceasefire to select (a whole number is read as its text: an ETH/PRIO uniq_id).
     chain : bool, default False
         Return its whole extension chain as one row (:func:`collapse_chains`).
 
@@ -245,13 +264,13 @@ def select_ceasefire(
     Raises
     ------
     KeyError
-        When ``ceasefire_id`` is not in the table.
+        When ``ceasefire_id`` is not in the table; for an ETH/PRIO ceasefire the loader left
+        out (``attrs['skipped']``), the message says so and why.
     """
+    ceasefire_id = _as_text_id(ceasefire_id)
     ids = ceasefires[c.CF_ID].astype("string")
     if ceasefire_id not in set(ids):
-        raise KeyError(
-            f"unknown ceasefire_id {ceasefire_id!r}; known ids include {sorted(ids)[:5]} ..."
-        )
+        raise _unknown_ceasefire(ceasefires, ceasefire_id)
     if not chain:
         return ceasefires[ids == ceasefire_id].reset_index(drop=True)
     collapsed = collapse_chains(ceasefires)

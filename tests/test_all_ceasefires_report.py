@@ -10,9 +10,9 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
-from analysis import findings, plots_all, tables
+from analysis import all_ceasefires_groups, findings, plots_all, tables
 from analysis import status as st
-from analysis.formatting import format_number
+from analysis.formatting import MISSING, format_number
 from analysis.tables import all_ceasefires as tac
 
 matplotlib.use("Agg")
@@ -114,3 +114,22 @@ def test_every_ceasefire_without_an_estimate_is_counted_by_reason() -> None:
     assert summary["Examples"].iloc[0] == "cf004, cf005, cf006"
     listed = tables.not_estimated_table(_table(9, statuses), max_rows=4)
     assert len(listed) == 4
+
+
+def test_no_estimate_at_all_gives_empty_tables_and_says_zero_of_n() -> None:
+    table = _table(4, [st.STATUS_DYAD_NOT_IN_DATA] * 3 + [st.STATUS_NO_DYAD]).assign(purposes="")
+    groups = all_ceasefires_groups.effects_by_group(table)
+    assert groups.empty and "p_value" in groups.columns
+    assert tables.group_effects_table(groups).empty
+    assert tac.shown_caption(table, 40).startswith("0 of 4 ceasefires estimated")
+
+
+def test_the_class_column_names_each_class_as_the_contract_defines_it() -> None:
+    table = _table(4)
+    table["ceasefire_class"] = pd.array([1, 2, 3, None], dtype="Int64")
+    shown = tables.all_effects_table(table, 10)
+    by_id = dict(zip(shown["Ceasefire"], shown["Class"], strict=True))
+    assert by_id["cf000"] == "1 cessation of hostilities"
+    assert by_id["cf001"] == "2 with compliance mechanism"
+    assert by_id["cf002"] == "3 definitive"
+    assert by_id["cf003"] == MISSING

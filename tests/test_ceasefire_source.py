@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from ethprio_generator import ged_dyads, government, rebel, write_ethprio_csv, write_ged_csv
 
-from analysis import ceasefire_table
+from analysis import ceasefire_table, windows
 from analysis import contract as c
 from analysis import events as ev
 from analysis.sources import curated, ucdp
@@ -115,3 +115,21 @@ def test_a_trimmed_ged_file_without_dyad_and_country_loads_with_blanks(tmp_path:
     assert events[c.EV_DYAD].isna().all() and events[c.EV_COUNTRY].isna().all()
     with pytest.raises(ValueError, match="has no UCDP dyad ids"):
         ev.load_daily_series("ucdp_ged", ged, dyads=["10002"])
+
+
+def test_an_id_given_as_a_number_or_left_out_by_the_loader_is_named_plainly(
+    tmp_path: Path,
+) -> None:
+    undated = {**SPEC, "cf_id": 901, "declared": (0, 0, 0), "effective": (-1, -1, -1)}
+    path = tmp_path / "ceasefires.csv"
+    write_ethprio_csv(path, [SPEC, undated], n_ceasefires=0)
+    table = ceasefire_table.load_ceasefire_source("ethprio", path, COLOMBIA)
+    kept_id = str(table[c.CF_ID].iloc[0])
+    # papermill -p ceasefire_id 100900 passes a number
+    assert windows.select_ceasefire(table, int(kept_id))[c.CF_ID].tolist() == [kept_id]
+    assert ceasefire_table.outcome_for(table, int(kept_id), [], "").dyads
+    undated_id = str(int(kept_id) + 1)
+    with pytest.raises(KeyError, match=rf"ceasefire {undated_id} is in the file but was left out"):
+        windows.select_ceasefire(table, undated_id)
+    with pytest.raises(KeyError, match="left out: neither the declaration nor the entry"):
+        windows.chain_members(table, int(undated_id))

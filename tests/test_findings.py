@@ -43,7 +43,17 @@ def _effect(
         events_during=events_during,
     )
     matched = SimpleNamespace(p_value=matched_p, status=placebo_status, n_placebos=n_placebos)
-    return SimpleNamespace(during=during, matched_placebo=matched)
+    windows = SimpleNamespace(declared=pd.Timestamp("2016-06-23"))
+    return SimpleNamespace(during=during, matched_placebo=matched, windows=windows)
+
+
+def test_an_ethprio_id_is_named_as_a_ceasefire_with_its_year() -> None:
+    found = findings.ceasefire_effect(_effect(0.4, 0.2, 0.8, 0.01), "100001")
+    assert "during ceasefire 100001 (declared 2016) compared with" in found.text
+    found = findings.ceasefire_effect(_effect(0.4, 0.2, 0.8, 0.01, status="zero_during"), 100001)
+    assert "No events were recorded during ceasefire 100001 (declared 2016)" in found.text
+    curated = findings.ceasefire_effect(_effect(0.4, 0.2, 0.8, 0.01), "aa-mil-2022-11")
+    assert "during aa-mil-2022-11 compared with" in curated.text
 
 
 def test_a_clear_fall_is_named_with_its_size_interval_and_a_rare_placebo() -> None:

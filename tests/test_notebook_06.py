@@ -34,8 +34,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, pd.Data
     return ethprio, ged, truth
 
 
-def _run(files: tuple[Path, Path, pd.DataFrame], country: str, tmp_path: Path) -> dict:
-    ethprio, ged, _ = files
+def _run(
+    files: tuple[Path, Path, pd.DataFrame], country: str, tmp_path: Path, ged: Path | None = None
+) -> dict:
+    ethprio, ged, _ = files[0], ged or files[1], files[2]
     output = tmp_path / f"06_{country or 'all'}.ipynb"
     pm.execute_notebook(
         str(NOTEBOOK),
@@ -121,3 +123,22 @@ def test_notebook_06_with_no_country_runs_every_country(files, tmp_path: Path) -
     assert recorded["n_estimated"] == len(expected)
     for row in expected.itertuples():
         assert recorded[f"ceasefire_{row.ceasefire_id}_events_during"] == row.events_during
+
+
+def test_notebook_06_runs_to_the_end_when_no_ceasefire_can_be_estimated(
+    files, tmp_path: Path
+) -> None:
+    # a GED file of the wrong country: every Myanmar ceasefire's dyads are missing from it
+    ethprio, _, truth = files
+    colombia = truth[~truth["skipped"] & (truth["country"] == "Colombia")]
+    ged = tmp_path / "ged_colombia.csv"
+    write_ged_csv(ged, dyads=ged_dyads(colombia), start=GED_START, end=GED_END, rate=0.05)
+    recorded = _run(files, "Myanmar (Burma)", tmp_path, ged)
+    raw = pd.read_csv(ethprio, encoding="utf-8-sig", usecols=["uniq_id", "location"])
+    n_myanmar = raw.loc[raw["location"] == "Myanmar (Burma)", "uniq_id"].nunique()
+    assert recorded["n_ceasefires"] == n_myanmar > 0
+    assert recorded["n_estimated"] == 0
+    myanmar = truth[~truth["skipped"] & (truth["country"] == "Myanmar (Burma)")]
+    with_dyad = int((myanmar["ucdp_dyad_ids"].fillna("") != "").sum())
+    assert recorded["n_status_dyad_not_in_data"] == with_dyad
+    assert recorded["finding"].startswith(f"None of the {n_myanmar} ceasefires")

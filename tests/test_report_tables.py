@@ -142,6 +142,24 @@ def test_ceasefire_table_marks_month_precision_and_open_ends() -> None:
     )
 
 
+def test_ceasefire_table_lists_several_brokers_as_people_write_them() -> None:
+    rows = pd.DataFrame(
+        {
+            c.CF_ID: ["100001", "100002"],
+            c.CF_DECLARED_ON: pd.to_datetime(["2016-06-23", "2017-01-05"]),
+            c.CF_DATE_PRECISION: ["day", "day"],
+            c.CF_EFFECTIVE_FROM: pd.to_datetime(["2016-06-23", "2017-01-05"]),
+            c.CF_EFFECTIVE_TO: [pd.NaT, pd.NaT],
+            c.CF_DECLARED_BY: ["someone", "someone"],
+            c.CF_KIND: ["bilateral", "unilateral"],
+            c.CF_BROKER: ["Cuba;Norway", ""],  # ETH/PRIO mediators, none for the second
+            c.CF_SCOPE: ["national", "national"],
+            c.CF_SOURCE_URL: ["https://example.org/x", "https://example.org/x"],
+        }
+    )
+    assert tb.ceasefire_table(rows)["Broker"].tolist() == ["Cuba, Norway", "none"]
+
+
 def test_pooled_heterogeneity_is_blank_for_a_single_estimate() -> None:
     pooled = pd.DataFrame(
         {

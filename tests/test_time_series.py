@@ -15,8 +15,10 @@ import pandas as pd
 from factories import make_ceasefires as _ceasefire_table
 
 from analysis import contract as c
+from analysis import effects, plots
 from analysis import time_series as ts
 from analysis import windows as wn
+from analysis.status import STATUS_LABELS, STATUS_NOTES
 
 
 def test_interrupted_time_series_covers_level_and_slope() -> None:
@@ -93,3 +95,33 @@ def test_interrupted_time_series_too_short_on_three_week_window() -> None:
     )
     its = ts.interrupted_time_series(series, wn.ceasefire_windows(table, series, pre_days=90))
     assert its.level_ratio.status == "too_short" and math.isnan(its.level_ratio.ci_low)
+
+
+def test_quiet_reference_week_gives_a_status_and_a_figure_not_an_error() -> None:
+    # a low-intensity dyad: a handful of events, none in the week before the anchor
+    rng = np.random.default_rng(int(np.random.SeedSequence().entropy % 2**32))
+    index = pd.date_range("2020-01-01", periods=400, freq="D")
+    counts = rng.poisson(0.15, 400).astype(float)
+    anchor = index[250]
+    counts[243:250] = 0.0  # week -1
+    series = pd.Series(counts, index=index)
+    es = ts.event_study(series, anchor, weeks_before=8, weeks_after=8)
+    assert (
+        es.attrs["status"] == "no_reference_events" and (es["status"] == es.attrs["status"]).all()
+    )
+    assert es["rate_ratio"].isna().all() and es["ci_low"].isna().all()
+    assert math.isnan(es.attrs["pretrend_p"])
+    # the weekly events are still the plain sums of the days
+    for week in (-8, -1, 0, 7):
+        start = anchor + pd.Timedelta(weeks=week)
+        expected = counts[(index >= start) & (index < start + pd.Timedelta(weeks=1))].sum()
+        assert es.loc[es["week"] == week, "events"].item() == expected
+    table = _ceasefire_table(
+        [{c.CF_ID: "quiet", c.CF_DECLARED_ON: anchor, c.CF_EFFECTIVE_TO: index[330]}]
+    )
+    effect = effects.estimate_ceasefire_effect(series, table, "quiet", n_placebos=19)
+    figure = plots.ceasefire_effect_figure(series, effect.windows, es, effect.placebo, "quiet")
+    assert "no events in week -1" in figure.axes[1].get_title()
+    low, high = figure.axes[1].get_xlim()
+    assert low <= -8 and high >= 7  # the weeks studied stay on the axis
+    assert STATUS_LABELS[es.attrs["status"]] and STATUS_NOTES[es.attrs["status"]]

@@ -3,8 +3,8 @@
 Owns argument parsing, the terminal summary and exit codes (0 every job succeeded or was
 unchanged, 1 some failed, 2 the run file or a parameter is wrong and nothing ran, 3 another
 run is writing to the reports folder and nothing ran). Jobs left out because their
-ceasefire's windows do not fit the data are listed as ``skipped`` with the reason; they are
-not failures.
+ceasefire's windows do not fit the data, or because they name curated ceasefire ids while the
+run reads an ETH/PRIO table, are listed as ``skipped`` with the reason; they are not failures.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def summary_table(results: Sequence[JobResult], skipped: Sequence[SkippedJob] = 
     results : sequence of JobResult
         From :func:`analysis.runner.schedule.run_jobs`.
     skipped : sequence of SkippedJob
-        Jobs left out because their ceasefire's windows do not fit the data (listed last).
+        Jobs left out, with the reason (listed last).
 
     Returns
     -------
@@ -162,10 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     unchanged = sum(r.status == STATUS_UNCHANGED for r in results)
     print(f"{len(results) - unchanged} run, {unchanged} unchanged (--force reruns them)")
     if plan.skipped:
-        print(
-            f"{len(plan.skipped)} job(s) skipped: their ceasefire's windows do not fit the "
-            "data they would read (not failures)"
-        )
+        print(f"{len(plan.skipped)} job(s) skipped, each with its reason above (not failures)")
     root = paths.reports_dir(args.reports_dir)
     print(f"index: {root / 'index.html'}")
     return 0 if all(r.status in SUCCESS for r in results) else 1

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
@@ -97,6 +98,12 @@ def _display_path(path: Path) -> str:
         return localise(str(path))
 
 
+_NAME_BEFORE = r"(?<![\w.-])"
+"""Not preceded by a character of a folder name (the prefix starts a path)."""
+_NAME_GOES_ON = r"(?!\.?[\w+~@%-])"
+"""Not followed by more of the same folder name (a sentence's full stop may follow)."""
+
+
 def _local_prefixes() -> list[tuple[str, str]]:
     """What to replace in shared text, longest first: the checkout (as written and with links
     resolved) by nothing, the home folder by ``~``."""
@@ -125,10 +132,16 @@ def localise(text: str) -> str:
     Returns
     -------
     str
-        The same text with project paths relative to the project root.
+        The same text with project paths relative to the project root (the root itself as
+        ``.``) and the home folder as ``~``, replaced only as whole paths: a sibling folder whose
+        name starts with the project's (``/tmp/project_files`` next to ``/tmp/project``) stays
+        as it is.
     """
     for prefix, replacement in _local_prefixes():
-        text = text.replace(prefix, replacement)
+        # a whole path only: /tmp/project must not match inside /tmp/project_files or /x/tmp/...
+        ends = "" if prefix.endswith("/") else _NAME_GOES_ON
+        pattern = re.compile(_NAME_BEFORE + re.escape(prefix) + ends)
+        text = pattern.sub(lambda _match, new=replacement: new, text)
     return text
 
 

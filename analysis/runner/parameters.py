@@ -316,9 +316,11 @@ def check_parameters(
             problems.append(f"unknown parameter {name!r} (the notebook declares: {known})")
             continue
         if spec.types is not None and not _type_ok(value, spec.types):
+            # YAML reads 100001 as a number: an ETH/PRIO uniq_id must be quoted to stay text
+            quote = f"; write it in quotes: '{value}'" if spec.types == ("str",) else ""
             problems.append(
                 f"parameter {name!r} = {value!r} is {type(value).__name__}, expected "
-                f"{' | '.join(spec.types)} (default: {spec.default_source})"
+                f"{' | '.join(spec.types)} (default: {spec.default_source}){quote}"
             )
             continue
         if isinstance(value, int) and not isinstance(value, bool) and spec.types == ("float",):
@@ -403,41 +405,15 @@ def job_data_dir(value: str) -> Path:
     return paths.data_dir(value)
 
 
-def check_ceasefire_ids(
-    notebook: Path, job: str, parameters: Mapping[str, Any], cache: dict[str, set[str]]
-) -> None:
-    """Reject ceasefire ids that the job's ceasefire table does not list, before anything runs.
-
-    Parameters
-    ----------
-    notebook : Path
-        The job's notebook (its folder resolves ``data_dir``).
-    job : str
-        The job's name (named in messages).
-    parameters : Mapping
-        The job's effective parameters; the ones in :data:`CEASEFIRE_ID_PARAMETERS` are
-        checked.
-    cache : dict
-        Known ids per data folder, filled here, so a sweep reads each table once.
-
-    Returns
-    -------
-    None
-        Raises :class:`RunFileError` naming unknown ids and close matches.
-    """
-    given = {
-        name: value if isinstance(value, list | tuple) else [value]
-        for name, value in parameters.items()
-        if name in CEASEFIRE_ID_PARAMETERS and value not in (None, "", [])
-    }
-    if not given:
-        return
-    data_dir = str(parameters.get("data_dir") or "")
-    # The ids live in the table the job reads: the curated one or an ETH/PRIO file.
-    table_source = [
-        str(parameters.get(name) or "")
-        for name in ("ceasefires_source", "ceasefires_path", "country")
-    ]
+def _table_ids(
+    job: str,
+    notebook: Path,
+    data_dir: str,
+    table_source: list[str],
+    cache: dict[str, dict[str, str]],
+) -> dict[str, str]:
+    """The ceasefire ids of one table (curated or ETH/PRIO), read once per run: id -> "" for
+    a listed ceasefire, or why the ETH/PRIO loader left it out."""
     key = "|".join([data_dir, *table_source])
     if key not in cache:
         try:
@@ -450,11 +426,72 @@ def check_ceasefire_ids(
                 f"job {job!r} ({notebook}): cannot check ceasefire ids, the ceasefire table "
                 f"does not load: {exc}"
             ) from exc
-        cache[key] = set(table[CF_ID].astype(str))
-    known = cache[key]
+        left_out = {str(r[CF_ID]): r["reason"] for r in table.attrs.get("skipped", ())}
+        cache[key] = {**left_out, **dict.fromkeys(table[CF_ID].astype(str), "")}
+    return cache[key]
+
+
+def check_ceasefire_ids(
+    notebook: Path, job: str, parameters: Mapping[str, Any], cache: dict[str, dict[str, str]]
+) -> str:
+    """Reject ceasefire ids that the job's ceasefire table does not list, before anything runs.
+
+    A job reading an ETH/PRIO table whose ids are all curated Myanmar ids (a sweep over the
+    curated table, or the notebook's curated default) is not an error but a job to skip: the
+    reason is returned.
+
+    Parameters
+    ----------
+    notebook : Path
+        The job's notebook (its folder resolves ``data_dir``).
+    job : str
+        The job's name (named in messages).
+    parameters : Mapping
+        The job's effective parameters; the ones in :data:`CEASEFIRE_ID_PARAMETERS` are
+        checked.
+    cache : dict
+        Ids per ceasefire table (id -> "" or why the loader left it out), filled here, so a
+        sweep reads each table once.
+
+    Returns
+    -------
+    str
+        "" when every id is known; the reason to skip the job when its ids are curated ids
+        and the job reads an ETH/PRIO table. Raises :class:`RunFileError` naming other unknown
+        ids and close matches.
+    """
+    given = {
+        name: value if isinstance(value, list | tuple) else [value]
+        for name, value in parameters.items()
+        if name in CEASEFIRE_ID_PARAMETERS and value not in (None, "", [])
+    }
+    if not given:
+        return ""
+    data_dir = str(parameters.get("data_dir") or "")
+    # The ids live in the table the job reads: the curated one or an ETH/PRIO file.
+    table_source = [
+        str(parameters.get(name) or "")
+        for name in ("ceasefires_source", "ceasefires_path", "country")
+    ]
+    ids = _table_ids(job, notebook, data_dir, table_source, cache)
+    known = {i for i, left_out in ids.items() if not left_out}
+    unknown_ids = {name: [v for v in vs if str(v) not in known] for name, vs in given.items()}
+    flat = [str(v) for vs in unknown_ids.values() for v in vs]
+    if flat and table_source[0] == "ethprio":
+        curated = _table_ids(job, notebook, data_dir, ["curated", "", ""], cache)
+        if set(flat) <= set(curated):
+            return (
+                f"{', '.join(flat)}: curated Myanmar id(s), while this run reads the ETH/PRIO "
+                f"table {Path(table_source[1]).name}; name its uniq_id instead"
+            )
     problems = []
-    for name, values in given.items():
-        unknown = [v for v in values if str(v) not in known]
+    for name, unknown in unknown_ids.items():
+        problems += [
+            f"parameter {name!r}: ceasefire {v} is in the file but was left out: {ids[str(v)]}"
+            for v in unknown
+            if ids.get(str(v))
+        ]
+        unknown = [v for v in unknown if not ids.get(str(v))]
         if unknown:
             close = sorted(
                 {m for u in unknown for m in difflib.get_close_matches(str(u), known, n=3)}
@@ -466,6 +503,7 @@ def check_ceasefire_ids(
             )
     if problems:
         raise RunFileError(f"job {job!r} ({notebook}): " + "; ".join(problems))
+    return ""
 
 
 def convert_cli_value(raw: str, spec: NotebookParameter | None) -> Any:

@@ -59,7 +59,8 @@ class Job:
 
 @dataclass(frozen=True)
 class SkippedJob:
-    """A job left out because its ceasefire's windows do not fit the job's data."""
+    """A job left out because its ceasefire's windows do not fit the job's data, or because
+    it names curated ceasefire ids while the run reads an ETH/PRIO table."""
 
     name: str
     notebook: str
@@ -263,7 +264,7 @@ def plan_run_file(
     jobs: list[Job] = []
     skipped: list[SkippedJob] = []
     errors: list[str] = []
-    context = _Context(overrides or {}, default_timeout, dict(bundled))
+    context = _Context(overrides or {}, default_timeout, dict(bundled), only)
     for position, entry in enumerate(entries, start=1):
         where = f"{run_file} job #{position}"
         if isinstance(entry, Mapping) and entry.get("notebook"):
@@ -283,12 +284,14 @@ def plan_run_file(
         errors.append(f"{run_file}: job names must be unique, repeated: {', '.join(duplicates)}")
     if errors:
         raise RunFileError("\n".join(errors))
-    if only:
-        jobs = [j for j in jobs if any(fnmatch.fnmatchcase(j.name, pat) for pat in only)]
-        skipped = [j for j in skipped if any(fnmatch.fnmatchcase(j.name, p) for p in only)]
-        if not jobs and not skipped:
-            raise RunFileError(f"{run_file}: no job matches {list(only)}")
+    if only and not jobs and not skipped:
+        raise RunFileError(f"{run_file}: no job matches {list(only)}")
     return RunPlan(jobs, skipped)
+
+
+def _selected(name: str, only: Sequence[str]) -> bool:
+    """Whether ``--only`` patterns keep the job (every job when there are none)."""
+    return not only or any(fnmatch.fnmatchcase(name, pattern) for pattern in only)
 
 
 @dataclass
@@ -298,7 +301,8 @@ class _Context:
     overrides: Mapping[str, str]
     default_timeout: float
     bundled: dict[str, Any]
-    ids: dict[str, set[str]] = field(default_factory=dict)
+    only: Sequence[str] = ()
+    ids: dict[str, dict[str, str]] = field(default_factory=dict)
     dates: dict[tuple[str, str, str], events.DataDates] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
@@ -367,13 +371,12 @@ def _expand_entry(
             bundled = {k: v for k, v in context.bundled.items() if k in declared}
             params = {**bundled, **params}
         name = _job_name(base, params, varying)
+        if not _selected(name, context.only):
+            continue  # --only: jobs left out are not checked (they may not suit the run)
         checked = check_parameters(notebook, name, params, declared)
-        check_ceasefire_ids(notebook, name, {**defaults, **checked}, context.ids)
-        reason = (
-            _fit_reason({**defaults, **checked}, fit_parameter, where, context)
-            if fit_checked
-            else ""
-        )
+        reason = check_ceasefire_ids(notebook, name, {**defaults, **checked}, context.ids)
+        if fit_checked and not reason:
+            reason = _fit_reason({**defaults, **checked}, fit_parameter, where, context)
         if reason:
             skipped.append(SkippedJob(name, str(notebook), checked, reason))
         else:

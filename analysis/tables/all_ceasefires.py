@@ -19,6 +19,7 @@ from analysis.formatting import (
     format_date,
     format_heterogeneity,
     format_intervals,
+    format_list,
     format_number,
     format_p,
     format_status,
@@ -74,6 +75,8 @@ def shown_caption(table: pd.DataFrame, max_rows: int) -> str:
     """
     estimated = table[table["status"].isin(ESTIMATED)]
     shown = shown_rows(table, max_rows)
+    if len(estimated) == 0:
+        return f"0 of {len(table)} ceasefires estimated: the next table says why"
     if len(shown) == len(estimated):
         return f"{len(estimated)} ceasefires with an estimate, lowest rate ratio first"
     rest = estimated.drop(index=shown.index)["estimate"]
@@ -109,8 +112,10 @@ def all_effects_table(table: pd.DataFrame, max_rows: int = 40) -> pd.DataFrame:
             "Ceasefire": rows[c.CF_ID].astype(str),
             "Country": rows[c.CF_COUNTRY],
             "In force from": rows["during_start"].map(format_date),
-            "Class": rows[c.CF_CLASS].map(format_count),
-            "Mediators": rows[c.CF_MEDIATORS].replace("", MISSING).str.replace(";", ", "),
+            "Class": rows[c.CF_CLASS].map(
+                lambda v: MISSING if pd.isna(v) else f"{v} {c.CEASEFIRE_CLASSES.get(v, '')}".strip()
+            ),
+            "Mediators": rows[c.CF_MEDIATORS].map(format_list),
             "Counted": rows["outcome"],
             "Events before / during": [
                 f"{format_count(a)} / {format_count(b)}"

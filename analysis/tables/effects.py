@@ -18,6 +18,7 @@ from analysis.formatting import (
     format_heterogeneity,
     format_interval,
     format_intervals,
+    format_list,
     format_note,
     format_number,
     format_p,
@@ -60,7 +61,7 @@ def ceasefire_table(ceasefires: pd.DataFrame) -> pd.DataFrame:
             ),
             "Declared by": ceasefires[c.CF_DECLARED_BY],
             "Kind": ceasefires[c.CF_KIND],
-            "Broker": ceasefires[c.CF_BROKER].fillna("none"),
+            "Broker": ceasefires[c.CF_BROKER].map(lambda b: format_list(b, "none")),
             "Scope": ceasefires[c.CF_SCOPE],
             "Source": ceasefires[c.CF_SOURCE_URL],
         }

@@ -56,3 +56,20 @@ def test_input_files_include_events_path_and_data_dir(tmp_path: Path, data_copy:
     assert events in found
     assert data_copy / "ucdp" / "ucdp_ged_myanmar_daily.csv" in found
     assert paths.data_dir() / "ucdp" / "ucdp_ged_myanmar_daily.csv" not in found
+
+
+def test_localise_replaces_the_project_only_as_a_whole_path(tmp_path: Path, monkeypatch) -> None:
+    project = tmp_path / "review11"
+    home = tmp_path / "home" / "al"
+    for folder in (project, home, tmp_path / "home" / "alice"):
+        folder.mkdir(parents=True)
+    monkeypatch.setattr(paths, "PROJECT_ROOT", project)
+    monkeypatch.setenv("HOME", str(home))
+    sibling = f"{tmp_path}/review11_files/ethprio.csv"
+    assert manifest.localise(sibling) == sibling
+    assert manifest.localise(f"read {project}/data/x.csv, {project}.") == "read data/x.csv, .."
+    assert manifest.localise(f'"cwd": "{project}"') == '"cwd": "."'
+    assert manifest.localise(f"{project}.bak/x") == f"{project}.bak/x"
+    assert manifest.localise(f"/mnt{project}/x") == f"/mnt{project}/x"
+    assert manifest.localise(f"{home}/raw/ged.csv") == "~/raw/ged.csv"
+    assert manifest.localise(f"{tmp_path}/home/alice/ged.csv") == f"{tmp_path}/home/alice/ged.csv"

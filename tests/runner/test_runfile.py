@@ -7,10 +7,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from ethprio_generator import ged_dyads, government, write_ethprio_csv, write_ged_csv
 from factories import write_acled_2025
 from runner_fixtures import write_run_file
 
 from analysis import paths
+from analysis.ceasefire_table import load_ceasefires
 from analysis.runner import parameters, runfile
 
 
@@ -154,3 +156,56 @@ def test_bundled_data_parameters_apply_only_to_jobs_on_the_bundled_data(tmp_path
     (skipped,) = plan.skipped
     assert "series_start" not in skipped.parameters
     assert skipped.reason.startswith("ceasefire_id aa-mil-2022-11: declared")
+
+
+@pytest.fixture(scope="module")
+def ethprio_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("ethprio_run")
+    truth = write_ethprio_csv(folder / "ethprio.csv", n_ceasefires=12, seed=11)
+    colombia = truth[~truth["skipped"] & (truth["country"] == "Colombia")]
+    write_ged_csv(folder / "ged.csv", dyads=ged_dyads(colombia), start="1995-01-01", rate=0.05)
+    return {
+        "ceasefires_source": "ethprio",
+        "ceasefires_path": str(folder / "ethprio.csv"),
+        "country": "Colombia",
+        "source": "ucdp_ged",
+        "events_path": str(folder / "ged.csv"),
+    }
+
+
+def test_only_checks_the_selected_jobs_of_the_project_run_file(ethprio_files) -> None:
+    plan = runfile.plan_run_file(
+        paths.PROJECT_ROOT / "notebooks" / "reports.yml", ethprio_files, only=["all_ceasefires"]
+    )
+    assert [j.name for j in plan.jobs] == ["all_ceasefires"] and plan.skipped == []
+    assert plan.jobs[0].parameters["country"] == "Colombia"
+
+
+def test_curated_ids_are_skipped_with_a_reason_when_the_run_reads_ethprio(ethprio_files) -> None:
+    run_file = paths.PROJECT_ROOT / "notebooks" / "reports.yml"
+    plan = runfile.plan_run_file(run_file, ethprio_files, only=["ceasefire_effect*"])
+    assert plan.jobs == [] and plan.skipped
+    curated = set(load_ceasefires()["ceasefire_id"])
+    for job in plan.skipped:
+        assert job.parameters["ceasefire_id"] in curated
+        assert "curated Myanmar id" in job.reason and "ethprio.csv" in job.reason
+
+
+def test_an_ethprio_id_left_out_by_the_loader_or_unquoted_is_named_plainly(tmp_path: Path) -> None:
+    actor = (government("Colombia"), 1, 100, 10002, 1001)
+    dated = {"country": "Colombia", "cf_id": 1, "actors": [actor], "declared": (2019, 3, 1)}
+    undated = {**dated, "cf_id": 2, "declared": (0, 0, 0)}
+    write_ethprio_csv(tmp_path / "ethprio.csv", [dated, undated], n_ceasefires=0)
+    notebook = paths.PROJECT_ROOT / "notebooks" / "02_ceasefire_effect.ipynb"
+    run_file = tmp_path / "run.yml"
+    for given, message in [
+        ("'100002'", "ceasefire 100002 is in the file but was left out: neither the declaration"),
+        ("100001", "= 100001 is int, expected str .*; write it in quotes: '100001'"),
+    ]:
+        run_file.write_text(
+            f"jobs:\n  - notebook: {notebook}\n    parameters: {{ceasefires_source: ethprio, "
+            f"ceasefires_path: '{tmp_path}/ethprio.csv', country: Colombia, "
+            f"ceasefire_id: {given}}}\n"
+        )
+        with pytest.raises(parameters.RunFileError, match=message):
+            runfile.plan_run_file(run_file)

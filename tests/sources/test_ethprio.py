@@ -96,6 +96,17 @@ def test_entry_into_force_before_the_declaration_is_kept_and_noted(tmp_path: Pat
     assert "in force 2 day(s) before it was declared" in row[c.CF_NOTE]
 
 
+def test_a_blank_end_is_noted_as_blank_not_as_coded_unknown(tmp_path: Path) -> None:
+    spec = {"country": MYANMAR, "cf_id": 1, "actors": [TATMADAW], "declared": (2021, 2, 10)}
+    path = write(tmp_path, [spec])
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw[["end_yr", "end_month", "end_day"]] = ""
+    raw.to_csv(path, index=False, encoding="utf-8-sig")
+    (row,) = [r for _, r in ethprio.load_ethprio(path).iterrows()]
+    assert pd.isna(row[c.CF_EFFECTIVE_TO])
+    assert "end blank in the file" in row[c.CF_NOTE] and "coded" not in row[c.CF_NOTE]
+
+
 def test_unknown_end_and_end_before_entry(tmp_path: Path) -> None:
     row = one(tmp_path, declared=(2021, 2, 10), effective=(2021, 2, 10), end=(-1, -1, -1))
     assert pd.isna(row[c.CF_EFFECTIVE_TO])
@@ -182,6 +193,13 @@ def test_purposes_trigger_class_and_ended(tmp_path: Path) -> None:
         ("China", "China", "China", "China"),
         ("Norway, united states", "Norway;united states", "West", "West"),
         ("Made-up Club", "Made-up Club", "other", "other"),
+        # state mediators outside the listed groups are listed, as other (no unlisted note)
+        ("Cuba, Norway", "Cuba;Norway", "West;other", "other"),
+        ("Japan", "Japan", "other", "other"),
+        ("Malaysia", "Malaysia", "other", "other"),
+        ("Holy See", "Holy See", "other", "other"),
+        ("Vatican", "Vatican", "other", "other"),
+        ("Switzerland, Qatar", "Qatar;Switzerland", "other", "other"),
     ],
 )
 def test_mediators_and_their_blocs(
