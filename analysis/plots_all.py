@@ -108,8 +108,8 @@ def forest_all_figure(table: pd.DataFrame, max_rows: int, title: str) -> Figure:
     ax.set_xscale("log")
     _ratio_axis(ax.xaxis)
     ax.set_xlabel(
-        f"rate ratio (log scale; 0 drawn at {ZERO_AT}; 1 = no change): dots during / before"
-        + (", open diamonds primary: observed / counterfactual" if primary.any() else "")
+        f"rate ratio (log scale; 0 drawn at {ZERO_AT}; 1 = no change)"
+        + ("; dots during / before, diamonds primary" if primary.any() else "")
         + "\n"
         + shown_caption(table, max_rows)
     )
