@@ -315,9 +315,14 @@ def load_ceasefire_source(
     return ethprio.load_ethprio(resolved, country, data_dir)
 
 
-def date_claims_for(ceasefires: pd.DataFrame, data_dir: PathLike | None = None) -> pd.DataFrame:
-    """The date claims about a ceasefire table: the curated claims for the curated table,
-    none for an ETH/PRIO table (no file of alternative dates exists for it).
+def date_claims_for(
+    ceasefires: pd.DataFrame,
+    data_dir: PathLike | None = None,
+    calendar: curated.DiplomaticCalendar | None = None,
+) -> pd.DataFrame:
+    """The date claims about a ceasefire table (and a calendar): the curated claims for the
+    curated table, none for an ETH/PRIO table (no file of alternative dates exists for it);
+    claims about diplomatic rows only when the calendar is the bundled one.
 
     Parameters
     ----------
@@ -325,6 +330,9 @@ def date_claims_for(ceasefires: pd.DataFrame, data_dir: PathLike | None = None) 
         The table from :func:`load_ceasefire_source`.
     data_dir : str or os.PathLike, optional
         A relocated data folder.
+    calendar : analysis.sources.curated.DiplomaticCalendar, optional
+        The calendar in use (:func:`analysis.sources.curated.load_calendar`); when given and
+        not the bundled one, the claims about bundled diplomatic rows are left out.
 
     Returns
     -------
@@ -333,7 +341,10 @@ def date_claims_for(ceasefires: pd.DataFrame, data_dir: PathLike | None = None) 
     """
     if c.CF_UCDP_DYAD_IDS in ceasefires.columns:
         return c.empty_frame(c.DATE_CLAIMS)
-    return curated.load_date_claims(data_dir=data_dir, ceasefires=ceasefires)
+    claims = curated.load_date_claims(data_dir=data_dir, ceasefires=ceasefires)
+    if calendar is not None and not calendar.bundled:
+        claims = claims[claims[c.DC_TABLE] != "diplomatic_events"].reset_index(drop=True)
+    return claims
 
 
 @dataclass(frozen=True)
@@ -423,6 +434,77 @@ def outcome_for(
         "dyads",
         f"GED events on UCDP dyad(s) {', '.join(dyads)} (the ceasefire's declaring actors), "
         "all sides",
+    )
+
+
+@dataclass(frozen=True)
+class TreatedGroups(Result):
+    """The treated groups of a difference-in-differences around one truce, and what a group is.
+
+    Attributes
+    ----------
+    targets : tuple of str
+        The treated groups (values of :attr:`grouping`).
+    grouping : str
+        The EVENTS column whose values are the groups: the notebook's ``grouping`` for the
+        curated table, ``dyad_id`` for an ETH/PRIO truce (its UCDP dyads).
+    rule : str
+        'as given', 'counterparts' or 'dyads'.
+    description : str
+        One line for a report's facts table.
+    """
+
+    targets: tuple[str, ...]
+    grouping: str
+    rule: str
+    description: str
+
+
+def treated_groups(
+    ceasefires: pd.DataFrame,
+    truce_id: str,
+    targets: Sequence[str] = (),
+    grouping: str = c.EV_TARGET,
+) -> TreatedGroups:
+    """The groups a difference-in-differences treats, whichever table the truce comes from.
+
+    Curated table: the targets given, else the truce's named counterparts
+    (:func:`counterpart_targets` with ``require_named``), grouped by ``grouping``. ETH/PRIO
+    table with no targets given: the truce's UCDP dyads (:func:`outcome_for`), and the groups
+    are dyads (``dyad_id``), since its counterparts are not coded as targets.
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        The table from :func:`load_ceasefire_source`.
+    truce_id : str
+        The truce.
+    targets : sequence of str
+        Groups named by the user (values of ``grouping``); empty uses the truce's own.
+    grouping : str, default 'target'
+        The EVENTS column defining the groups when targets are named or the table is curated.
+
+    Returns
+    -------
+    TreatedGroups
+        Treated groups, the grouping column and the rule used.
+
+    Raises
+    ------
+    KeyError
+        When ``truce_id`` is not in the table.
+    ValueError
+        When the truce names no counterpart (curated) or no UCDP dyad (ETH/PRIO).
+    """
+    if c.CF_UCDP_DYAD_IDS not in ceasefires.columns or targets:
+        counted = counterpart_targets(ceasefires, truce_id, targets, require_named=True)
+        return TreatedGroups(counted.targets, grouping, counted.rule, counted.description)
+    selection = outcome_for(ceasefires, truce_id)
+    return TreatedGroups(
+        selection.dyads,
+        c.EV_DYAD,
+        selection.rule,
+        f"UCDP dyad(s) {', '.join(selection.dyads)} (the truce's dyads; groups are dyads)",
     )
 
 

@@ -330,6 +330,7 @@ def ceasefire_timing(
     timing_test: pd.DataFrame,
     per_bloc: pd.DataFrame | None = None,
     local_test: pd.DataFrame | None = None,
+    unavailable: str = "",
 ) -> Finding:
     """The timing test's finding: which blocs' calendars declarations sat close to, if any.
 
@@ -345,6 +346,10 @@ def ceasefire_timing(
         The same test with the local null (``null='chain_jitter'``); when the closest bloc is
         not close under it, the sentence says the declarations share its months rather than
         its days.
+    unavailable : str, optional
+        Why there is no calendar to test against (e.g. the note of
+        :func:`analysis.sources.curated.load_calendar`); when set, the finding says the test is
+        not available and why.
 
     Returns
     -------
@@ -354,6 +359,12 @@ def ceasefire_timing(
     """
     tested = timing_test.dropna(subset=["p_value"])
     n_dates = int(timing_test["n_dates"].max()) if len(timing_test) else 0
+    if unavailable:
+        return Finding(
+            QUESTION_TIMING,
+            f"The diplomatic-calendar test is not available: {unavailable}",
+            (KeyNumber("declarations tested", 0, "declarations"),),
+        )
     if tested.empty:
         return Finding(
             QUESTION_TIMING,

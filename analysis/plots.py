@@ -384,11 +384,10 @@ def diplomatic_profile_figure(profile: pd.DataFrame, per_bloc: pd.DataFrame, tit
     """
 
     blocs = list(dict.fromkeys(profile[c.DE_BLOC]))
-    fig, axes = plt.subplots(
-        1, len(blocs), figsize=(4.2 * len(blocs), 3.6), sharey=True, squeeze=False
-    )
+    panels = max(len(blocs), 1)  # one empty panel when no diplomatic event is in the data
+    fig, axes = plt.subplots(1, panels, figsize=(4.2 * panels, 3.6), sharey=True, squeeze=False)
     stats = per_bloc.set_index(c.DE_BLOC)
-    for ax, bloc in zip(axes[0], blocs, strict=True):
+    for ax, bloc in zip(axes[0][: len(blocs)], blocs, strict=True):
         part = profile[profile[c.DE_BLOC] == bloc]
         ax.fill_between(
             part["relative_day"],
@@ -414,7 +413,8 @@ def diplomatic_profile_figure(profile: pd.DataFrame, per_bloc: pd.DataFrame, tit
         )
         ax.set_xlabel("days from the event (0 = first day)")
     axes[0][0].set_ylabel("mean events per day")
-    axes[0][0].legend(fontsize=8, loc="upper left")
+    if blocs:
+        axes[0][0].legend(fontsize=8, loc="upper left")
     fig.suptitle(title)
     fig.tight_layout()
     return fig

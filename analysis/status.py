@@ -21,6 +21,7 @@ STATUS_NO_DYAD = "no_dyad"
 STATUS_DYAD_NOT_IN_DATA = "dyad_not_in_data"
 STATUS_COARSE = "coarse"
 STATUS_SEPARATION = "separation"
+STATUS_NO_CALENDAR = "no_calendar"
 
 MIN_WINDOW_DAYS = 7
 """Windows shorter than a week give no usable long-run variance (status ``too_short``)."""
@@ -51,6 +52,10 @@ STATUS_NOTES = {
         "one group had no breakdown, or its truces always broke after every other one: the "
         "hazard ratio runs off to 0 or infinity, so no estimate; read the curves instead."
     ),
+    STATUS_NO_CALENDAR: (
+        "no diplomatic calendar for this country: the bundled calendar is Myanmar's; give a "
+        "calendar file in the diplomatic_events layout (calendar_path)."
+    ),
 }
 """The sentence added to an estimate's note for each status."""
 
@@ -69,5 +74,6 @@ STATUS_LABELS = {
     STATUS_DYAD_NOT_IN_DATA: "dyad not in the events data",
     STATUS_COARSE: "p-value coarse (few pseudo-windows)",
     STATUS_SEPARATION: "not estimable (separation)",
+    STATUS_NO_CALENDAR: "no diplomatic calendar",
 }
 """Plain-language names of the status codes, for tables read by non-programmers."""

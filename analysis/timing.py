@@ -448,7 +448,13 @@ def diplomatic_event_study(
     per_bloc = pooled.merge(perm, on=c.DE_BLOC, how="outer")
     per_bloc["n_placebos"] = n_placebos
     per_bloc["seed"] = seed
-    profile = pd.concat(profile_rows, ignore_index=True) if profile_rows else pd.DataFrame()
+    profile = (
+        pd.concat(profile_rows, ignore_index=True)
+        if profile_rows
+        else pd.DataFrame(
+            columns=[c.DE_BLOC, "relative_day", "mean_events", "null_low", "null_high"]
+        )
+    )
     per_event["in_data"] = per_event["status"] == STATUS_OK
     return DiplomaticEventStudy(per_event, per_bloc, profile)
 
@@ -630,11 +636,13 @@ def study_window(
     diplomatic: pd.DataFrame,
     study_start: str | pd.Timestamp | None = "",
     study_end: str | pd.Timestamp | None = "",
+    dates: pd.Series | None = None,
 ) -> StudyWindow:
     """The study window: the dates given, else the span of the diplomatic calendar.
 
     Declarations can only be compared with diplomatic events where the calendar has some, so
-    an empty start (end) is the calendar's first event start (last event end).
+    an empty start (end) is the calendar's first event start (last event end); with no
+    calendar at all (an empty table), the span of ``dates``.
 
     Parameters
     ----------
@@ -642,6 +650,8 @@ def study_window(
         Rows of the DIPLOMATIC_EVENTS table (e.g. :func:`select_calendar`'s ``kept``).
     study_start, study_end : str or pandas.Timestamp
         The window's ends; empty means the calendar's.
+    dates : pandas.Series, optional
+        Declaration dates whose span is the window when the calendar is empty.
 
     Returns
     -------
@@ -655,6 +665,8 @@ def study_window(
     """
     first = diplomatic[c.DE_DATE_START].min()
     last = diplomatic[c.DE_DATE_END].fillna(diplomatic[c.DE_DATE_START]).max()
+    if diplomatic.empty and dates is not None and len(dates):
+        first, last = pd.Series(dates).min(), pd.Series(dates).max()
     start_set = bool(study_start) and not pd.isna(study_start)
     end_set = bool(study_end) and not pd.isna(study_end)
     start = pd.Timestamp(study_start) if start_set else pd.Timestamp(first)
@@ -662,5 +674,6 @@ def study_window(
     if end < start:
         raise ValueError(f"study window ends ({end.date()}) before it starts ({start.date()})")
     taken = [name for name, given in (("start", start_set), ("end", end_set)) if not given]
-    note = f"{' and '.join(taken)} from the diplomatic calendar" if taken else ""
+    origin = "the declarations (no calendar)" if diplomatic.empty else "the diplomatic calendar"
+    note = f"{' and '.join(taken)} from {origin}" if taken else ""
     return StudyWindow(start, end, note)

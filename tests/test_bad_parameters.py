@@ -11,16 +11,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import bad_inputs
 import pandas as pd
 import pytest
 from bad_inputs import ACLED_CSV, GED_CSV, Case, call, read_acled, read_ged, run_case, where
 from ethprio_generator import write_ethprio_csv
 
-from analysis import ceasefire_table, panel
+from analysis import ceasefire_table, panel, paths
 from analysis import contract as c
 from analysis import events as ev
 from analysis.sources import actors
-from analysis.sources.curated import load_diplomatic_events
+from analysis.sources.curated import load_calendar, load_diplomatic_events
+
+DIPLOMATIC_CSV = paths.curated_path("diplomatic_events.csv")
+
+
+def _assert(condition: bool) -> None:
+    assert condition
 
 
 def _acled_events() -> pd.DataFrame:
@@ -123,6 +130,42 @@ CASES: list[Case] = [
         ValueError,
         r"^dyads \['77501'\] were asked for, but source 'acled' has no UCDP dyad ids; use a UCDP "
         r"GED or Candidate file",
+    ),
+    Case(
+        "calendar-path-not-found",
+        lambda tmp: (
+            (lambda: load_calendar(tmp / "no_such_calendar.csv")),
+            tmp / "no_such_calendar.csv",
+        ),
+        c.DataContractError,
+        where(None) + "file not found",
+    ),
+    Case(
+        "calendar-row-without-source",
+        bad_inputs.curated(
+            DIPLOMATIC_CSV,
+            lambda path: load_calendar(path, "ethprio", "Colombia"),
+            lambda frame: frame.loc.__setitem__((2, c.DE_SOURCE_URL), ""),
+        ),
+        c.DataContractError,
+        where(c.DE_SOURCE_URL, [4]),
+    ),
+    Case(
+        "ethprio-myanmar-gets-the-bundled-calendar",
+        call(lambda tmp: load_calendar("", "ethprio", "Myanmar (Burma)")),
+        None,
+        check=lambda calendar: _assert(
+            calendar.bundled and calendar.status == "ok" and len(calendar.table) > 10
+        ),
+    ),
+    Case(
+        "ethprio-country-without-calendar",
+        call(lambda tmp: load_calendar("", "ethprio", "Colombia")),
+        None,
+        check=lambda calendar: (
+            _assert(calendar.status == "no_calendar" and calendar.table.empty),
+            _assert(calendar.unavailable.startswith("Colombia: no diplomatic calendar")),
+        ),
     ),
     # Strike definitions at call time (analysis.sources.actors) --------------------------------
     Case(

@@ -49,6 +49,7 @@ LAYERS: dict[str, int] = {
     "analysis.all_ceasefires_groups": 4,
     "analysis.all_ceasefires_primary": 4,
     "analysis.counterfactual": 4,
+    "analysis.alignment_all": 4,
     # tables and plots
     "analysis.tables": 5,
     "analysis.plots": 5,

@@ -94,6 +94,10 @@ DATE_PARAMETERS = (
 """Text parameters that must be ISO dates (YYYY-MM-DD), or empty: the data's own dates."""
 
 
+USER_FILE_PARAMETERS = ("events_path", "ceasefires_path", "calendar_path")
+"""Text parameters naming a user's file, which must exist (relative to the project root)."""
+
+
 class RunFileLoader(yaml.SafeLoader):
     """YAML loader that keeps dates as text: ``start: 2021-02-01`` must stay a string."""
 
@@ -372,7 +376,7 @@ def value_problem(name: str, value: Any) -> str | None:
             ok = False
         if not ok:
             return f"{shown} is not a date: expected YYYY-MM-DD, e.g. '2021-02-01'"
-    if name in ("events_path", "ceasefires_path") and isinstance(value, str) and value:
+    if name in USER_FILE_PARAMETERS and isinstance(value, str) and value:
         resolved = paths.resolve_user_path(value)
         if not resolved.is_file():
             return f"{shown}: file not found ({resolved}; relative paths start at the project root)"

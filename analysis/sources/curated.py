@@ -12,13 +12,16 @@ extension-chain and effective-date rules its checks use.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import contract as c
 from analysis import paths
+from analysis.results import Result
 from analysis.sources.validate import check_ordered, file_lines, read_table
+from analysis.status import STATUS_NO_CALENDAR, STATUS_NOTES, STATUS_OK
 
 PathLike = str | os.PathLike[str]
 
@@ -44,6 +47,91 @@ def load_diplomatic_events(
     events = read_table(path, c.DIPLOMATIC_EVENTS)
     check_ordered(events, c.DE_DATE_START, c.DE_DATE_END, path)
     return events
+
+
+BUNDLED_CALENDAR_COUNTRY = "Myanmar (Burma)"
+"""The country of the bundled ``diplomatic_events.csv`` (UCDP's name)."""
+
+
+@dataclass(frozen=True)
+class DiplomaticCalendar(Result):
+    """The diplomatic calendar a timing test uses, or why there is none.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        DIPLOMATIC_EVENTS rows (empty when there is no calendar).
+    path : str
+        The file read ('' when none).
+    bundled : bool
+        True for the bundled Myanmar calendar.
+    status : str
+        'ok' or 'no_calendar'.
+    note : str
+        Which calendar, or why there is none, in words.
+    unavailable : str
+        Empty when there is a calendar, else the note (for
+        :func:`analysis.findings.ceasefire_timing`).
+    """
+
+    table: pd.DataFrame
+    path: str
+    bundled: bool
+    status: str
+    note: str
+    unavailable: str = ""
+
+
+def load_calendar(
+    calendar_path: PathLike | None = "",
+    ceasefires_source: str = "curated",
+    country: str = "",
+    data_dir: PathLike | None = None,
+) -> DiplomaticCalendar:
+    """The diplomatic calendar for the chosen ceasefires: a given file, else the bundled one
+    when the ceasefires are Myanmar's, else none (status 'no_calendar').
+
+    A given file must follow the DIPLOMATIC_EVENTS contract (same columns, vocabularies, a
+    source_url on every row) and is checked as the bundled one is. The bundled Myanmar
+    calendar is never used for another country's ceasefires.
+
+    Parameters
+    ----------
+    calendar_path : str or os.PathLike, optional
+        A calendar CSV in the diplomatic_events layout; relative paths are taken from the
+        project root. Empty: the bundled calendar when it fits, else none.
+    ceasefires_source : str, default 'curated'
+        'curated' (Myanmar) or 'ethprio'.
+    country : str, optional
+        The UCDP country of ETH/PRIO ceasefires; with an empty ``calendar_path`` only
+        'Myanmar (Burma)' gets the bundled calendar.
+    data_dir : str or os.PathLike, optional
+        A relocated data folder (see :func:`analysis.paths.data_dir`).
+
+    Returns
+    -------
+    DiplomaticCalendar
+        The validated table (or an empty one), its file, status and a note.
+    """
+    if calendar_path:
+        path = paths.resolve_user_path(calendar_path)
+        table = load_diplomatic_events(path)
+        return DiplomaticCalendar(
+            table, str(path), False, STATUS_OK, f"the calendar file {Path(path).name}"
+        )
+    if ceasefires_source == "curated" or country == BUNDLED_CALENDAR_COUNTRY:
+        path = paths.curated_path("diplomatic_events.csv", data_dir)
+        return DiplomaticCalendar(
+            load_diplomatic_events(path),
+            str(path),
+            True,
+            STATUS_OK,
+            "the bundled Myanmar calendar (data/curated/diplomatic_events.csv)",
+        )
+    note = f"{country or 'these ceasefires'}: {STATUS_NOTES[STATUS_NO_CALENDAR]}"
+    return DiplomaticCalendar(
+        c.empty_frame(c.DIPLOMATIC_EVENTS), "", False, STATUS_NO_CALENDAR, note, note
+    )
 
 
 def load_reported_counts(

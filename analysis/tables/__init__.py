@@ -21,6 +21,7 @@ from analysis.tables.alignment import (
     incidence_table,
     median_table,
     subjects_table,
+    truce_subjects_table,
 )
 from analysis.tables.all_ceasefires import (
     all_effects_table,
@@ -86,6 +87,7 @@ __all__ = [
     "few_treated_table",
     "controls_table",
     "subjects_table",
+    "truce_subjects_table",
     "incidence_table",
     "rates_display_table",
     "excluded_display_table",

@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis import contract as c
 from analysis.alignment import DidResult, Displacement
+from analysis.alignment_all import LEVEL_CHAINS, TruceSurvival
 from analysis.did import FewTreatedDid
 from analysis.formatting import (
     format_count,
@@ -319,3 +320,35 @@ def incidence_table(cif: pd.DataFrame, days: tuple[int, ...] = (30, 90, 180, 365
                 }
             )
     return pd.DataFrame(rows)
+
+
+def truce_subjects_table(survival: TruceSurvival) -> pd.DataFrame:
+    """Each survival subject of :func:`analysis.alignment_all.truce_survival` as text.
+
+    Parameters
+    ----------
+    survival : analysis.alignment_all.TruceSurvival
+        Curated extension chains (shown by :func:`subjects_table`) or ETH/PRIO ceasefires.
+
+    Returns
+    -------
+    pandas.DataFrame
+        For chains, :func:`subjects_table`; for ETH/PRIO ceasefires, one row each: Ceasefire,
+        Mediator blocs, Events counted, In force from, Outcome, Days, Reason.
+    """
+    if survival.level == LEVEL_CHAINS:
+        return subjects_table(survival.subjects)
+    subjects = survival.subjects
+    ok = subjects["status"] == STATUS_OK
+    outcome = subjects[BROKE_DOWN].map({True: "first event", False: "censored at data end"})
+    return pd.DataFrame(
+        {
+            "Ceasefire": subjects[c.CF_ID].astype(str),
+            "Mediator blocs": subjects[c.CF_MEDIATOR_BLOCS].astype(str).replace("", "none"),
+            "Events counted": subjects["outcome"].astype(str),
+            "In force from": subjects["start"].map(format_date),
+            "Outcome": outcome.where(ok, "not estimable"),
+            "Days": subjects[DURATION].map(format_count),
+            "Reason": subjects["reason"].astype(str),
+        }
+    )

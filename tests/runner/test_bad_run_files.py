@@ -49,6 +49,20 @@ def one_job(notebook: str, parameters: str, name: str = "job") -> Build:
     )
 
 
+def alignment_ethprio_job() -> Build:
+    """A notebook 04 job on a written ETH/PRIO file that leaves truce_id at the curated default."""
+    inner = one_job(
+        NB04,
+        "{ceasefires_source: ethprio, ceasefires_path: '{tmp}/ethprio.csv', country: Colombia}",
+    )
+
+    def build(tmp: Path) -> tuple[Call, Path]:
+        write_ethprio_csv(tmp / "ethprio.csv", n_ceasefires=8, countries=("Colombia",), seed=3)
+        return inner(tmp)
+
+    return build
+
+
 def ethprio_job(ceasefire_id: str) -> Build:
     """A notebook 02 job on a written ETH/PRIO file (ids 775001... and 100001...)."""
     inner = one_job(
@@ -225,6 +239,30 @@ CASES: list[Case] = [
         one_job(NB01, "{source: acled, events_path: '{tmp}/no_such_export.csv'}"),
         RunFileError,
         job_says(NB01) + r"parameter 'events_path' = '.*no_such_export.csv': file not found",
+    ),
+    Case(
+        "runner-calendar-path-not-found",
+        one_job(NB03, "{calendar_path: '{tmp}/no_such_calendar.csv'}"),
+        RunFileError,
+        job_says(NB03) + r"parameter 'calendar_path' = '.*no_such_calendar.csv': file not found",
+    ),
+    Case(
+        "runner-timing-unknown-ceasefires-source",
+        one_job(NB03, "{ceasefires_source: ucdp}"),
+        RunFileError,
+        job_says(NB03) + r"parameter 'ceasefires_source' = 'ucdp': \['ucdp'\] not allowed",
+    ),
+    Case(
+        "runner-alignment-national-counterparty-sides-removed",
+        one_job(NB04, "{national_counterparty_sides: [ethnic_armed_organisation]}"),
+        RunFileError,
+        job_says(NB04) + r"unknown parameter 'national_counterparty_sides'",
+    ),
+    Case(
+        "runner-alignment-ethprio-keeps-the-curated-truce",
+        alignment_ethprio_job(),
+        RunFileError,
+        job_says(NB04) + r"parameter 'truce_id': unknown ceasefire_id\(s\) \['aa-mil-2022-11'\]",
     ),
     Case(
         "runner-data-dir-not-found",
