@@ -19,7 +19,13 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from analysis.all_ceasefires import ESTIMATED, NOT_IN_DATA, AllCeasefires, dyad_daily_counts
+from analysis.all_ceasefires import (
+    ESTIMATED,
+    NOT_IN_DATA,
+    AllCeasefires,
+    dyad_daily_counts,
+    not_computed,
+)
 from analysis.contract import CF_ID, DataContractError
 from analysis.counterfactual import PRIMARY_COLUMNS, YEAR_DAYS, counterfactual_batch
 from analysis.windows import collapse_chains
@@ -182,3 +188,63 @@ def primary_columns(
         level=level,
         progress=progress,
     )
+
+
+def primary_on_series(
+    series: pd.Series,
+    windows: pd.DataFrame,
+    *,
+    compute: bool = True,
+    max_baseline_years: float = 3.0,
+    level: float = 0.95,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """The primary estimate of every ceasefire of a table on one shared daily series.
+
+    For tables measured on one series (the curated table's national series in
+    :func:`analysis.batch.batch_effects`): each row's estimate equals
+    :func:`analysis.counterfactual.counterfactual_effect` on ``series`` with its windows.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Zero-filled daily counts (:func:`analysis.panel.daily_series`).
+    windows : pandas.DataFrame
+        One row per ceasefire with status, pre_end, during_start and during_end (e.g. the
+        output of :func:`analysis.batch.batch_effects`).
+    compute : bool, default True
+        False gives the columns with status 'not_computed'.
+    max_baseline_years, level, progress
+        As in :func:`with_primary`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`analysis.counterfactual.PRIMARY_COLUMNS`, aligned with ``windows`` (rows whose
+        windows are not in the data keep their status).
+    """
+    if not compute:
+        return not_computed(len(windows)).set_axis(windows.index)
+    first = pd.DatetimeIndex(series.index)[0]
+    usable = (~windows["status"].isin(NOT_IN_DATA) & windows["pre_end"].notna()).to_numpy()
+
+    def offset(column: str, shift: int = 0) -> np.ndarray:
+        days = (windows[column] - first).dt.days.to_numpy(dtype="float64") + shift
+        return np.where(usable, np.nan_to_num(days, nan=-1.0), -1).astype(np.int64)
+
+    n = len(windows)
+    out = counterfactual_batch(
+        series.to_numpy(dtype=float),
+        np.zeros(n, dtype=np.int64),
+        np.full(n, len(series), dtype=np.int64),
+        np.full(n, first.day_of_week, dtype=np.int64),
+        offset("pre_end", 1),
+        offset("during_start"),
+        np.where(usable, offset("during_end") - offset("during_start") + 1, 0),
+        max_baseline_days=int(round(max_baseline_years * YEAR_DAYS)),
+        level=level,
+        progress=progress,
+    )
+    out.loc[~usable, list(PRIMARY_COLUMNS)] = np.nan
+    out.loc[~usable, "primary_status"] = windows.loc[~usable, "status"].to_numpy()
+    return out.set_axis(windows.index)

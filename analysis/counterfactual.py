@@ -79,7 +79,7 @@ NO_ESTIMATE_NOTES = {
         "the baseline is too short for three pseudo-windows as long as the ceasefire."
     ),
     STATUS_NO_PRE: "no events in the baseline: nothing to forecast from.",
-    STATUS_DEGENERATE: "the forecast errors at the pseudo-origins do not vary.",
+    STATUS_DEGENERATE: "the pseudo-origin forecast errors do not vary, or the fit ran off.",
 }
 ZERO_DURING_NOTE = (
     "no events during: estimate 0; the upper end is that of the forecast-error interval for "
@@ -276,7 +276,7 @@ def counterfactual_core(
     mde = math.exp(-(t_crit + float(stats.t.ppf(0.8, df))) * se)
     predicted = (raw + 0.5) * math.exp(bias) - 0.5
     log_ratio = math.log((observed + 0.5) / (raw + 0.5)) - bias
-    if not se > 0:
+    if not (se > 0 and math.isfinite(log_ratio)):  # a fit that ran off (exp overflow)
         return _no_estimate(observed, baseline, during_days, STATUS_DEGENERATE)
     p_value = float(2 * stats.t.sf(abs(log_ratio) / se, df))
     common = {

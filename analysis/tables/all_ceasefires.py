@@ -23,7 +23,8 @@ from analysis.formatting import (
     format_p,
     format_status,
 )
-from analysis.status import STATUS_NOT_COMPUTED, STATUS_NOTES
+from analysis.status import STATUS_NOTES
+from analysis.tables.counterfactual import primary_text_columns
 
 GROUPING_LABELS = {
     "all": "all ceasefires",
@@ -128,17 +129,7 @@ def all_effects_table(table: pd.DataFrame, max_rows: int = 40) -> pd.DataFrame:
             "Result": rows["status"].map(format_status),
         }
     )
-    if "primary_status" not in table or (table["primary_status"] == STATUS_NOT_COMPUTED).all():
-        return out.reset_index(drop=True)
-    primary = pd.DataFrame(
-        {
-            "Primary ratio": rows["primary_estimate"].map(format_number),
-            "Primary 95% interval": format_intervals(rows, "primary_ci_low", "primary_ci_high"),
-            "Smallest detectable fall": rows["primary_mde"].map(format_number),
-            "Primary result": rows["primary_status"].map(format_status),
-        },
-        index=rows.index,
-    )
+    primary = primary_text_columns(table, rows)
     return pd.concat([out, primary], axis=1).reset_index(drop=True)
 
 
