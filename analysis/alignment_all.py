@@ -7,7 +7,8 @@ series (all events of the chosen side), pooled by ``kind`` and ``broker_bloc`` w
 For an ETH/PRIO table each ceasefire is measured on its own UCDP dyads
 (:func:`analysis.all_ceasefires.all_ceasefire_effects`) and pooled by ``kind`` and by
 ``mediator_blocs`` (:func:`analysis.all_ceasefires_groups.effects_by_group`; a ceasefire with
-two mediator blocs counts in both).
+two mediator blocs counts in both). With ``primary`` each ceasefire also gets the primary
+(counterfactual) estimate on the same series (:mod:`analysis.all_ceasefires_primary`).
 
 **Part (d), how long truces held** (:func:`truce_survival`). Curated: extension chains watched
 for the first strike on their declared counterparts (:func:`analysis.survival.chain_subjects`),
@@ -32,6 +33,7 @@ from analysis.all_ceasefires_groups import (
     first_event_survival,
     survival_by_group,
 )
+from analysis.all_ceasefires_primary import primary_on_series, with_primary
 from analysis.batch import batch_effects
 from analysis.events import DailySeries
 from analysis.pooling import pool_random_effects
@@ -91,6 +93,11 @@ class BlocEffects(Result):
         Ceasefires outside the data (not listed in the report's table).
     n_q_below_alpha : int
         Ceasefires whose q-value is below ``fdr_alpha``.
+    n_primary_estimated, n_primary_fell, n_primary_rose : int
+        Ceasefires with a primary estimate, and those whose primary interval lies wholly
+        below / above 1 (0 when it was not computed).
+    median_primary_mde : float
+        Their median smallest detectable fall (80% power).
     """
 
     table: pd.DataFrame
@@ -101,6 +108,10 @@ class BlocEffects(Result):
     n_estimated: int
     n_outside: int
     n_q_below_alpha: int
+    n_primary_estimated: int = 0
+    n_primary_fell: int = 0
+    n_primary_rose: int = 0
+    median_primary_mde: float = float("nan")
 
     def to_dict(self) -> dict[str, Any]:
         """The counts and the bloc column."""
@@ -109,6 +120,10 @@ class BlocEffects(Result):
             "n_estimated": self.n_estimated,
             "n_outside": self.n_outside,
             "n_q_below_alpha": self.n_q_below_alpha,
+            "n_primary_estimated": self.n_primary_estimated,
+            "n_primary_fell": self.n_primary_fell,
+            "n_primary_rose": self.n_primary_rose,
+            "median_primary_mde": self.median_primary_mde,
         }
 
 
@@ -126,6 +141,7 @@ def ceasefire_effects_by_bloc(
     max_during_days: int = 180,
     chain: bool = False,
     fdr_alpha: float = 0.05,
+    primary: bool = False,
 ) -> BlocEffects:
     """Every ceasefire's rate ratio during / before, pooled by kind and by bloc.
 
@@ -142,6 +158,11 @@ def ceasefire_effects_by_bloc(
         A table from :func:`analysis.ceasefire_table.load_ceasefire_source`.
     pre_days, max_during_days, chain, fdr_alpha : int, int, bool, float
         As in :func:`analysis.batch.batch_effects`.
+    primary : bool, default False
+        Add the primary estimate of every ceasefire on the same series
+        (:func:`analysis.all_ceasefires_primary.primary_on_series` on the national series,
+        :func:`analysis.all_ceasefires_primary.with_primary` on each one's dyads; 0.05-0.5 s
+        per ceasefire).
 
     Returns
     -------
@@ -157,6 +178,10 @@ def ceasefire_effects_by_bloc(
             chain=chain,
             fdr_alpha=fdr_alpha,
         )
+        table = pd.concat(
+            [table, primary_on_series(series.daily, table, compute=primary, progress=primary)],
+            axis=1,
+        )
         pooled_kind = pool_random_effects(table, c.CF_KIND)
         pooled_bloc = pool_random_effects(table, c.CF_BROKER_BLOC)
         bloc_column = c.CF_BROKER_BLOC
@@ -171,6 +196,9 @@ def ceasefire_effects_by_bloc(
             max_during_days=max_during_days,
             chain=chain,
             fdr_alpha=fdr_alpha,
+        )
+        effects = with_primary(
+            effects, series.selected, ceasefires, chain=chain, compute=primary, progress=primary
         )
         blocs = ceasefires.set_index(ceasefires[c.CF_ID].astype(str))[c.CF_BROKER_BLOC]
         table = effects.table.assign(
@@ -190,7 +218,20 @@ def ceasefire_effects_by_bloc(
         n_estimated=int(table["status"].isin(ESTIMATED).sum()),
         n_outside=int((table["status"] == STATUS_OUTSIDE).sum()),
         n_q_below_alpha=int((table["q_value"] < fdr_alpha).sum()),
+        **_primary_counts(table),
     )
+
+
+def _primary_counts(table: pd.DataFrame) -> dict[str, Any]:
+    """n_primary_estimated / _fell / _rose and median_primary_mde of a table's primary
+    columns."""
+    done = table["primary_status"].isin(ESTIMATED)
+    return {
+        "n_primary_estimated": int(done.sum()),
+        "n_primary_fell": int((done & (table["primary_ci_high"] < 1)).sum()),
+        "n_primary_rose": int((done & (table["primary_ci_low"] > 1)).sum()),
+        "median_primary_mde": float(table.loc[done, "primary_mde"].median()),
+    }
 
 
 @dataclass(frozen=True)

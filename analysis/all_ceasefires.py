@@ -33,12 +33,14 @@ import pandas as pd
 from analysis import contract as c
 from analysis.batch import log_ratio_from_windows
 from analysis.ceasefire_table import windows_fit_data
+from analysis.counterfactual import PRIMARY_COLUMNS
 from analysis.pooling import benjamini_hochberg
 from analysis.results import Result
 from analysis.status import (
     STATUS_DYAD_NOT_IN_DATA,
     STATUS_NO_DATES,
     STATUS_NO_DYAD,
+    STATUS_NOT_COMPUTED,
     STATUS_NOTES,
     STATUS_OK,
     STATUS_OUTSIDE,
@@ -432,6 +434,13 @@ class AllCeasefires(Result):
         Rows whose Benjamini-Hochberg q-value is below ``fdr_alpha``.
     first_day, last_day : pandas.Timestamp
         The span of the events data the windows had to fit in.
+    n_primary_estimated : int
+        Rows with a primary (counterfactual) estimate (0 when it was not computed).
+    n_primary_fell, n_primary_rose : int
+        Rows whose primary interval lies wholly below / above 1.
+    median_primary_mde : float
+        Median over those rows of the smallest fall the primary estimate detects with 80%
+        power (NaN without any).
     """
 
     table: pd.DataFrame
@@ -443,6 +452,10 @@ class AllCeasefires(Result):
     n_q_below_alpha: int
     first_day: pd.Timestamp
     last_day: pd.Timestamp
+    n_primary_estimated: int = 0
+    n_primary_fell: int = 0
+    n_primary_rose: int = 0
+    median_primary_mde: float = float("nan")
 
     def to_dict(self) -> dict[str, Any]:
         """The counts above plus ``n_status_<status>`` for every status that occurs."""
@@ -501,7 +514,9 @@ def all_ceasefire_effects(
           'no_dates';
         * reason: why there is no estimate, in words (empty when there is one);
         * note: the window notes (shortened baseline, open end, ...);
-        * q_value: Benjamini-Hochberg q-value over rows with a p-value.
+        * q_value: Benjamini-Hochberg q-value over rows with a p-value;
+        * :data:`analysis.counterfactual.PRIMARY_COLUMNS`: empty, status 'not_computed'
+          (:func:`analysis.all_ceasefires_primary.with_primary` fills them).
     """
     first_day, last_day = pd.Timestamp(first_day), pd.Timestamp(last_day)
     table = collapse_chains(ceasefires) if chain else ceasefires.reset_index(drop=True)
@@ -559,6 +574,7 @@ def all_ceasefire_effects(
         ],
         axis=1,
     )
+    out = pd.concat([out, not_computed(len(table))], axis=1)
     out["reason"] = _reasons(
         table, out["status"], first_day, last_day, pre_days, gap, max_during_days
     )
@@ -579,13 +595,32 @@ def all_ceasefire_effects(
     )
 
 
+def not_computed(n: int) -> pd.DataFrame:
+    """The primary columns before the primary estimate is computed.
+
+    Parameters
+    ----------
+    n : int
+        Rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`analysis.counterfactual.PRIMARY_COLUMNS`, NaN, status 'not_computed'.
+    """
+    empty = pd.DataFrame(np.nan, index=range(n), columns=list(PRIMARY_COLUMNS))
+    return empty.assign(primary_status=STATUS_NOT_COMPUTED)
+
+
 def _skipped_rows(ceasefires: pd.DataFrame) -> pd.DataFrame:
     """The ceasefires a loader left out for want of any date (``attrs['skipped']`` of
     :func:`analysis.sources.ethprio.load_ethprio`), as rows with status 'no_dates'."""
     skipped = pd.DataFrame(
         list(ceasefires.attrs.get("skipped", ())), columns=[c.CF_ID, c.CF_COUNTRY, "reason"]
     )
-    return skipped.astype({c.CF_ID: str}).assign(status=STATUS_NO_DATES, outcome="")
+    return skipped.astype({c.CF_ID: str}).assign(
+        status=STATUS_NO_DATES, primary_status=STATUS_NO_DATES, outcome=""
+    )
 
 
 def _reasons(

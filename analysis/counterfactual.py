@@ -44,6 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from tqdm import tqdm
 
 from analysis.panel import check_daily_series
 from analysis.results import Result
@@ -59,6 +60,18 @@ from analysis.status import (
 from analysis.windows import Windows
 
 METHOD = "poisson_glm_ar1_pseudo_origin_t"
+PRIMARY_COLUMNS = (
+    "primary_estimate",
+    "primary_ci_low",
+    "primary_ci_high",
+    "primary_p_value",
+    "primary_mde",
+    "primary_observed",
+    "primary_predicted",
+    "primary_baseline_days",
+    "primary_status",
+)
+"""Columns of :func:`counterfactual_batch`, in order."""
 MIN_PSEUDO_WINDOWS = 3
 YEAR_DAYS = 365.25
 NO_ESTIMATE_NOTES = {
@@ -66,7 +79,7 @@ NO_ESTIMATE_NOTES = {
         "the baseline is too short for three pseudo-windows as long as the ceasefire."
     ),
     STATUS_NO_PRE: "no events in the baseline: nothing to forecast from.",
-    STATUS_DEGENERATE: "the forecast errors at the pseudo-origins do not vary.",
+    STATUS_DEGENERATE: "the pseudo-origin forecast errors do not vary, or the fit ran off.",
 }
 ZERO_DURING_NOTE = (
     "no events during: estimate 0; the upper end is that of the forecast-error interval for "
@@ -263,7 +276,7 @@ def counterfactual_core(
     mde = math.exp(-(t_crit + float(stats.t.ppf(0.8, df))) * se)
     predicted = (raw + 0.5) * math.exp(bias) - 0.5
     log_ratio = math.log((observed + 0.5) / (raw + 0.5)) - bias
-    if not se > 0:
+    if not (se > 0 and math.isfinite(log_ratio)):  # a fit that ran off (exp overflow)
         return _no_estimate(observed, baseline, during_days, STATUS_DEGENERATE)
     p_value = float(2 * stats.t.sf(abs(log_ratio) / se, df))
     common = {
@@ -352,4 +365,79 @@ def counterfactual_effect(
         max_baseline_days=int(round(max_baseline_years * YEAR_DAYS)),
         min_baseline_days=min_baseline_days,
         level=level,
+    )
+
+
+def counterfactual_batch(
+    counts: np.ndarray,
+    start: np.ndarray,
+    length: np.ndarray,
+    first_weekday: np.ndarray,
+    origin: np.ndarray,
+    during_start: np.ndarray,
+    during_days: np.ndarray,
+    *,
+    max_baseline_days: int = 1096,
+    min_baseline_days: int = 180,
+    level: float = 0.95,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """:func:`counterfactual_core` on each segment of one flattened daily count array.
+
+    Each model is fitted on its own series (30-250 ms each), so many ceasefires take minutes:
+    ``progress`` shows a bar.
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        Flattened zero-filled daily counts; segment ``i`` is ``counts[start[i]:start[i] +
+        length[i]]`` (:class:`analysis.all_ceasefires.DailyCounts`).
+    start, length : numpy.ndarray
+        Position and number of days of each segment (length 0: status ``outside_data``).
+    first_weekday : numpy.ndarray
+        Day of the week (0 = Monday) of each segment's first day.
+    origin, during_start, during_days : numpy.ndarray
+        Per segment, positions inside it as in :func:`counterfactual_core`: the first day not
+        in the baseline, the first day of the ceasefire window, and its length.
+    max_baseline_days, min_baseline_days, level
+        As in :func:`counterfactual_core`.
+    progress : bool, default False
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment, columns :data:`PRIMARY_COLUMNS`: estimate, interval, p-value,
+        MDE, observed and predicted events, days of baseline and status of each.
+    """
+    rows = []
+    for i in tqdm(range(len(start)), disable=not progress, desc="primary estimate", unit="cf"):
+        first, n = int(start[i]), int(length[i])
+        weekday = (int(first_weekday[i]) + np.arange(n)) % 7
+        result = counterfactual_core(
+            counts[first : first + n],
+            weekday,
+            int(origin[i]),
+            int(during_start[i]),
+            int(during_days[i]),
+            max_baseline_days=max_baseline_days,
+            min_baseline_days=min_baseline_days,
+            level=level,
+        )
+        rows.append(
+            (
+                result.estimate,
+                result.ci_low,
+                result.ci_high,
+                result.p_value,
+                result.mde,
+                result.observed,
+                result.predicted,
+                result.baseline_days,
+                result.status,
+            )
+        )
+    numeric = {column: "float64" for column in PRIMARY_COLUMNS[:-1]}
+    return pd.DataFrame(rows, columns=list(PRIMARY_COLUMNS)).astype(
+        {**numeric, "primary_status": "object"}
     )

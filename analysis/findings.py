@@ -660,7 +660,8 @@ def all_ceasefires(effects: Any, groups: pd.DataFrame) -> Finding:
     -------
     Finding
         Question 1; numbers: ceasefires in the table, ceasefires estimated, the pooled rate
-        ratio and the ceasefires with a clear fall.
+        ratio and the ceasefires with a clear fall (by the primary estimate when it was
+        computed: :func:`analysis.all_ceasefires_primary.with_primary`).
     """
     numbers = [
         KeyNumber("ceasefires in the table", effects.n_ceasefires, "ceasefires"),
@@ -695,4 +696,17 @@ def all_ceasefires(effects: Any, groups: pd.DataFrame) -> Finding:
         "Ceasefires are declared when and where violence is already changing, so this "
         "describes what happened around them, not what they caused."
     )
+    if effects.n_primary_estimated:
+        numbers[-1] = KeyNumber(  # at most four numbers: the primary count replaces the other
+            "ceasefires with a clear fall (primary estimate)", effects.n_primary_fell, "ceasefires"
+        )
+        text += (
+            f" By the primary estimate (events during against the forecast from each "
+            f"series' own history), {effects.n_primary_fell} of "
+            f"{effects.n_primary_estimated} ceasefires saw a clear fall and "
+            f"{effects.n_primary_rose} a clear rise. The median smallest detectable fall "
+            f"(80% power) is a drop to {format_number(effects.median_primary_mde)} times the "
+            "expected rate: a ceasefire without a clear fall may still have reduced events by "
+            "less than that."
+        )
     return Finding(QUESTION_STRIKES, text, tuple(numbers))

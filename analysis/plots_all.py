@@ -23,6 +23,8 @@ ZERO_AT = 0.01
 RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 DAY_TICKS = (0, 1, 2, 5, 10, 30, 100, 365, 1000, 3650)
 OTHER_COLOUR = "#777777"
+PRIMARY_OFFSET = 0.3
+"""The primary estimate's row sits this far below the descriptive one (rows are 1 apart)."""
 
 
 def _ratio_axis(axis: object, ticks: tuple[float, ...] = RATIO_TICKS) -> None:
@@ -45,7 +47,9 @@ def _clip(values: pd.Series) -> np.ndarray:
 def forest_all_figure(table: pd.DataFrame, max_rows: int, title: str) -> Figure:
     """Rate ratio (log scale) with its interval for the shown ceasefires (at most
     ``max_rows``, those with the most events before; :func:`analysis.tables.shown_rows`),
-    sorted, coloured by first mediator bloc; the caption line says what was left out.
+    sorted, coloured by first mediator bloc; the caption line says what was left out. Where
+    the primary estimate was computed (``primary_estimate``), it is drawn just below each
+    descriptive one as an open black diamond with a thin black interval.
 
     Parameters
     ----------
@@ -75,6 +79,25 @@ def forest_all_figure(table: pd.DataFrame, max_rows: int, title: str) -> Figure:
     low, high, est = _clip(rows["ci_low"]), _clip(rows["ci_high"]), _clip(rows["estimate"])
     ax.hlines(y, low, high, colors=colours, lw=1.5)
     ax.scatter(est, y, c=colours, s=18, zorder=3)
+    primary = rows.get("primary_estimate", pd.Series(np.nan, rows.index)).notna().to_numpy()
+    if primary.any():
+        below = y[primary] + PRIMARY_OFFSET
+        ax.hlines(
+            below,
+            _clip(rows.loc[primary, "primary_ci_low"]),
+            _clip(rows.loc[primary, "primary_ci_high"]),
+            colors="black",
+            lw=0.8,
+        )
+        ax.scatter(
+            _clip(rows.loc[primary, "primary_estimate"]),
+            below,
+            marker="D",
+            facecolors="none",
+            edgecolors="black",
+            s=16,
+            zorder=3,
+        )
     labels = [
         f"{cf} ({country})" + ("" if pd.isna(q) else f"  q {format_p(q)}".replace("q 0", "q = 0"))
         for cf, country, q in zip(rows[c.CF_ID], rows[c.CF_COUNTRY], rows["q_value"], strict=True)
@@ -85,13 +108,19 @@ def forest_all_figure(table: pd.DataFrame, max_rows: int, title: str) -> Figure:
     ax.set_xscale("log")
     _ratio_axis(ax.xaxis)
     ax.set_xlabel(
-        f"rate ratio during / before (log scale; 0 drawn at {ZERO_AT}; 1 = no change)\n"
+        f"rate ratio (log scale; 0 drawn at {ZERO_AT}; 1 = no change)"
+        + ("; dots during / before, diamonds primary" if primary.any() else "")
+        + "\n"
         + shown_caption(table, max_rows)
     )
     handles = [
         Line2D([], [], color=MEDIATOR_BLOC_COLOURS.get(b, OTHER_COLOUR), marker="o", label=b)
         for b in dict.fromkeys(blocs)
     ]
+    if primary.any():
+        handles.append(
+            Line2D([], [], color="black", lw=0.8, marker="D", mfc="none", label="primary")
+        )
     ax.legend(handles=handles, title="mediator bloc", fontsize=8, loc="best")
     ax.set_title(title)
     fig.tight_layout()

@@ -15,6 +15,7 @@ STATUS_NO_DATES = "no_dates"
 STATUS_OUTSIDE = "outside_data"
 STATUS_TOO_SHORT = "too_short"
 STATUS_DEGENERATE = "degenerate"
+STATUS_NOT_COMPUTED = "not_computed"
 STATUS_NO_PLACEBO_ROOM = "no_placebo_room"
 STATUS_NO_DYAD = "no_dyad"
 STATUS_DYAD_NOT_IN_DATA = "dyad_not_in_data"
@@ -40,6 +41,7 @@ STATUS_NOTES = {
     ),
     STATUS_TOO_SHORT: f"a window is shorter than {MIN_WINDOW_DAYS} days or outside the data.",
     STATUS_DEGENERATE: "zero variance in both windows: no interval can be computed.",
+    STATUS_NOT_COMPUTED: "not computed: the report was run without it.",
     STATUS_OUTSIDE: "windows not covered by the daily series.",
     STATUS_NO_DATES: "neither declared_on nor effective_from is known.",
     STATUS_NO_DYAD: "no UCDP dyad is linked to the ceasefire: there are no events to count.",
@@ -71,6 +73,7 @@ STATUS_LABELS = {
     STATUS_OUTSIDE: "outside the data",
     STATUS_TOO_SHORT: "window too short",
     STATUS_DEGENERATE: "no variation",
+    STATUS_NOT_COMPUTED: "not computed",
     STATUS_NO_PLACEBO_ROOM: "no room for pseudo-dates",
     STATUS_NO_DYAD: "no UCDP dyad",
     STATUS_DYAD_NOT_IN_DATA: "dyad not in the events data",

@@ -20,7 +20,13 @@ filter the events to the ceasefire's dyads (or targets), build its daily series,
 ``batch_effects`` on that one row; a sample is timed and the total extrapolated, and the
 sample's estimates are checked to equal the one-pass ones.
 
+The primary (counterfactual) estimate is timed apart: one model per ceasefire
+(:func:`analysis.all_ceasefires_primary.primary_columns`) on a random sample of the
+ceasefires it can estimate (``--primary-sample``, default 40; ``--primary-all`` runs every one),
+reported per ceasefire and extrapolated to the whole file.
+
 Run: .venv/bin/python benchmarks/bench_batch.py [--n 2000] [--notebook] [--ged-events 400000]
+     [--primary-sample 40] [--primary-all]
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ import pandas as pd
 
 from analysis import all_ceasefires as ac
 from analysis import all_ceasefires_groups as acg
+from analysis import all_ceasefires_primary as acp
 from analysis import batch as bt
 from analysis import contract as c
 from analysis import effects as ef
@@ -69,6 +76,7 @@ def synthetic(n: int, days: int = 3000, seed: int = 1) -> tuple[pd.Series, pd.Da
             c.CF_EXTENDS: pd.array([pd.NA] * n, dtype="string"),
             c.CF_KIND: pd.array(rng.choice(c.CEASEFIRE_KINDS, n), dtype="string"),
             c.CF_BROKER_BLOC: pd.array(rng.choice(c.BROKER_BLOCS, n), dtype="string"),
+            c.CF_DECLARER_SIDE: pd.array([pd.NA] * n, dtype="string"),  # the placebos read it
         }
     )
     return series, table
@@ -88,6 +96,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--sample", type=int, default=60, help="ceasefires timed on the per-ceasefire loop"
+    )
+    parser.add_argument(
+        "--primary-sample", type=int, default=40, help="ceasefires timed on the primary pass"
+    )
+    parser.add_argument(
+        "--primary-all", action="store_true", help="time the primary pass on every ceasefire"
     )
     args = parser.parse_args()
     series, table = synthetic(args.n)
@@ -133,7 +147,8 @@ def main() -> None:
     elif args.notebook:
         print("notebooks/02_ceasefire_effect.ipynb not found: papermill baseline skipped")
     if args.ged_events:
-        all_ceasefires_at_scale(args.ged_events, args.sample)
+        primary = None if args.primary_all else args.primary_sample
+        all_ceasefires_at_scale(args.ged_events, args.sample, primary)
 
 
 def _timed(label: str, work: object) -> tuple[float, object]:
@@ -173,7 +188,44 @@ def _compare(label: str, one: float, loop_per: float, n: int, same: float) -> No
     )
 
 
-def all_ceasefires_at_scale(n_events: int, sample: int, seed: int = 20250328) -> None:
+def primary_pass(
+    events: pd.DataFrame,
+    table: pd.DataFrame,
+    effects: ac.AllCeasefires,
+    sample: int | None,
+    rng: np.random.Generator,
+) -> None:
+    """Time the primary estimate on ``sample`` random estimable ceasefires (all: None)."""
+    rows = effects.table.iloc[: len(table)]
+    usable = (~rows["status"].isin(ac.NOT_IN_DATA) & rows["pre_end"].notna()).to_numpy()
+    candidates = np.flatnonzero(usable)
+    if sample is not None:
+        candidates = np.sort(rng.choice(candidates, min(sample, len(candidates)), replace=False))
+    if not len(candidates):
+        print("  primary pass: no estimable ceasefire")
+        return
+    t0 = time.perf_counter()
+    out = acp.primary_columns(
+        events,
+        table.iloc[candidates],
+        rows.iloc[candidates],
+        usable[candidates],
+        (effects.first_day, effects.last_day),
+    )
+    seconds = time.perf_counter() - t0
+    per = seconds / len(candidates)
+    done = out["primary_status"].isin(ac.ESTIMATED).sum()
+    print(
+        f"  primary pass: {len(candidates):,} ceasefires in {seconds:.1f} s "
+        f"({per * 1000:.0f} ms each, {done} estimated) -> {per * usable.sum():.0f} s for all "
+        f"{usable.sum():,} it can estimate (extrapolated; the descriptive one pass above "
+        "takes seconds)"
+    )
+
+
+def all_ceasefires_at_scale(
+    n_events: int, sample: int, primary_sample: int | None = 40, seed: int = 20250328
+) -> None:
     """Time notebook 06's pass on a full-scale ETH/PRIO file and a GED global file."""
     print(f"\nall-ceasefire pass at ETH/PRIO scale ({FULL_SCALE}), GED ~{n_events:,} events")
     countries = ["Myanmar (Burma)", "Colombia"] + [
@@ -206,6 +258,7 @@ def all_ceasefires_at_scale(n_events: int, sample: int, seed: int = 20250328) ->
     # layout 1: ETH/PRIO + GED, outcome = the ceasefire's dyads
     one, effects = _timed("one pass, ETH/PRIO + GED", lambda: one_pass(events, table, first, last))
     print(f"  {effects.n_estimated:,} of {effects.n_ceasefires:,} ceasefires estimated")
+    primary_pass(events, table, effects, primary_sample, np.random.default_rng(seed))
     dyad_keys = [
         [d for d in text.split(c.LIST_SEPARATOR) if d]
         for text in table[c.CF_UCDP_DYAD_IDS].astype("string").fillna("")

@@ -16,7 +16,8 @@ import papermill as pm
 import pytest
 from ethprio_generator import ged_dyads, government, rebel, write_ethprio_csv, write_ged_csv
 
-from analysis import paths, results
+from analysis import counterfactual, paths, results
+from analysis.windows import Windows
 
 NOTEBOOK = paths.PROJECT_ROOT / "notebooks" / "04_alignment.ipynb"
 COLOMBIA, MYANMAR = "Colombia", "Myanmar (Burma)"
@@ -127,6 +128,31 @@ def test_part_c_pools_by_mediator_bloc_what_plain_pandas_counts(run) -> None:
     for bloc, k in estimated["bloc"].value_counts().items():
         assert recorded[f"pooled_bloc_{bloc}_k"] == k
         assert 0 < recorded[f"pooled_bloc_{bloc}_pooled_rr"] < np.inf
+    # the primary estimate of one ceasefire: counterfactual_effect on its dyad's plain series
+    events = pd.read_csv(ged, usecols=["dyad_new_id", "date_start"], dtype=str)
+    events["day"] = pd.to_datetime(events["date_start"].str[:10])
+    days = pd.date_range(events["day"].min(), events["day"].max(), freq="D")
+    cf = truth[truth["ceasefire_id"].astype(str) == str(estimated["ceasefire_id"].iloc[0])]
+    cf = cf.iloc[0]
+    mine = events[events["dyad_new_id"] == cf.ucdp_dyad_ids]
+    series = mine.groupby("day").size().reindex(days, fill_value=0).astype(float)
+    windows = Windows(
+        ceasefire_id=str(cf.ceasefire_id),
+        declared=cf.declared_on,
+        effective=cf.effective_from,
+        pre_start=cf.declared_on - pd.Timedelta(days=PRE_DAYS),
+        pre_end=cf.declared_on - pd.Timedelta(days=1),
+        interim_start=pd.NaT,
+        interim_end=pd.NaT,
+        during_start=cf.effective_from,
+        during_end=min(cf.effective_to, cf.effective_from + pd.Timedelta(days=MAX_DURING - 1)),
+        gap="exclude",
+        note="",
+    )
+    primary = counterfactual.counterfactual_effect(series, windows)
+    key = f"ceasefire_{cf.ceasefire_id}_primary_estimate"
+    assert recorded[key] == pytest.approx(primary.estimate, rel=1e-9, nan_ok=True)
+    assert recorded["n_ceasefires_primary_estimated"] >= 1
     # the Myanmar ceasefires are another country's: not estimated here
     assert not any(key.startswith("ceasefire_7750") for key in recorded)
 

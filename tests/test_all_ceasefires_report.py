@@ -59,13 +59,19 @@ def _groups(rr: float, low: float, high: float, k: int = 30) -> pd.DataFrame:
     )
 
 
-def _effects(n_ceasefires: int, n_estimated: int, fell: int, rose: int, table=None):
+def _effects(
+    n_ceasefires: int, n_estimated: int, fell: int, rose: int, table=None, primary=(0, 0, 0)
+):
     return SimpleNamespace(
         n_ceasefires=n_ceasefires,
         n_estimated=n_estimated,
         n_fell=fell,
         n_rose=rose,
         table=table if table is not None else _table(3),
+        n_primary_estimated=primary[0],
+        n_primary_fell=primary[1],
+        n_primary_rose=primary[2],
+        median_primary_mde=0.25 if primary[0] else float("nan"),
     )
 
 
@@ -77,6 +83,19 @@ def test_a_clear_pooled_fall_is_named_and_called_a_description() -> None:
     numbers = {n.label: n.value for n in found.numbers}
     assert numbers["ceasefires in the table"] == 120 and numbers["ceasefires estimated"] == 30
     assert found.question == findings.QUESTION_STRIKES
+
+
+def test_the_primary_counts_and_detectable_fall_are_named_when_computed() -> None:
+    found = findings.all_ceasefires(
+        _effects(120, 30, 9, 1, primary=(28, 4, 2)), _groups(0.6, 0.45, 0.8)
+    )
+    assert "By the primary estimate" in found.text
+    assert "4 of 28 ceasefires saw a clear fall and 2 a clear rise" in found.text
+    assert "a drop to 0.25 times the expected rate" in found.text
+    numbers = {n.label: n.value for n in found.numbers}
+    assert numbers["ceasefires with a clear fall (primary estimate)"] == 4
+    without = findings.all_ceasefires(_effects(120, 30, 9, 1), _groups(0.6, 0.45, 0.8))
+    assert "primary" not in without.text
 
 
 def test_an_unclear_pooled_ratio_says_no_clear_change() -> None:

@@ -47,6 +47,7 @@ LAYERS: dict[str, int] = {
     "analysis.sensitivity": 4,
     "analysis.all_ceasefires": 4,
     "analysis.all_ceasefires_groups": 4,
+    "analysis.all_ceasefires_primary": 4,
     "analysis.counterfactual": 4,
     "analysis.alignment_all": 4,
     # tables and plots

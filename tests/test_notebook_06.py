@@ -3,6 +3,8 @@ tests/ethprio_generator.py), with nothing but the new parameters, ``source ucdp_
 ``events_path``. Its recorded counts before and during each ceasefire are compared with a
 plain-pandas computation straight from the CSV files: GED rows filtered by ``dyad_new_id``
 and ``date_start``, windows from the generator's own reading of the dates (not the loader's).
+The recorded primary counts must agree with the recorded per-ceasefire primary numbers, and
+a few primary estimates with :func:`counterfactual_effect` on the plain-pandas series.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import papermill as pm
 import pytest
 from ethprio_generator import ged_dyads, write_ethprio_csv, write_ged_csv
 
-from analysis import paths, results
+from analysis import counterfactual, paths, results
+from analysis.windows import Windows
 
 NOTEBOOK = paths.PROJECT_ROOT / "notebooks" / "06_all_ceasefires.ipynb"
 GED_START, GED_END = "1989-01-01", "2020-12-31"
@@ -92,6 +95,49 @@ def _plain_counts(ged: Path, truth: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _primary_keys_agree(recorded: dict) -> set[str]:
+    """The recorded primary counts against the recorded per-ceasefire primary numbers (every
+    ceasefire with one is recorded: max_rows is 1000); returns their ids."""
+    suffix = "_primary_estimate"
+    ids = {k[len("ceasefire_") : -len(suffix)] for k in recorded if k.endswith(suffix)}
+    high = np.array([recorded[f"ceasefire_{i}_primary_ci_high"] for i in ids])
+    low = np.array([recorded[f"ceasefire_{i}_primary_ci_low"] for i in ids])
+    mde = [recorded[f"ceasefire_{i}_primary_mde"] for i in ids]
+    assert recorded["n_primary_estimated"] == len(ids) > 3
+    assert recorded["n_primary_fell"] == int((high < 1).sum())
+    assert recorded["n_primary_rose"] == int((low > 1).sum())
+    assert recorded["median_primary_mde"] == pytest.approx(float(np.median(mde)))
+    return ids
+
+
+def _plain_primary(ged: Path, cf: object) -> counterfactual.CounterfactualEffect:
+    """The primary estimate of one ceasefire on its dyads' daily series built with pandas."""
+    events = pd.read_csv(ged, usecols=["dyad_new_id", "date_start"], dtype=str)
+    events["day"] = pd.to_datetime(events["date_start"].str[:10])
+    days = pd.date_range(events["day"].min(), events["day"].max(), freq="D")
+    dyads = [d for d in str(cf.ucdp_dyad_ids).split(";") if d]
+    mine = events[events["dyad_new_id"].isin(dyads)]
+    series = mine.groupby("day").size().reindex(days, fill_value=0).astype(float)
+    start = min(cf.declared_on, cf.effective_from)
+    end = cf.effective_to
+    if pd.isna(end):
+        end = cf.effective_from + pd.Timedelta(days=MAX_DURING - 1)
+    windows = Windows(
+        ceasefire_id=str(cf.ceasefire_id),
+        declared=cf.declared_on,
+        effective=cf.effective_from,
+        pre_start=start - pd.Timedelta(days=PRE_DAYS),
+        pre_end=start - pd.Timedelta(days=1),
+        interim_start=pd.NaT,
+        interim_end=pd.NaT,
+        during_start=cf.effective_from,
+        during_end=min(end, days[-1]),
+        gap="exclude",
+        note="",
+    )
+    return counterfactual.counterfactual_effect(series, windows)
+
+
 def test_notebook_06_counts_what_plain_pandas_counts(files, tmp_path: Path) -> None:
     ethprio, ged, truth = files
     recorded = _run(files, "Colombia", tmp_path)
@@ -105,6 +151,16 @@ def test_notebook_06_counts_what_plain_pandas_counts(files, tmp_path: Path) -> N
         assert recorded[f"ceasefire_{row.ceasefire_id}_events_pre"] == row.events_pre
         assert recorded[f"ceasefire_{row.ceasefire_id}_events_during"] == row.events_during
     assert recorded["n_status_no_dyad"] == int((~plain["has_dyad"]).sum())
+    ids = _primary_keys_agree(recorded)
+    colombia = truth[~truth["skipped"] & (truth["country"] == "Colombia")]
+    checked = colombia[colombia["ceasefire_id"].astype(str).isin(expected["ceasefire_id"])]
+    for cf in checked.head(2).itertuples():  # independent: two ceasefires from raw files
+        one = _plain_primary(ged, cf)
+        key = f"ceasefire_{cf.ceasefire_id}_primary_estimate"
+        if one.status in ("ok", "zero_during"):
+            assert recorded[key] == pytest.approx(one.estimate, rel=1e-9)
+        else:
+            assert str(cf.ceasefire_id) not in ids
 
 
 def test_notebook_06_with_no_country_runs_every_country(files, tmp_path: Path) -> None:
@@ -121,6 +177,7 @@ def test_notebook_06_with_no_country_runs_every_country(files, tmp_path: Path) -
         & (plain["events_pre"] > 0)
     ]
     assert recorded["n_estimated"] == len(expected)
+    _primary_keys_agree(recorded)
     for row in expected.itertuples():
         assert recorded[f"ceasefire_{row.ceasefire_id}_events_during"] == row.events_during
 

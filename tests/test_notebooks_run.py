@@ -7,10 +7,12 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import papermill as pm
 import pytest
 
-from analysis import paths, results
+from analysis import counterfactual, paths, results
+from analysis.windows import Windows
 
 NOTEBOOKS = paths.PROJECT_ROOT / "notebooks"
 
@@ -126,6 +128,29 @@ def test_alignment_notebook(tmp_path: Path) -> None:
         )
         estimated += pre_events > 0
     assert recorded["n_ceasefires_estimated"] == estimated > 10
+    # part (c)'s primary estimate of the AA truce is counterfactual_effect on the same days,
+    # built here from the CSV: declared in November 2022, in force 24 November, open-ended
+    days = pd.date_range(first, last, freq="D")
+    series = pd.Series([float(government.get(d.date(), 0)) for d in days], index=days)
+    aa = Windows(
+        ceasefire_id="aa-mil-2022-11",
+        declared=pd.Timestamp("2022-11-01"),
+        effective=pd.Timestamp("2022-11-24"),
+        pre_start=pd.Timestamp("2022-11-01") - pd.Timedelta(days=pre_days),
+        pre_end=pd.Timestamp("2022-10-31"),
+        interim_start=pd.NaT,
+        interim_end=pd.NaT,
+        during_start=pd.Timestamp("2022-11-24"),
+        during_end=pd.Timestamp("2022-11-24") + pd.Timedelta(days=179),
+        gap="exclude",
+        note="",
+    )
+    primary = counterfactual.counterfactual_effect(series, aa)
+    assert recorded["ceasefire_aa-mil-2022-11_primary_estimate"] == pytest.approx(
+        primary.estimate, rel=1e-9
+    )
+    assert recorded["ceasefire_aa-mil-2022-11_primary_mde"] == pytest.approx(primary.mde)
+    assert 0 <= recorded["n_ceasefires_primary_fell"] <= recorded["n_ceasefires_primary_estimated"]
     assert recorded["did_status"] in ("ok", "zero_during")
     assert recorded["truce_effective"] == "2022-11-24"
     # the space-time test reports its floor; p can never be below it

@@ -29,6 +29,8 @@ from analysis.tables.all_ceasefires import (
     group_effects_table,
     not_estimated_summary,
     not_estimated_table,
+    primary_rows,
+    primary_summary,
     shown_caption,
     shown_rows,
 )
@@ -98,6 +100,8 @@ __all__ = [
     "all_effects_table",
     "shown_caption",
     "shown_rows",
+    "primary_rows",
+    "primary_summary",
     "not_estimated_summary",
     "not_estimated_table",
     "group_effects_table",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import contract as c
-from analysis.all_ceasefires import ESTIMATED
+from analysis.all_ceasefires import ESTIMATED, AllCeasefires
 from analysis.all_ceasefires_groups import GroupSurvival
 from analysis.formatting import (
     MISSING,
@@ -25,6 +25,7 @@ from analysis.formatting import (
     format_status,
 )
 from analysis.status import STATUS_NOTES
+from analysis.tables.counterfactual import primary_text_columns
 
 GROUPING_LABELS = {
     "all": "all ceasefires",
@@ -104,10 +105,11 @@ def all_effects_table(table: pd.DataFrame, max_rows: int = 40) -> pd.DataFrame:
     pandas.DataFrame
         Text, one row per shown ceasefire; columns Ceasefire, Country, In force from, Class,
         Mediators, Counted, Events before / during, Days before / during, Rate ratio, 95%
-        interval, p-value, q-value, Result.
+        interval, p-value, q-value, Result; when the primary estimate was computed, also
+        Primary ratio, Primary 95% interval, Smallest detectable fall and Primary result.
     """
     rows = shown_rows(table, max_rows)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "Ceasefire": rows[c.CF_ID].astype(str),
             "Country": rows[c.CF_COUNTRY],
@@ -131,7 +133,72 @@ def all_effects_table(table: pd.DataFrame, max_rows: int = 40) -> pd.DataFrame:
             "q-value": rows["q_value"].map(format_p),
             "Result": rows["status"].map(format_status),
         }
-    ).reset_index(drop=True)
+    )
+    primary = primary_text_columns(table, rows)
+    return pd.concat([out, primary], axis=1).reset_index(drop=True)
+
+
+def primary_rows(table: pd.DataFrame, max_rows: int) -> pd.DataFrame:
+    """The ceasefires with a primary estimate a report records: all of them, or the
+    ``max_rows`` with the most events expected without the ceasefire (the most precise).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :attr:`analysis.all_ceasefires.AllCeasefires.table` after
+        :func:`analysis.all_ceasefires_primary.with_primary`.
+    max_rows : int
+        Most rows kept.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of ``table`` with a primary estimate, at most ``max_rows``, lowest primary
+        ratio first.
+    """
+    estimated = table[table["primary_status"].isin(ESTIMATED)]
+    kept = estimated.sort_values(["primary_predicted", c.CF_ID], ascending=[False, True])
+    return kept.head(max_rows).sort_values(["primary_estimate", c.CF_ID], kind="stable")
+
+
+def primary_summary(effects: AllCeasefires) -> pd.DataFrame:
+    """How many ceasefires fell or rose clearly by the primary and by the descriptive
+    estimate, and the median smallest fall the primary estimate could detect.
+
+    Parameters
+    ----------
+    effects : AllCeasefires
+        After :func:`analysis.all_ceasefires_primary.with_primary`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text; rows Ceasefires with an estimate, Interval wholly below 1 (fell), Interval
+        wholly above 1 (rose), Median smallest detectable fall (80% power); columns What,
+        Primary: observed / counterfactual, Descriptive: during / before.
+    """
+    return pd.DataFrame(
+        {
+            "What": [
+                "Ceasefires with an estimate",
+                "Interval wholly below 1 (fell)",
+                "Interval wholly above 1 (rose)",
+                "Median smallest detectable fall (80% power)",
+            ],
+            "Primary: observed / counterfactual": [
+                format_count(effects.n_primary_estimated),
+                format_count(effects.n_primary_fell),
+                format_count(effects.n_primary_rose),
+                format_number(effects.median_primary_mde),
+            ],
+            "Descriptive: during / before": [
+                format_count(effects.n_estimated),
+                format_count(effects.n_fell),
+                format_count(effects.n_rose),
+                MISSING,
+            ],
+        }
+    )
 
 
 def not_estimated_summary(table: pd.DataFrame) -> pd.DataFrame:

@@ -13,12 +13,13 @@ from analysis.effects import EffectResult
 from analysis.formatting import (
     format_count,
     format_interval,
+    format_intervals,
     format_note,
     format_number,
     format_p,
     format_status,
 )
-from analysis.status import STATUS_OK, STATUS_ZERO_DURING
+from analysis.status import STATUS_NOT_COMPUTED, STATUS_OK, STATUS_ZERO_DURING
 
 
 def primary_table(primary: CounterfactualEffect, descriptive: EffectResult) -> pd.DataFrame:
@@ -106,3 +107,32 @@ def primary_sentence(primary: CounterfactualEffect) -> str:
             f"{format_number(primary.mde)} or lower would be detected 80% of the time."
         )
     return f"{head} {verdict} The during/before ratio is descriptive only."
+
+
+def primary_text_columns(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """The primary estimate of each row as text, to set beside a descriptive table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The whole result table (the columns are left out when it has no primary estimate).
+    rows : pandas.DataFrame
+        The rows shown, with :data:`analysis.counterfactual.PRIMARY_COLUMNS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``rows``; columns Primary ratio, Primary 95% interval, Smallest
+        detectable fall, Primary result; no columns when the table has no primary estimate.
+    """
+    if "primary_status" not in table or (table["primary_status"] == STATUS_NOT_COMPUTED).all():
+        return pd.DataFrame(index=rows.index)
+    return pd.DataFrame(
+        {
+            "Primary ratio": rows["primary_estimate"].map(format_number),
+            "Primary 95% interval": format_intervals(rows, "primary_ci_low", "primary_ci_high"),
+            "Smallest detectable fall": rows["primary_mde"].map(format_number),
+            "Primary result": rows["primary_status"].map(format_status),
+        },
+        index=rows.index,
+    )

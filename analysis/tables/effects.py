@@ -26,6 +26,7 @@ from analysis.formatting import (
     is_missing,
 )
 from analysis.status import STATUS_OUTSIDE
+from analysis.tables.counterfactual import primary_text_columns
 from analysis.time_series import ITSResult
 from analysis.windows import Windows
 
@@ -199,10 +200,11 @@ def batch_table(batch: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Text, one row per ceasefire; columns Ceasefire, Kind, Broker bloc, In force from, Rate
-        ratio, 95% interval, p-value, q-value, Result (plain status).
+        ratio, 95% interval, p-value, q-value, Result (plain status); with the primary
+        estimate computed, also :func:`analysis.tables.counterfactual.primary_text_columns`.
     """
     rows = batch[batch["status"] != STATUS_OUTSIDE]
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "Ceasefire": rows[c.CF_ID].astype(str),
             "Kind": rows[c.CF_KIND],
@@ -214,7 +216,8 @@ def batch_table(batch: pd.DataFrame) -> pd.DataFrame:
             "q-value": rows["q_value"].map(format_p),
             "Result": rows["status"].map(format_status),
         }
-    ).reset_index(drop=True)
+    )
+    return pd.concat([out, primary_text_columns(batch, rows)], axis=1).reset_index(drop=True)
 
 
 def pooled_table(pooled: dict[str, pd.DataFrame]) -> pd.DataFrame:
