@@ -19,164 +19,26 @@ Hedging rules, the same everywhere:
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from analysis.finding_base import (
+    ALPHA,
+    QUESTION_ALIGNMENT,
+    QUESTION_DATA,
+    QUESTION_STRIKES,
+    QUESTION_TIMING,
+    Finding,
+    KeyNumber,
+    p_text,
+    rate_per_day,
+    ratio_sentence,
+)
 from analysis.formatting import format_count, format_number, format_p, is_missing
-from analysis.results import Result
 from analysis.status import STATUS_COARSE, STATUS_LABELS, STATUS_OK, STATUS_ZERO_DURING
-
-MAX_NUMBERS = 4
-"""A card shows at most this many labelled numbers; the rest stay in the report."""
-
-ALPHA = 0.05
-"""p-values below this are called small; the sentences still name the p-value."""
-
-QUESTION_DATA = 0
-QUESTION_STRIKES = 1
-QUESTION_TIMING = 2
-QUESTION_ALIGNMENT = 3
-QUESTIONS = {
-    QUESTION_STRIKES: "Did strikes fall when a ceasefire was declared, extended or brokered?",
-    QUESTION_TIMING: "Is ceasefire timing tied to the diplomatic calendar?",
-    QUESTION_ALIGNMENT: "Does geopolitical alignment change where and how often strikes fall?",
-    QUESTION_DATA: "What do the event data contain?",
-}
-"""The project's three questions (and the data audit), by the number findings record."""
-
-
-@dataclass(frozen=True)
-class KeyNumber(Result):
-    """One labelled number of a finding, e.g. ``events per day before: 0.36 per day``.
-
-    Ratios and p-values have no unit (``""``); their label says what 1 or small means."""
-
-    label: str
-    value: float | int | None
-    unit: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Label, value (None when missing) and unit, ready for ``results.record``."""
-        value = None if is_missing(self.value) else self.value
-        return {"label": self.label, "value": value, "unit": self.unit}
-
-
-@dataclass(frozen=True)
-class Finding(Result):
-    """A notebook's finding: sentences, the question it answers and its key numbers."""
-
-    question: int
-    text: str
-    numbers: tuple[KeyNumber, ...] = ()
-
-    def __post_init__(self) -> None:
-        if len(self.numbers) > MAX_NUMBERS:
-            raise ValueError(f"a finding shows at most {MAX_NUMBERS} numbers")
-
-    def to_dict(self) -> dict[str, Any]:
-        """The keys a notebook records: ``finding``, ``finding_question``, ``key_numbers``."""
-        return {
-            "finding": self.text,
-            "finding_question": self.question,
-            "key_numbers": [number.to_dict() for number in self.numbers],
-        }
-
-    def _repr_html_(self) -> str:
-        items = "".join(
-            f"<li>{html.escape(n.label)}: {html.escape(number_text(n.value))} "
-            f"{html.escape(n.unit)}</li>"
-            for n in self.numbers
-        )
-        return f"<p><strong>Finding.</strong> {html.escape(self.text)}</p><ul>{items}</ul>"
-
-
-def number_text(value: Any) -> str:
-    """A key number as text: counts with separators, other numbers to three digits.
-
-    Parameters
-    ----------
-    value : Any
-        The number (None or NaN when missing).
-
-    Returns
-    -------
-    str
-        E.g. ``1,204``, ``0.36``, ``—``.
-    """
-    if isinstance(value, int) and not isinstance(value, bool):
-        return format_count(value)
-    return format_number(value)
-
-
-def p_text(value: float) -> str:
-    """A p-value in a sentence: ``p = 0.03`` or ``p < 0.001``.
-
-    Parameters
-    ----------
-    value : float
-        The p-value.
-
-    Returns
-    -------
-    str
-        The phrase.
-    """
-    text = format_p(value)
-    return f"p {text[0]} {text[1:]}" if text.startswith("<") else f"p = {text}"
-
-
-def _percent(ratio: float) -> str:
-    """The size of a change a rate ratio means, as a whole percent ('62%')."""
-    return f"{abs(ratio - 1) * 100:.0f}%"
-
-
-def _interval(low: float, high: float) -> str:
-    return f"95% interval {format_number(low)} to {format_number(high)}"
-
-
-def ratio_sentence(
-    estimate: float, low: float, high: float, what: str, comparison: str
-) -> tuple[str, str]:
-    """A rate ratio with its interval as a sentence, and its direction.
-
-    Parameters
-    ----------
-    estimate, low, high : float
-        The ratio and its 95% interval.
-    what : str
-        What changed, e.g. ``'Events per day'``.
-    comparison : str
-        Against what, e.g. ``'during the ceasefire compared with the 90 days before'``.
-
-    Returns
-    -------
-    tuple of str
-        The sentence and the direction: ``'fall'``, ``'rise'`` or ``'unclear'`` (the interval
-        includes 1).
-    """
-    numbers = f"(rate ratio {format_number(estimate)}, {_interval(low, high)})"
-    if high < 1:
-        numbers = numbers[:-1] + f"; a fall of at least {_percent(high)})"
-        return f"{what} fell by {_percent(estimate)} {comparison} {numbers}.", "fall"
-    if low > 1:
-        return f"{what} rose by {_percent(estimate)} {comparison} {numbers}.", "rise"
-    bounds = []
-    if low > 0.05:
-        bounds.append(f"a fall larger than {_percent(low)} is unlikely")
-    if math.isfinite(high) and high < 20:
-        bounds.append(f"a rise larger than {_percent(high)} is unlikely")
-    limit = "; ".join(bounds) if bounds else "the data are too few to rule out large changes"
-    text = f"No clear change in {what.lower()} {comparison} {numbers}: {limit}."
-    return text, "unclear"
-
-
-def _rate(events: float, days: float) -> float:
-    return events / days if days else math.nan
 
 
 def strike_timeline(summary: Mapping[str, Any], n_windows: int, start: str, end: str) -> Finding:
@@ -299,8 +161,8 @@ def _descriptive_effect(effect: Any, ceasefire_id: str) -> Finding:
     """The during/before finding (:func:`ceasefire_effect` without a primary estimate)."""
     during = effect.during
     ceasefire_id = ceasefire_name(ceasefire_id, effect.windows.declared)
-    before_rate = _rate(during.events_pre, during.n_pre)
-    during_rate = _rate(during.events_during, during.n_during)
+    before_rate = rate_per_day(during.events_pre, during.n_pre)
+    during_rate = rate_per_day(during.events_during, during.n_during)
     matched_p = effect.matched_placebo.p_value
     numbers = (
         KeyNumber("events per day before", before_rate, "per day"),

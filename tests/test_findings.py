@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from analysis import findings
+from analysis import finding_base, findings
 from analysis.alignment import DidResult
 from analysis.did import DidInference
 from analysis.effects import EffectResult
@@ -227,7 +227,9 @@ def test_recorded_form_has_the_sentence_and_labelled_numbers() -> None:
         "finding_question": 2,
         "key_numbers": [{"label": "days", "value": None, "unit": "days"}],
     }
-    assert findings.number_text(1204) == "1,204" and findings.number_text(0.36123) == "0.361"
+    assert (
+        finding_base.number_text(1204) == "1,204" and finding_base.number_text(0.36123) == "0.361"
+    )
 
 
 def _primary(estimate, low, high, status="ok", mde=0.3, predicted=50.0):

@@ -56,6 +56,7 @@ LAYERS: dict[str, int] = {
     "analysis.plots_all": 5,
     "analysis.style": 5,
     "analysis.audit": 5,
+    "analysis.finding_base": 5,
     "analysis.findings": 5,
 }
 """Rank of each module; a module may import only modules of its own rank or lower."""

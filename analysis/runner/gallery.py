@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from analysis.findings import QUESTIONS
+from analysis.finding_base import QUESTIONS
 from analysis.runner.manifest import MANIFEST, now_iso
 from analysis.runner.publish import (
     FAILED_DIR,

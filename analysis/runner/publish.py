@@ -27,8 +27,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analysis.findings import MAX_NUMBERS as MAX_KEY_NUMBERS
-from analysis.findings import number_text
+from analysis.finding_base import MAX_NUMBERS as MAX_KEY_NUMBERS
+from analysis.finding_base import number_text
 from analysis.runner.manifest import localise, now_iso
 
 if TYPE_CHECKING:  # nbformat and nbconvert take seconds to import; see _exporter

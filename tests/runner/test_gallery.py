@@ -7,7 +7,7 @@ from pathlib import Path
 
 from runner_fixtures import HOSTILE, png_bytes
 
-from analysis.findings import QUESTIONS
+from analysis.finding_base import QUESTIONS
 from analysis.runner import gallery, manifest, publish
 
 
