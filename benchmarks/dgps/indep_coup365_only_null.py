@@ -1,31 +1,13 @@
-"""EFFECT 0.5. Near-unit-root log intensity (daily AR 0.995, sd 0.07) plus a coup-like permanent
-level shift (x2.7) exactly 365 days before the ceasefire, NB noise (alpha 0.4), weekday
-reporting. 3.5 years before the ceasefire; 90 days during, intensity halved."""
+"""NULL variant of indep_break_rw_null.py that is mostly the level shift: the random-walk log level
+is scaled by 0.2, so the x2.7 coup-like jump 365 days before the ceasefire dominates."""
 
-import numpy as np
+import importlib.util
+from pathlib import Path
 
-PRE = int(3.5 * 365)
-DURING = 90
-DAYS = PRE + DURING
-RR = 1.0
-
-
-def simulate(rng: np.random.Generator, runs: int) -> dict:
-    x = rng.normal(0, 0.07 / np.sqrt(1 - 0.995**2), runs)
-    loglam = np.empty((runs, DAYS))
-    for d in range(DAYS):
-        x = 0.995 * x + rng.normal(0, 0.07, runs)
-        loglam[:, d] = x
-    jitter = rng.integers(-30, 31, runs)  # effective day varies a little between runs
-    eff = PRE - 30 + jitter
-    t = np.arange(DAYS)
-    coup = (t[None, :] >= (eff - 365)[:, None]) * 1.0
-    effect = (t[None, :] >= eff[:, None]) & (t[None, :] < (eff + DURING)[:, None])
-    mu = 1.2 * np.exp(0.2 * loglam + coup) * np.where(effect, RR, 1.0)
-    weekday = np.array([1.15, 1.05, 1.0, 1.0, 1.0, 0.8, 0.7])
-    mu = mu * weekday[t % 7]
-    alpha = 0.4
-    counts = rng.poisson(mu * rng.gamma(1 / alpha, alpha, mu.shape))
-    return dict(
-        counts=counts, start="2019-01-07", effective_day=eff, during_days=DURING, true_rate_ratio=RR
-    )
+_SPEC = importlib.util.spec_from_file_location(
+    "indep_break_rw_null", Path(__file__).with_name("indep_break_rw_null.py")
+)
+_BASE = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(_BASE)
+_BASE.WALK_SCALE = 0.2
+simulate = _BASE.simulate
