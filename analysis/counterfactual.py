@@ -197,7 +197,7 @@ def _persistence(deviation: np.ndarray) -> tuple[float, float]:
 
 BREAK_MIN_WEEKS = 8
 """Shortest stretch (weeks) on either side of a level shift the baseline model accepts."""
-BREAK_SHARE = 0.3
+BREAK_SHARE = 0.1
 """Share of the variance of the weekly log counts a single shift must explain to be modelled."""
 BREAK_MIN_JUMP = 0.4
 """Smallest shift (log of weekly counts; 0.4 is x1.5) modelled as a step."""
