@@ -9,6 +9,12 @@ Design (what a reviewer should know)
 * **Baseline model.** A Poisson GLM (quasi-likelihood: only the mean is used) on every day
   before the declaration, at most ``max_baseline_years``: intercept, linear trend, day of week
   and, with at least a year of data, annual Fourier terms (two harmonics).
+* **Level shifts.** A lasting jump in the level inside the baseline (a coup) is not a trend:
+  a line and harmonics fitted across it imitate a staircase and forecast the next step. The
+  largest single shift in the mean of the weekly log counts (at least ``BREAK_MIN_WEEKS`` on
+  either side) enters the GLM as a step when it explains at least ``BREAK_SHARE`` of their
+  variance and exceeds ``BREAK_MIN_JUMP``; the forecast uses the level after it. The
+  pseudo-origins run the same detection on their own histories. The result names the shift.
 * **Persistence.** Real conflict series are persistent (daily AR 0.9-0.99). Weekly
   log-deviations of the counts from the GLM are modelled as an AR(1) state seen with noise
   (its ARMA(1,1) moments give the coefficient and the signal share); a Kalman filter gives the
@@ -19,7 +25,8 @@ Design (what a reviewer should know)
   ``log((observed + 0.5) / (predicted + 0.5))`` give the bias correction (their mean) and the
   spread; the interval is a Student-t prediction interval with the number of non-overlapping
   pseudo-windows minus one as degrees of freedom, so it widens rather than collapses when
-  the baseline holds few of them. Pseudo-origins have shorter histories than the real origin,
+  the baseline holds few of them. The estimate is ``(observed + 0.5) / (predicted + 0.5)``.
+  Pseudo-origins have shorter histories than the real origin,
   so their errors are if anything larger (the interval errs on the wide side).
 * **Minimum detectable effect.** The ratio a drop must reach to be detected with 80% power by
   a two-sided 5% test of this width: ``exp(-(t_0.975 + t_0.80) * se)``. "No evidence of a
@@ -38,6 +45,7 @@ Design (what a reviewer should know)
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -91,11 +99,15 @@ ZERO_DURING_NOTE = (
 class CounterfactualEffect(Result):
     """Observed events during a ceasefire against the series' own forecast for those days.
 
-    ``estimate`` is observed / predicted, where ``predicted`` is the model's forecast
-    (``model_forecast``) corrected by the mean pseudo-origin error (in a sparse, bursty series
-    the typical window holds fewer events than the model's mean forecast); ``mde`` the rate
-    ratio a fall must reach to be detected with 80% power; ``pseudo_windows`` the
-    non-overlapping pseudo-windows the interval rests on.
+    ``estimate`` is ``(observed + 0.5) / (predicted + 0.5)`` (the same +0.5 as the calibrating
+    pseudo-origin errors; ``observed / predicted`` to within 0.5 event), where ``predicted`` is
+    the model's forecast (``model_forecast``) corrected by the mean pseudo-origin error (in a
+    sparse, bursty series the typical window holds fewer events than the model's mean
+    forecast); ``mde`` the rate ratio a fall must reach to be detected with 80% power;
+    ``pseudo_windows`` the non-overlapping pseudo-windows the interval rests on;
+    ``level_shift_day`` the position (``level_shift_on`` the date, from
+    :func:`counterfactual_effect`) of the first day after a lasting level shift the baseline
+    model stepped at (NaN / empty when none was detected).
     """
 
     estimate: float
@@ -114,12 +126,19 @@ class CounterfactualEffect(Result):
     status: str
     note: str
     model_forecast: float = math.nan
+    level_shift_day: float = math.nan
+    level_shift_on: str = ""
     method: str = METHOD
 
 
-def _design(day: np.ndarray, weekday: np.ndarray, seasonal: bool, scale: float) -> np.ndarray:
-    """Intercept, trend (years), day-of-week dummies and optionally two annual harmonics."""
+def _design(
+    day: np.ndarray, weekday: np.ndarray, seasonal: bool, scale: float, step: float | None = None
+) -> np.ndarray:
+    """Intercept, trend (years), a level step from day ``step`` on, day-of-week dummies and
+    optionally two annual harmonics."""
     columns = [np.ones(len(day)), day / scale]
+    if step is not None:
+        columns.append((day >= step).astype(float))
     columns += [(weekday == d).astype(float) for d in range(1, 7)]
     if seasonal:
         angle = 2 * np.pi * day / YEAR_DAYS
@@ -176,16 +195,58 @@ def _persistence(deviation: np.ndarray) -> tuple[float, float]:
     return phi, state
 
 
+BREAK_MIN_WEEKS = 8
+"""Shortest stretch (weeks) on either side of a level shift the baseline model accepts."""
+BREAK_SHARE = 0.1
+"""Share of the variance of the weekly log counts a single shift must explain to be modelled."""
+BREAK_MIN_JUMP = 0.4
+"""Smallest shift (log of weekly counts; 0.4 is x1.5) modelled as a step."""
+
+
+def _level_break(weekly: np.ndarray, min_weeks: int) -> int | None:
+    """Week index of the largest single shift in the mean of ``weekly``, if it is marked.
+
+    Parameters
+    ----------
+    weekly : numpy.ndarray
+        Log weekly counts of the baseline, oldest first.
+    min_weeks : int
+        Fewest weeks on either side of the shift.
+
+    Returns
+    -------
+    int or None
+        Index of the first week at the new level, or None when the best single shift explains
+        less than :data:`BREAK_SHARE` of the variance or is smaller than :data:`BREAK_MIN_JUMP`.
+    """
+    n = len(weekly)
+    if n < 2 * min_weeks:
+        return None
+    cumulative = np.cumsum(weekly)
+    k = np.arange(min_weeks, n - min_weeks + 1)
+    left = cumulative[k - 1] / k
+    right = (cumulative[-1] - cumulative[k - 1]) / (n - k)
+    gain = k * (n - k) / n * (left - right) ** 2
+    best = int(np.argmax(gain))
+    total = float(((weekly - weekly.mean()) ** 2).sum())
+    if total <= 0 or gain[best] < BREAK_SHARE * total:
+        return None
+    if abs(left[best] - right[best]) < BREAK_MIN_JUMP:
+        return None
+    return int(k[best])
+
+
 def _forecast(
     y: np.ndarray,
     weekday: np.ndarray,
     origin: int,
     target: np.ndarray,
     max_days: int,
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
     """Predicted total over the days ``target`` from the days before ``origin``.
 
-    Returns the prediction and the weekly persistence coefficient.
+    Returns the prediction, the weekly persistence coefficient and the first day of a detected
+    level shift relative to ``origin`` (negative; NaN when none was modelled).
     """
     first = max(0, origin - max_days)
     weeks = (origin - first) // 7
@@ -193,7 +254,10 @@ def _forecast(
     day = np.arange(first, origin, dtype=float)
     seasonal = origin - first >= YEAR_DAYS
     scale = YEAR_DAYS
-    x = _design(day - origin, weekday[first:origin], seasonal, scale)
+    weekly_log = np.log(y[first:origin].reshape(weeks, 7).sum(axis=1) + 0.5)
+    week = _level_break(weekly_log, BREAK_MIN_WEEKS) if BREAK_MIN_WEEKS else None
+    step = None if week is None else float(7 * week - (origin - first))
+    x = _design(day - origin, weekday[first:origin], seasonal, scale, step)
     beta = _poisson_fit(y[first:origin], x)
     fitted = np.exp(x @ beta)
     observed_weeks = y[first:origin].reshape(weeks, 7).sum(axis=1)
@@ -201,7 +265,7 @@ def _forecast(
     phi, state = _persistence(np.log((observed_weeks + 0.5) / (fitted_weeks + 0.5)))
     # the trend is held at its value on the origin: a straight line fitted to a persistent
     # series extrapolates its last swing, while the persistence term already carries the level
-    ahead = np.exp(_design(np.zeros(len(target)), weekday[target], seasonal, scale) @ beta)
+    ahead = np.exp(_design(np.zeros(len(target)), weekday[target], seasonal, scale, step) @ beta)
     if seasonal:
         ahead = ahead * _season(target - origin, beta)
     decay = phi ** ((target - origin + 4.0) / 7.0)
@@ -209,7 +273,7 @@ def _forecast(
     # quiet fitted baseline with a recent flare-up forecasts the flare-up's level, not 0.5 / week
     shift = 0.5 / 7
     predicted = (ahead + shift) * np.exp(decay * state) - shift
-    return float(np.maximum(predicted, 0.0).sum()), phi
+    return float(np.maximum(predicted, 0.0).sum()), phi, math.nan if step is None else step
 
 
 def counterfactual_core(
@@ -266,9 +330,9 @@ def counterfactual_core(
     errors = np.empty(len(pseudo))
     for j, point in enumerate(pseudo):
         window = np.arange(point + lead, point + lead + during_days)
-        predicted_j, _ = _forecast(y, weekday, point, window, max_baseline_days)
+        predicted_j, _, _ = _forecast(y, weekday, point, window, max_baseline_days)
         errors[j] = math.log((y[window].sum() + 0.5) / (predicted_j + 0.5))
-    raw, phi = _forecast(y, weekday, origin, target, max_baseline_days)
+    raw, phi, shift = _forecast(y, weekday, origin, target, max_baseline_days)
     bias = float(errors.mean())
     df = spread - 1
     se = float(errors.std(ddof=1)) * math.sqrt(1 + 1 / spread)
@@ -290,13 +354,14 @@ def counterfactual_core(
         "persistence": float(phi),
         "mde": mde,
         "model_forecast": raw,
+        "level_shift_day": float(origin + shift),
     }
     if observed == 0:
         # the statistic keeps its +0.5: pseudo-windows without events were calibrated the same way
         upper = math.exp(log_ratio + t_crit * se)
         return CounterfactualEffect(
             0.0, 0.0, upper, p_value, status=STATUS_ZERO_DURING,
-            note=ZERO_DURING_NOTE, **common,
+            note=_with_shift(ZERO_DURING_NOTE, shift), **common,
         )  # fmt: skip
     return CounterfactualEffect(
         math.exp(log_ratio),
@@ -304,9 +369,20 @@ def counterfactual_core(
         math.exp(log_ratio + t_crit * se),
         p_value,
         status=STATUS_OK,
-        note="",
+        note=_with_shift("", shift),
         **common,
     )
+
+
+def _with_shift(note: str, shift: float) -> str:
+    """The note, plus a sentence on the level shift the baseline model stepped at, if any."""
+    if math.isnan(shift):
+        return note
+    sentence = (
+        f"a lasting level shift {-int(shift)} days before the ceasefire was detected; the "
+        "forecast level is taken from the baseline after it (a step in the model)."
+    )
+    return f"{note} {sentence}".strip()
 
 
 def _no_estimate(
@@ -349,14 +425,15 @@ def counterfactual_effect(
     Returns
     -------
     CounterfactualEffect
-        Estimate (observed / predicted), interval, p-value, MDE and status (module doc).
+        Estimate ((observed + 0.5) / (predicted + 0.5)), interval, p-value, MDE, status and
+        any detected level shift with its date (module doc).
     """
     check_daily_series(series)
     index = pd.DatetimeIndex(series.index)
     origin = int((windows.pre_end - index[0]).days) + 1
     during_start = int((windows.during_start - index[0]).days)
     during_days = int((windows.during_end - windows.during_start).days) + 1
-    return counterfactual_core(
+    result = counterfactual_core(
         series.to_numpy(dtype=float),
         index.day_of_week.to_numpy(),
         origin,
@@ -366,6 +443,12 @@ def counterfactual_effect(
         min_baseline_days=min_baseline_days,
         level=level,
     )
+    if math.isnan(result.level_shift_day):
+        return result
+    shift_on = (index[0] + pd.Timedelta(days=int(result.level_shift_day))).date().isoformat()
+    dated = f"before the ceasefire (week of {shift_on}) was detected"
+    note = result.note.replace("before the ceasefire was detected", dated)
+    return dataclasses.replace(result, level_shift_on=shift_on, note=note)
 
 
 def counterfactual_batch(

@@ -22,8 +22,9 @@ excluding 1), with bias of the log estimate, median log width and Monte-Carlo st
 The ``benchmarks/dgps/indep_*.py`` files were written by an independent reviewer who did not read
 the estimator's generator (regime switches, a coup-like level shift a year before the ceasefire,
 near-unit-root intensity, sparse self-exciting bursts, offensive-peak selection, a monsoon lull
-with reporting lags); ``indep_break_rw_null`` and ``indep_coup365_only_null`` are known failures
-of the primary estimator (see the README of the project, "Validation").
+with reporting lags); ``indep_break_rw_null`` and ``indep_coup365_only_null`` (a coup-like level
+shift) were failures of the primary estimator until it modelled the largest level shift in the
+baseline as a step (see the README of the project, "Validation").
 """
 
 from __future__ import annotations

@@ -136,6 +136,57 @@ def test_windows_call_and_keys() -> None:
     assert "<table>" in result._repr_html_()
 
 
+def shifted_counts(rng: np.random.Generator, runs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Persistent counts whose level jumps x2.7 (a coup) 365 days before a null ceasefire."""
+    counts, _ = persistent_counts(rng, runs, 1.0)
+    effective = rng.integers(DAYS - 120, DAYS - DURING, runs)
+    day = np.arange(DAYS)
+    jumped = day >= (effective - 365)[:, None]
+    # thinning the counts before the jump keeps their persistence and gives the x2.7 step
+    return np.where(jumped, counts, rng.binomial(counts, 1 / math.e)), effective
+
+
+def test_level_shift_in_the_baseline_is_not_read_as_an_effect() -> None:
+    # a line and harmonics fitted across a lasting jump imitate a staircase and read an effect
+    # that did not happen; the detected step makes the forecast start from the new level
+    counts, effective = shifted_counts(np.random.default_rng(365), 60)
+    results = run_estimator(counts, effective)
+    log_estimate = np.log([r.estimate for r in results])
+    assert abs(np.mean(log_estimate)) < 0.35, np.mean(log_estimate)  # 0.65 without the step
+    rejects = np.mean([(r.ci_low > 1) or (r.ci_high < 1) for r in results])
+    assert rejects <= 0.12, rejects
+    found = np.array([r.level_shift_day for r in results]) - (effective - 365)
+    assert np.mean(np.abs(found) <= 35) >= 0.65, found
+
+
+def test_level_shift_is_named_with_its_date() -> None:
+    counts, effective = shifted_counts(np.random.default_rng(12), 1)
+    index = pd.date_range(START, periods=DAYS, freq="D")
+    series = pd.Series(counts[0], index=index)
+    table = make_ceasefires(
+        [
+            {
+                c.CF_ID: "sim",
+                c.CF_DECLARED_ON: index[effective[0]],
+                c.CF_EFFECTIVE_FROM: index[effective[0]],
+                c.CF_EFFECTIVE_TO: index[effective[0] + DURING - 1],
+            }
+        ]
+    )
+    result = cf.counterfactual_effect(series, wn.ceasefire_windows(table, series, pre_days=90))
+    found = pd.Timestamp(result.to_dict()["level_shift_on"])
+    assert abs((found - index[effective[0] - 365]).days) <= 35, found
+    assert f"week of {result.level_shift_on}" in result.note
+
+
+def test_steady_series_has_no_level_shift() -> None:
+    rng = np.random.default_rng(4)
+    y = rng.poisson(4.0, DAYS).astype(float)
+    weekday = pd.date_range(START, periods=DAYS, freq="D").day_of_week.to_numpy()
+    result = cf.counterfactual_core(y, weekday, 700, 700, DURING)
+    assert math.isnan(result.level_shift_day) and "level shift" not in result.note
+
+
 def _hand_made(estimate: float, low: float, high: float, status: str = st.STATUS_OK):
     return cf.CounterfactualEffect(
         estimate, low, high, 0.4, 0.35, 30.0, 40.0, 1096, 60, 13.0, 0.4, 12.0, 0.7, status, "",
