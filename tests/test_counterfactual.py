@@ -10,6 +10,7 @@ under the null are compared with their nominal values allowing Monte-Carlo error
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -209,3 +210,6 @@ def test_primary_table_and_sentence_read_right() -> None:
     assert "fall is larger" in fall and "descriptive only" in fall
     short = tables.primary_sentence(_hand_made(math.nan, math.nan, math.nan, st.STATUS_TOO_SHORT))
     assert short.startswith("No primary estimate")
+    assert "level shift" not in fall
+    shifted = dataclasses.replace(_hand_made(0.3, 0.1, 0.8), level_shift_on="2021-02-01")
+    assert "level shift in the week of 2021-02-01" in tables.primary_sentence(shifted)

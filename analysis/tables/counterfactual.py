@@ -106,7 +106,14 @@ def primary_sentence(primary: CounterfactualEffect) -> str:
             "evidence of no effect: only falls to a ratio of about "
             f"{format_number(primary.mde)} or lower would be detected 80% of the time."
         )
-    return f"{head} {verdict} The during/before ratio is descriptive only."
+    # A step in the baseline changes what "expected" means, so the reader is told where it is.
+    shift = (
+        f" The baseline has a lasting level shift in the week of {primary.level_shift_on}; the "
+        "forecast starts from the level after it."
+        if primary.level_shift_on
+        else ""
+    )
+    return f"{head} {verdict}{shift} The during/before ratio is descriptive only."
 
 
 def primary_text_columns(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
