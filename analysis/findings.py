@@ -194,7 +194,8 @@ def _descriptive_effect(effect: Any, ceasefire_id: str) -> Finding:
         n_windows = effect.matched_placebo.n_placebos
         caveat = (
             f"Whether {change} this large also follow equally violent stretches without a "
-            f"ceasefire cannot be told: only {n_windows} pseudo-windows fit outside every "
+            f"ceasefire cannot be told: only {n_windows} "
+            f"{'pseudo-window fits' if n_windows == 1 else 'pseudo-windows fit'} outside every "
             f"ceasefire period, so the spike-matched placebo ({p_text(matched_p)}) cannot go "
             f"below {format_number(2 / (1 + n_windows), 2)}."
         )
