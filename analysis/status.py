@@ -23,6 +23,7 @@ STATUS_COARSE = "coarse"
 STATUS_SEPARATION = "separation"
 STATUS_NO_CALENDAR = "no_calendar"
 STATUS_NO_REFERENCE = "no_reference_events"
+STATUS_NO_PAIR = "no_pair"
 
 MIN_WINDOW_DAYS = 7
 """Windows shorter than a week give no usable long-run variance (status ``too_short``)."""
@@ -61,6 +62,11 @@ STATUS_NOTES = {
         "no events in the event study's reference week (the week before the anchor): every "
         "weekly ratio to it is undefined, so only the weekly counts are shown."
     ),
+    STATUS_NO_PAIR: (
+        "no monitor published national counts of the same kind both wholly before (close "
+        "enough to the start) and wholly during the ceasefire: nothing to compare within a "
+        "monitor."
+    ),
 }
 """The sentence added to an estimate's note for each status."""
 
@@ -81,5 +87,6 @@ STATUS_LABELS = {
     STATUS_SEPARATION: "not estimable (separation)",
     STATUS_NO_CALENDAR: "no diplomatic calendar",
     STATUS_NO_REFERENCE: "no events in the reference week",
+    STATUS_NO_PAIR: "no same-monitor pair",
 }
 """Plain-language names of the status codes, for tables read by non-programmers."""

@@ -44,6 +44,7 @@ LAYERS: dict[str, int] = {
     "analysis.did": 4,
     "analysis.survival": 4,
     "analysis.reported": 4,
+    "analysis.reported_pairs": 4,
     "analysis.sensitivity": 4,
     "analysis.all_ceasefires": 4,
     "analysis.all_ceasefires_groups": 4,
