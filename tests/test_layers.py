@@ -59,6 +59,7 @@ LAYERS: dict[str, int] = {
     "analysis.audit": 5,
     "analysis.finding_base": 5,
     "analysis.findings": 5,
+    "analysis.findings_reported": 5,
 }
 """Rank of each module; a module may import only modules of its own rank or lower."""
 SOURCES_RANK = 1

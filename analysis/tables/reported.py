@@ -9,11 +9,15 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import contract as c
+from analysis import reported_pairs as rp
 from analysis.formatting import (
     format_count,
     format_date,
     format_interval,
+    format_intervals,
     format_number,
+    format_p,
+    format_status,
 )
 from analysis.reported import (
     AFTER,
@@ -132,5 +136,54 @@ def phase_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
             "Relative to the ceasefire": summary[PHASE].map(PHASE_LABELS),
             "Counts": summary["counts"].map(format_count),
             "Per day (lowest–highest)": ranges,
+        }
+    )
+
+
+def pairs_display_table(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Same-monitor pairs (:func:`analysis.reported_pairs.within_monitor_pairs`) as text.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        The ``pairs`` table of :func:`analysis.reported_pairs.primary_pair`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text, one row per pair, the primary first; columns Primary, Monitor, Measure, Before,
+        During, Days between, Rate ratio, 95% interval (exact Poisson), p for a fall,
+        Smallest detectable fall (ratio), Status.
+    """
+
+    def period(prefix: str) -> pd.Series:
+        return (
+            pairs[f"{prefix}_id"].astype(str)
+            + ": "
+            + pairs[f"{prefix}_count"].map(format_count)
+            + " in "
+            + pairs[f"{prefix}_days"].map(format_count)
+            + " days ("
+            + pairs[f"{prefix}_start"].map(format_date)
+            + " to "
+            + pairs[f"{prefix}_end"].map(format_date)
+            + ")"
+        )
+
+    ordered = pairs.sort_values(rp.IS_PRIMARY, ascending=False, kind="stable")
+    pairs = ordered.reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Primary": pairs[rp.IS_PRIMARY].map({True: "primary", False: ""}),
+            "Monitor": pairs[c.RC_MONITOR],
+            "Measure": pairs[c.RC_MEASURE_KIND].astype(str).str.replace("_", " "),
+            "Before": period("before"),
+            "During": period("during"),
+            "Days between": pairs[rp.GAP_DAYS].map(format_count),
+            "Rate ratio": pairs[rp.RATE_RATIO].map(format_number),
+            "95% interval (exact Poisson)": format_intervals(pairs),
+            "p for a fall": pairs[rp.P_FALL].map(format_p),
+            "Smallest detectable fall (ratio)": pairs[rp.MDE].map(format_number),
+            "Status": pairs[rp.STATUS].map(format_status),
         }
     )
