@@ -290,12 +290,32 @@ def pair_estimate(
     if before == 0:
         return _estimate(math.nan, math.nan, math.nan, math.nan, mde, STATUS_NO_PRE)
     low, high = exact_ratio_interval(during, during_days, before, before_days)
+    p_fall = p_of_fall(during, during_days, before, before_days)
+    ratio = (during / during_days) / (before / before_days)
+    status = STATUS_ZERO_DURING if during == 0 else STATUS_OK
+    return _estimate(ratio, float(low), float(high), p_fall, mde, status)
+
+
+def p_of_fall(during: int, during_days: float, before: int, before_days: float) -> float:
+    """One-sided exact conditional p-value for a fall of the rate during against before.
+
+    Parameters
+    ----------
+    during, before : int
+        The two counts.
+    during_days, before_days : float
+        Their period lengths in days.
+
+    Returns
+    -------
+    float
+        statsmodels ``test_poisson_2indep`` (``exact-cond``, ``smaller``): the binomial lower
+        tail of the during count given the total, under no change.
+    """
     test = test_poisson_2indep(
         during, during_days, before, before_days, method="exact-cond", alternative="smaller"
     )
-    ratio = (during / during_days) / (before / before_days)
-    status = STATUS_ZERO_DURING if during == 0 else STATUS_OK
-    return _estimate(ratio, float(low), float(high), float(test.pvalue), mde, status)
+    return float(test.pvalue)
 
 
 def _estimate(
