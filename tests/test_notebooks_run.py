@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import papermill as pm
 import pytest
+from scipy import stats
 
 from analysis import counterfactual, paths, results
 from analysis.windows import Windows
@@ -193,3 +194,52 @@ def test_reported_counts_notebook(tmp_path: Path) -> None:
     ]
     assert recorded["beside_n_counts"] == len(beside)
     assert recorded["beside_n_measure_kinds"] == len({r["measure_kind"] for r in beside})
+    _check_primary_pair(recorded)
+
+
+def _check_primary_pair(recorded: dict) -> None:
+    """The primary pair, found here with pandas from the CSV: same monitor and measure kind,
+    both national, one count ending before 2 April 2025 (at most 90 days before) and one
+    wholly inside 2 April - 30 June; the closest before count wins. Whatever the monitor
+    filter of the run, the pairs come from every count."""
+    start, end = pd.Timestamp("2025-04-02"), pd.Timestamp("2025-06-30")
+    assert (recorded["window_start"], recorded["window_end"]) == ("2025-04-02", "2025-06-30")
+    table = pd.read_csv(
+        paths.curated_path("reported_strike_counts.csv"), parse_dates=["period_start", "period_end"]
+    ).dropna(subset=["strikes", "period_end"])
+    table = table[
+        table["scope"].str.split("(").str[0].str.strip().eq("national")
+        & table["measure_kind"].isin(["air_strikes", "aerial_attacks", "attacks_all_types"])
+    ]
+    before = table[
+        (table["period_end"] < start) & (table["period_end"] >= start - pd.Timedelta(days=91))
+    ]
+    during = table[(table["period_start"] >= start) & (table["period_end"] <= end)]
+    pairs = before.merge(during, on=["monitor", "measure_kind"], suffixes=("_b", "_d"))
+    best = pairs.sort_values("period_end_b", ascending=False).iloc[0]
+    assert (
+        recorded["primary_before_id"] == best["count_id_b"] == "myanmar-witness-20250313-20250401"
+    )
+    assert (
+        recorded["primary_during_id"] == best["count_id_d"] == "myanmar-witness-20250402-20250421"
+    )
+    days_b = (best["period_end_b"] - best["period_start_b"]).days + 1
+    days_d = (best["period_end_d"] - best["period_start_d"]).days + 1
+    # 67 in 20 days against 50 in 20 days: ratio 1.34; conditional on the 117, the during
+    # count is binomial with share 1/2 under no change (Clopper-Pearson ends, mapped to ratios)
+    during, total = best["strikes_d"], best["strikes_d"] + best["strikes_b"]
+    assert recorded["primary_rate_ratio"] == pytest.approx(
+        (during / days_d) / (best["strikes_b"] / days_b)
+    )
+    low = stats.beta.ppf(0.025, during, total - during + 1)
+    high = stats.beta.ppf(0.975, during + 1, total - during)
+    scale = days_b / days_d
+    assert recorded["primary_ci_low"] == pytest.approx(low / (1 - low) * scale)
+    assert recorded["primary_ci_high"] == pytest.approx(high / (1 - high) * scale)
+    assert recorded["primary_ci_low"] < 1 < recorded["primary_ci_high"]  # no evidence of a fall
+    assert recorded["primary_p_fall"] == pytest.approx(
+        stats.binom.cdf(during, total, 1 / (1 + scale))
+    )
+    assert recorded["primary_status"] == "ok" and 0 < recorded["primary_mde"] < 1
+    assert recorded["finding"].startswith("Myanmar Witness (CIR) counted 67 aerial attacks")
+    assert "No evidence of a fall" in recorded["finding"]

@@ -58,6 +58,7 @@ PARAMETER_BOUNDS: dict[str, tuple[int | float, int | float]] = {
     "max_during_days": (1, MAX_WINDOW_DAYS - 1),
     "open_ended_days": (1, MAX_WINDOW_DAYS - 1),
     "max_event_days": (1, MAX_WINDOW_DAYS - 1),
+    "pair_max_gap_days": (0, MAX_WINDOW_DAYS - 1),
     "weeks_before": (1, MAX_WINDOW_DAYS // 7),
     "weeks_after": (1, MAX_WINDOW_DAYS // 7),
     "pre_periods": (1, MAX_WINDOW_DAYS - 1),

@@ -25,6 +25,7 @@ NB01 = "01_strike_timeline.ipynb"
 NB02 = "02_ceasefire_effect.ipynb"
 NB03 = "03_ceasefire_timing.ipynb"
 NB04 = "04_alignment.ipynb"
+NB05 = "05_reported_counts.ipynb"
 
 
 def run_file(text: str, overrides: dict[str, str] | None = None) -> Build:
@@ -196,6 +197,13 @@ CASES: list[Case] = [
         one_job(NB01, "{open_ended_days: -90}"),
         RunFileError,
         job_says(NB01) + r"parameter 'open_ended_days' = -90 is out of range",
+    ),
+    Case(
+        "runner-pair-max-gap-negative",
+        one_job(NB05, "{pair_max_gap_days: -1}"),
+        RunFileError,
+        job_says(NB05) + r"parameter 'pair_max_gap_days' = -1 is out of range: expected 0 to "
+        r"7299$",
     ),
     Case(
         "runner-several-problems-in-one-message",
