@@ -52,6 +52,13 @@ OVERDISPERSION_WORDS = {
 }
 """The sentence added for each :func:`analysis.reported_pairs.overdispersion_reading`."""
 
+NO_CLEAR_FALL_WORDS = (
+    "No clear fall: the interval includes 1, and any wider interval that allows for "
+    "overdispersion (strikes cluster in days and weeks) includes it too."
+)
+"""Instead of :data:`ROBUST_NO_FALL`'s words when the ratio is below 1 but its interval
+includes 1: a lower rate, but no clear evidence of a fall."""
+
 
 def primary_sentence(primary: Any, ceasefire_id: str) -> str:
     """The primary within-monitor comparison in words, hedged for overdispersion.
@@ -92,7 +99,10 @@ def primary_sentence(primary: Any, ceasefire_id: str) -> str:
         f"{format_number(primary.ci_low)} to {format_number(primary.ci_high)}; "
         f"{p_text(primary.p_fall)} for a fall)"
     )
-    text = f"{counted}: {numbers}. {OVERDISPERSION_WORDS[primary.reading]}"
+    reading = OVERDISPERSION_WORDS[primary.reading]
+    if primary.reading == ROBUST_NO_FALL and primary.rate_ratio < 1:
+        reading = NO_CLEAR_FALL_WORDS
+    text = f"{counted}: {numbers}. {reading}"
     if math.isnan(primary.mde):
         text += " Too few counts before to detect even a halt reliably."
     else:

@@ -114,6 +114,20 @@ PAIR_COLUMNS = (
 )
 """Columns of the pair table, in order (see :func:`within_monitor_pairs`)."""
 _ESTIMATE_COLUMNS = (RATE_RATIO, CI_LOW, CI_HIGH, P_FALL, MDE, STATUS)
+SIDE_COLUMNS = {
+    phase: {
+        c.RC_ID: identifier,
+        c.RC_PERIOD_START: first,
+        c.RC_PERIOD_END: last,
+        c.RC_STRIKES: count,
+        reported.DAYS: days,
+    }
+    for phase, identifier, first, last, count, days in (
+        (reported.BEFORE, BEFORE_ID, BEFORE_START, BEFORE_END, BEFORE_COUNT, BEFORE_DAYS),
+        (reported.DURING, DURING_ID, DURING_START, DURING_END, DURING_COUNT, DURING_DAYS),
+    )
+}
+"""Per phase: the count's columns and their names in the pair table."""
 
 NATIONAL = "national"
 """The one scope whose wording is the same whenever it means the same area."""
@@ -386,19 +400,9 @@ def within_monitor_pairs(
     pool = pairable_counts(counts, window_start, window_end)
     keys = [c.RC_MONITOR, c.RC_MEASURE_KIND]
     sides = {}
-    for phase, prefix in ((reported.BEFORE, "before"), (reported.DURING, "during")):
+    for phase, names in SIDE_COLUMNS.items():
         part = pool[pool[reported.PHASE] == phase]
-        sides[phase] = part[
-            [*keys, c.RC_ID, c.RC_PERIOD_START, c.RC_PERIOD_END, c.RC_STRIKES, reported.DAYS]
-        ].rename(
-            columns={
-                c.RC_ID: f"{prefix}_id",
-                c.RC_PERIOD_START: f"{prefix}_start",
-                c.RC_PERIOD_END: f"{prefix}_end",
-                c.RC_STRIKES: f"{prefix}_count",
-                reported.DAYS: f"{prefix}_days",
-            }
-        )
+        sides[phase] = part[[*keys, *names]].rename(columns=names)
     pairs = sides[reported.BEFORE].merge(sides[reported.DURING], on=keys)
     if pairs.empty:
         return pd.DataFrame(columns=list(PAIR_COLUMNS))

@@ -237,3 +237,14 @@ def test_finding_sentence_on_a_fall(counts: pd.DataFrame, tmp_path: Path) -> Non
     assert "A counted 10 air strikes from 2030-04-02 to 2030-04-21" in found.text
     assert "not robust to overdispersion" in found.text
     assert found.numbers[0].value == pytest.approx(10 / 40)
+
+
+def test_finding_sentence_on_a_lower_rate_whose_interval_includes_one(tmp_path: Path) -> None:
+    rows = [r for r in ROWS if r[c.RC_ID] != "a-during"]
+    rows.append(_row("a-during", "A", "air_strikes", "2030-04-02", "2030-04-21", 25))
+    primary = reported_pairs.primary_pair(_write(rows, tmp_path / "lower.csv"), *WINDOW)
+    # 25 of 65 with share 1/2 under no change: one-sided p about 0.04, interval up to about 1.04
+    assert primary.p_fall == pytest.approx(stats.binom.cdf(25, 65, 0.5))
+    assert primary.ci_low < 1 < primary.ci_high and primary.p_fall < 0.05
+    text = findings_reported.primary_sentence(primary, "cf-x")
+    assert "No clear fall: the interval includes 1" in text and "No evidence" not in text

@@ -156,20 +156,6 @@ def pairs_display_table(pairs: pd.DataFrame) -> pd.DataFrame:
         Smallest detectable fall (ratio), Status.
     """
 
-    def period(prefix: str) -> pd.Series:
-        return (
-            pairs[f"{prefix}_id"].astype(str)
-            + ": "
-            + pairs[f"{prefix}_count"].map(format_count)
-            + " in "
-            + pairs[f"{prefix}_days"].map(format_count)
-            + " days ("
-            + pairs[f"{prefix}_start"].map(format_date)
-            + " to "
-            + pairs[f"{prefix}_end"].map(format_date)
-            + ")"
-        )
-
     ordered = pairs.sort_values(rp.IS_PRIMARY, ascending=False, kind="stable")
     pairs = ordered.reset_index(drop=True)
     return pd.DataFrame(
@@ -177,8 +163,8 @@ def pairs_display_table(pairs: pd.DataFrame) -> pd.DataFrame:
             "Primary": pairs[rp.IS_PRIMARY].map({True: "primary", False: ""}),
             "Monitor": pairs[c.RC_MONITOR],
             "Measure": pairs[c.RC_MEASURE_KIND].astype(str).str.replace("_", " "),
-            "Before": period("before"),
-            "During": period("during"),
+            "Before": _pair_side(pairs, BEFORE),
+            "During": _pair_side(pairs, DURING),
             "Days between": pairs[rp.GAP_DAYS].map(format_count),
             "Rate ratio": pairs[rp.RATE_RATIO].map(format_number),
             "95% interval (exact Poisson)": format_intervals(pairs),
@@ -186,4 +172,21 @@ def pairs_display_table(pairs: pd.DataFrame) -> pd.DataFrame:
             "Smallest detectable fall (ratio)": pairs[rp.MDE].map(format_number),
             "Status": pairs[rp.STATUS].map(format_status),
         }
+    )
+
+
+def _pair_side(pairs: pd.DataFrame, phase: str) -> pd.Series:
+    """One side of each pair as 'id: count in days days (first to last)'."""
+    names = rp.SIDE_COLUMNS[phase]
+    return (
+        pairs[names[c.RC_ID]].astype(str)
+        + ": "
+        + pairs[names[c.RC_STRIKES]].map(format_count)
+        + " in "
+        + pairs[names[DAYS]].map(format_count)
+        + " days ("
+        + pairs[names[c.RC_PERIOD_START]].map(format_date)
+        + " to "
+        + pairs[names[c.RC_PERIOD_END]].map(format_date)
+        + ")"
     )
