@@ -126,14 +126,15 @@ def reported_primary(primary: Any, ceasefire_id: str) -> Finding:
     Returns
     -------
     Finding
-        Question 1; numbers: the rate ratio, the upper end of its interval, the p-value for a
-        fall and the smallest detectable fall (all NaN without a pair).
+        Question 1; numbers: the rate ratio, the lower end of its interval (lower still under
+        overdispersion), the p-value for a fall and the smallest detectable fall (all NaN
+        without a pair).
     """
     numbers = (
         KeyNumber(
             "rate ratio during / before, same monitor (1 = no change)", primary.rate_ratio, ""
         ),
-        KeyNumber("upper end of its exact 95% interval", primary.ci_high, ""),
+        KeyNumber("lower end of its exact Poisson 95% interval", primary.ci_low, ""),
         KeyNumber("p-value for a fall (exact, one-sided)", primary.p_fall, ""),
         KeyNumber("smallest fall detectable with 80% power (ratio)", primary.mde, ""),
     )
@@ -160,5 +161,6 @@ def reported_counts(rates: pd.DataFrame, ceasefire_id: str, primary: Any) -> Fin
     """
     lead = reported_primary(primary, ceasefire_id)
     descriptive = findings.reported_counts(rates, ceasefire_id)
-    text = f"{lead.text} Descriptively, across the counts shown: {descriptive.text}"
+    rest = descriptive.text[:1].lower() + descriptive.text[1:]
+    text = f"{lead.text} Descriptively, across the counts shown: {rest}"
     return Finding(QUESTION_STRIKES, text, lead.numbers)

@@ -18,7 +18,7 @@ from scipy import stats
 from statsmodels.stats.rates import power_poisson_ratio_2indep
 
 from analysis import contract as c
-from analysis import findings_reported, reported_pairs, tables
+from analysis import findings_reported, reported, reported_pairs, tables
 from analysis.sources import curated
 from analysis.status import STATUS_NO_EVENTS, STATUS_NO_PAIR, STATUS_NO_PRE, STATUS_ZERO_DURING
 
@@ -237,6 +237,10 @@ def test_finding_sentence_on_a_fall(counts: pd.DataFrame, tmp_path: Path) -> Non
     assert "A counted 10 air strikes from 2030-04-02 to 2030-04-21" in found.text
     assert "not robust to overdispersion" in found.text
     assert found.numbers[0].value == pytest.approx(10 / 40)
+    rates = reported.rate_table(_write(rows, tmp_path / "fall.csv"), *WINDOW).rates
+    combined = findings_reported.reported_counts(rates, "cf-x", primary)
+    assert combined.text.startswith(found.text + " Descriptively, across the counts shown: of ")
+    assert combined.numbers == found.numbers
 
 
 def test_finding_sentence_on_a_lower_rate_whose_interval_includes_one(tmp_path: Path) -> None:
