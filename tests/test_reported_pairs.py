@@ -46,7 +46,8 @@ def _row(count_id, monitor, kind, start, end, strikes, scope="national") -> dict
 
 
 ROWS = [
-    # monitor A: the closest pair, a shorter before count with the same end, and noise
+    # monitor A: the closest pair, a shorter before count with the same end, a count that
+    # overlaps the during count (spans both), and counts no pair may use
     _row("a-before", "A", "air_strikes", "2030-03-13", "2030-04-01", 40),
     _row("a-before-short", "A", "air_strikes", "2030-03-25", "2030-04-01", 12),
     _row("a-during", "A", "air_strikes", "2030-04-02", "2030-04-21", 30),
@@ -65,7 +66,7 @@ ROWS = [
     _row("d-during", "D", "aerial_attacks", "2030-04-10", "2030-05-09", 20, "National"),
     _row("e-before", "E", "air_strikes", "2030-03-01", "2030-03-30", 30, "national except Z"),
     _row("e-during", "E", "air_strikes", "2030-04-02", "2030-04-30", 30, "national"),
-    # the same monitor and kind, but the before count belongs to another monitor's area
+    # a before count by monitor F: B (during only) and F never pair across monitors
     _row("b-before-elsewhere", "F", "air_strikes", "2030-03-01", "2030-03-30", 30),
 ]
 
