@@ -206,8 +206,27 @@ def test_timing_table_rounds_days_and_shows_the_null_range() -> None:
     caption = tb.timing_caption(test)
     assert "5 extension chains moved by at most ±90 days" in caption
     assert "p cannot go below 0.0001" in caption and "any bloc: p = 0.033" in caption
+    assert "Holm-adjusted over 1 bloc, not below 0.0001" in caption
     assert row["Median days to nearest event"] == "754"
     assert row["Note"] == "Fewer than 3 events of this bloc."
+
+
+def test_timing_caption_gives_the_floor_of_the_holm_adjusted_p_values() -> None:
+    # four blocs, one without events (not tested): Holm multiplies by 3, not 4
+    test = pd.DataFrame(
+        {
+            "bloc": ["China", "Russia", "ASEAN", "India"],
+            "n_chains": [7] * 4,
+            "n_bloc_events": [4, 6, 0, 2],
+            "p_any_bloc": [0.2] * 4,
+            "resolution": [1 / 200] * 4,
+            "null": ["chain_shift"] * 4,
+            "n_permutations": [199] * 4,
+        }
+    )
+    caption = tb.timing_caption(test)
+    assert "p cannot go below 0.005;" in caption
+    assert "Holm-adjusted over 3 blocs, not below 0.015" in caption
 
 
 def test_breakdown_display_table_names_the_first_strike_day() -> None:
