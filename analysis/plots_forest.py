@@ -4,8 +4,8 @@ primary (counterfactual) estimate just below it, and the pooled ratios.
 :func:`forest_rows` builds the drawn rows as a tidy table (so what the figure shows can be
 checked without reading pixels); :func:`forest_figure` draws them. A ratio of 0 (no events
 during) has no place on a log axis: it is drawn at :data:`ZERO_AT` and its bar is then an upper
-bound only, which the row's label says; a ceasefire without a primary estimate (baseline too
-short, no events before) has a primary row labelled with the reason instead of a diamond.
+bound only, which a note beside the row says; a ceasefire without a primary estimate
+(baseline too short, no events before) has a note giving the reason instead of a diamond.
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ from analysis.style import BLOC_COLOURS, ratio_axis
 
 ZERO_AT = 0.01
 """A rate ratio of 0 (no events during) is drawn here on the log axis."""
+X_MAX = 300.0
+"""Right end of the ratio axis: a pooled group of two can have an interval up to 10^4."""
+NOTE_GAP = 1.2
+"""A note starts this factor right of the end of its row's bar (log axis)."""
 PRIMARY_OFFSET = 0.35
 """The primary estimate's row sits this far below the descriptive one (rows are 1 apart)."""
 POOLED_PREFIX = "POOLED · "
@@ -84,8 +88,8 @@ def forest_rows(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame]) -> pd.Data
     pandas.DataFrame
         Columns :data:`FOREST_COLUMNS`: the y-axis label, role ('descriptive', 'primary' or
         'pooled'), vertical position, estimate and interval as computed (0 for no events
-        during, NaN where there is none), colour, status and the note the label carries
-        (upper bound only, no estimate; empty otherwise).
+        during, NaN where there is none), colour, status and the note written beside the
+        row (upper bound only, no estimate; empty otherwise).
     """
     rows = batch[batch["estimate"].notna()].sort_values("during_start").reset_index(drop=True)
     primary = has_primary(rows)
@@ -96,7 +100,7 @@ def forest_rows(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame]) -> pd.Data
         note = _note(ROLE_DESCRIPTIVE, r["status"], r["ci_high"])
         out.append(
             {
-                "label": f"{r[c.CF_ID]}{q}" + (f"; {note}" if note else ""),
+                "label": f"{r[c.CF_ID]}{q}",
                 "role": ROLE_DESCRIPTIVE,
                 "y": float(i),
                 "estimate": r["estimate"],
@@ -111,7 +115,7 @@ def forest_rows(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame]) -> pd.Data
             note = _note(ROLE_PRIMARY, r["primary_status"], r["primary_ci_high"])
             out.append(
                 {
-                    "label": note or ROLE_PRIMARY,
+                    "label": ROLE_PRIMARY,
                     "role": ROLE_PRIMARY,
                     "y": i + PRIMARY_OFFSET,
                     "estimate": r["primary_estimate"],
@@ -154,7 +158,8 @@ def forest_figure(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame], title: s
     primary estimate just below it (open black diamond, thin black interval); then the pooled
     random-effects ratio per group of each pooling table in ``pooled`` (filled diamonds).
     Rows whose bar is an upper bound only (no events during) or that have no primary estimate
-    say so in their label.
+    say so in a note beside the row; the axis stops at :data:`X_MAX` (longer intervals run
+    off it).
 
     Parameters
     ----------
@@ -199,6 +204,10 @@ def forest_figure(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame], title: s
             s=22,
             zorder=3,
         )
+    notes = drawn[drawn["note"] != ""]
+    ends = np.maximum(_clip(notes["ci_high"]), _clip(notes["estimate"])) * NOTE_GAP
+    for x, y, note in zip(ends, notes["y"], notes["note"], strict=True):
+        ax.text(x, y, note, va="center", fontsize=7, color="#444444")
     ax.set_yticks(drawn["y"], drawn["label"], fontsize=8)
     for tick, role in zip(ax.get_yticklabels(), drawn["role"], strict=True):
         if role == ROLE_PRIMARY:  # the primary's own row: smaller, under its ceasefire
@@ -208,6 +217,7 @@ def forest_figure(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame], title: s
     ax.axvline(1, color="grey", lw=0.8)
     ax.set_xscale("log")
     ratio_axis(ax.xaxis)
+    ax.set_xlim(ZERO_AT / 1.5, X_MAX)
     primary = (drawn["role"] == ROLE_PRIMARY).any()
     ax.set_xlabel(
         f"rate ratio (log scale; 0 drawn at {ZERO_AT}; 1 = no change)"
