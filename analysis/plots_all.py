@@ -14,16 +14,21 @@ from analysis import contract as c
 from analysis.all_ceasefires import ESTIMATED
 from analysis.all_ceasefires_groups import GroupSurvival, explode_groups
 from analysis.formatting import format_p
+from analysis.plots_forest import (
+    PRIMARY_OFFSET,
+    ROLE_DESCRIPTIVE,
+    ROLE_PRIMARY,
+    ZERO_AT,
+    draw_notes,
+    has_primary,
+    row_note,
+)
 from analysis.plots_survival import draw_km_curve
 from analysis.style import MEDIATOR_BLOC_COLOURS, ratio_axis
 from analysis.tables.all_ceasefires import GROUPING_LABELS, shown_caption, shown_rows
 
-ZERO_AT = 0.01
-"""A rate ratio of 0 (no events during) is drawn here on the log axis."""
 DAY_TICKS = (0, 1, 2, 5, 10, 30, 100, 365, 1000, 3650)
 OTHER_COLOUR = "#777777"
-PRIMARY_OFFSET = 0.3
-"""The primary estimate's row sits this far below the descriptive one (rows are 1 apart)."""
 
 
 def _first_bloc(blocs: pd.Series) -> pd.Series:
@@ -36,12 +41,38 @@ def _clip(values: pd.Series) -> np.ndarray:
     return np.maximum(values.to_numpy(dtype="float64"), ZERO_AT)
 
 
+def _notes(rows: pd.DataFrame, y: np.ndarray) -> pd.DataFrame:
+    """Notes of the shown rows (upper bound only, no primary estimate), for ``draw_notes``."""
+    estimates = [(ROLE_DESCRIPTIVE, "", 0.0, "status")]
+    if has_primary(rows):
+        estimates.append((ROLE_PRIMARY, "primary_", PRIMARY_OFFSET, "primary_status"))
+    parts = []
+    for role, prefix, offset, status in estimates:  # descriptive, then primary
+        high = rows[prefix + "ci_high"]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "y": y + offset,
+                    "estimate": rows[prefix + "estimate"].to_numpy(),
+                    "ci_high": high.to_numpy(),
+                    "note": [
+                        row_note(role, code, bound)
+                        for code, bound in zip(rows[status], high, strict=True)
+                    ],
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
 def forest_all_figure(table: pd.DataFrame, max_rows: int, title: str) -> Figure:
     """Rate ratio (log scale) with its interval for the shown ceasefires (at most
     ``max_rows``, those with the most events before; :func:`analysis.tables.shown_rows`),
     sorted, coloured by first mediator bloc; the caption line says what was left out. Where
     the primary estimate was computed (``primary_estimate``), it is drawn just below each
-    descriptive one as an open black diamond with a thin black interval.
+    descriptive one as an open black diamond with a thin black interval. A bar that is only an
+    upper bound (no events during) and a missing primary estimate carry a note saying so
+    (:func:`analysis.plots_forest.row_note`).
 
     Parameters
     ----------
@@ -90,6 +121,7 @@ def forest_all_figure(table: pd.DataFrame, max_rows: int, title: str) -> Figure:
             s=16,
             zorder=3,
         )
+    draw_notes(ax, _notes(rows, y))
     labels = [
         f"{cf} ({country})" + ("" if pd.isna(q) else f"  q {format_p(q)}".replace("q 0", "q = 0"))
         for cf, country, q in zip(rows[c.CF_ID], rows[c.CF_COUNTRY], rows["q_value"], strict=True)

@@ -39,8 +39,25 @@ FOREST_COLUMNS = ("label", "role", "y", "estimate", "ci_low", "ci_high", "colour
 """Columns of :func:`forest_rows`."""
 
 
-def _note(role: str, status: object, ci_high: float) -> str:
-    """What the row's drawing cannot say by itself: an upper bound only, or no estimate."""
+def row_note(role: str, status: object, ci_high: float) -> str:
+    """What a forest row's drawing cannot say by itself: its bar is an upper bound only (no
+    events during), or it has no estimate and why.
+
+    Parameters
+    ----------
+    role : str
+        'descriptive' or 'primary': the estimate the note is about.
+    status : object
+        The row's status code (``status`` or ``primary_status``).
+    ci_high : float
+        Upper end of its interval (the bound of a zero-during row).
+
+    Returns
+    -------
+    str
+        The note, e.g. 'primary: no events during, bar = upper bound 0.45'; empty for an
+        ordinary estimate or one that was not computed.
+    """
     if status == STATUS_ZERO_DURING:
         return f"{role}: no events during, bar = upper bound {format_number(ci_high)}"
     if status == STATUS_TOO_SHORT and role == ROLE_PRIMARY:
@@ -48,6 +65,27 @@ def _note(role: str, status: object, ci_high: float) -> str:
     if status in (STATUS_OK, STATUS_NOT_COMPUTED) or pd.isna(status):
         return ""
     return f"{role}: {format_status(status)}, no estimate"
+
+
+def draw_notes(ax: object, rows: pd.DataFrame) -> None:
+    """Write each row's note just right of the end of its bar (or of the zero line).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A forest axis with a log ratio scale.
+    rows : pandas.DataFrame
+        Columns y, estimate, ci_high and note (rows with an empty note are skipped).
+
+    Returns
+    -------
+    None
+        Draws on ``ax``.
+    """
+    notes = rows[rows["note"] != ""]
+    ends = np.maximum(_clip(notes["ci_high"]), _clip(notes["estimate"])) * NOTE_GAP
+    for x, y, note in zip(ends, notes["y"], notes["note"], strict=True):
+        ax.text(x, y, note, va="center", fontsize=7, color="#444444")
 
 
 def has_primary(batch: pd.DataFrame) -> bool:
@@ -97,7 +135,7 @@ def forest_rows(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame]) -> pd.Data
     for i, r in rows.iterrows():
         q = "" if pd.isna(r["q_value"]) else f"  (q = {format_p(r['q_value'])})"
         bloc = r[c.CF_BROKER_BLOC]
-        note = _note(ROLE_DESCRIPTIVE, r["status"], r["ci_high"])
+        note = row_note(ROLE_DESCRIPTIVE, r["status"], r["ci_high"])
         out.append(
             {
                 "label": f"{r[c.CF_ID]}{q}",
@@ -112,7 +150,7 @@ def forest_rows(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame]) -> pd.Data
             }
         )
         if primary:
-            note = _note(ROLE_PRIMARY, r["primary_status"], r["primary_ci_high"])
+            note = row_note(ROLE_PRIMARY, r["primary_status"], r["primary_ci_high"])
             out.append(
                 {
                     "label": ROLE_PRIMARY,
@@ -204,10 +242,7 @@ def forest_figure(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame], title: s
             s=22,
             zorder=3,
         )
-    notes = drawn[drawn["note"] != ""]
-    ends = np.maximum(_clip(notes["ci_high"]), _clip(notes["estimate"])) * NOTE_GAP
-    for x, y, note in zip(ends, notes["y"], notes["note"], strict=True):
-        ax.text(x, y, note, va="center", fontsize=7, color="#444444")
+    draw_notes(ax, drawn)
     ax.set_yticks(drawn["y"], drawn["label"], fontsize=8)
     for tick, role in zip(ax.get_yticklabels(), drawn["role"], strict=True):
         if role == ROLE_PRIMARY:  # the primary's own row: smaller, under its ceasefire
