@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
-import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -21,6 +20,8 @@ from analysis.style import (
     FREQUENCY_LABELS,
     HIGHLIGHT_COLOUR,
     PHASE_COLOURS,
+    RATIO_TICKS,
+    ratio_axis,
     use_report_style,
 )
 
@@ -131,17 +132,6 @@ def strike_timeline(
 # --- Ceasefire effect figures (statistics helper) ---------------------------------------------
 
 
-def _ratio_axis(axis: object, ticks: tuple[float, ...]) -> None:
-    """Tick labels as plain ratios (0.5, 1, 2) on a log or symlog axis, never 10^0."""
-
-    axis.set_major_locator(mticker.FixedLocator(list(ticks)))
-    axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}"))
-    axis.set_minor_locator(mticker.NullLocator())
-
-
-RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
-
-
 def ceasefire_effect_figure(
     series: pd.Series,
     windows: object,
@@ -210,7 +200,7 @@ def ceasefire_effect_figure(
     ax_es.axvline(-0.5, color="#d95f02", ls="--", lw=1, label="anchor date")
     ax_es.set_yscale("symlog", linthresh=0.1)
     ax_es.set_ylim(bottom=0)
-    _ratio_axis(ax_es.yaxis, (0, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50))
+    ratio_axis(ax_es.yaxis, (0, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50))
     ax_es.set_xlabel("weeks from the anchor date")
     ax_es.set_ylabel("rate ratio vs week -1")
     ax_es.legend(fontsize=7, loc="best")
@@ -229,7 +219,7 @@ def ceasefire_effect_figure(
             label="pseudo-dates",
         )
         ax_pl.set_xscale("log")
-        _ratio_axis(ax_pl.xaxis, RATIO_TICKS)
+        ratio_axis(ax_pl.xaxis, RATIO_TICKS)
     observed = placebo.observed_log_rr
     if len(finite):
         # the observed ratio is often far outside the placebo draws: keep it in view
@@ -513,122 +503,6 @@ def displacement_figure(tables: dict[str, pd.DataFrame], title: str) -> Figure:
         ax.set_xlabel("change in share of events, percentage points")
         ax.set_title(f"by {name}", fontsize=10)
     fig.suptitle(title)
-    fig.tight_layout()
-    return fig
-
-
-POOLED_PREFIX = "POOLED · "
-
-
-def forest_figure(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame], title: str) -> Figure:
-    """Rate ratio (log scale) with intervals for every estimated ceasefire, then the pooled
-    random-effects ratio per group of each pooling table in ``pooled``; q = BH q-value.
-
-    Parameters
-    ----------
-    batch : pandas.DataFrame
-        The output of :func:`analysis.batch.batch_effects` (rows with an estimate are drawn, by
-        during_start).
-    pooled : dict of str to pandas.DataFrame
-        Grouping column -> output of :func:`analysis.pooling.pool_random_effects` grouped by that
-        column (groups with k > 0 are drawn).
-    title : str
-        Figure title.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One axis, one row per ceasefire and pooled group.
-    """
-
-    rows = batch[batch["estimate"].notna()].sort_values("during_start")
-    labels, est, low, high, colours = [], [], [], [], []
-    for r in rows.itertuples(index=False):
-        q = "" if pd.isna(r.q_value) else f"  (q = {format_p(r.q_value)})"
-        labels.append(f"{getattr(r, c.CF_ID)}{q}")
-        est.append(max(r.estimate, 1e-2))
-        low.append(max(r.ci_low, 1e-2) if r.ci_low == r.ci_low else 1e-2)
-        high.append(r.ci_high)
-        colours.append(BLOC_COLOURS.get(getattr(r, c.CF_BROKER_BLOC), "#333333"))
-    for name, table in pooled.items():
-        for r in table[table["k"] > 0].itertuples(index=False):
-            group = str(getattr(r, name)).replace("none", "unbrokered")
-            labels.append(f"{POOLED_PREFIX}{name.replace('_', ' ')} {group}: {int(r.k)} pooled")
-            est.append(r.pooled_rr)
-            low.append(r.ci_low)
-            high.append(r.ci_high)
-            colours.append("#000000")
-    fig, ax = plt.subplots(figsize=(10, 0.28 * len(labels) + 1.5))
-    y = list(range(len(labels)))
-    for i in y:
-        ax.plot([low[i], high[i]], [i, i], color=colours[i], lw=1.5)
-        marker = "D" if labels[i].startswith(POOLED_PREFIX) else "o"
-        ax.plot(est[i], i, marker, color=colours[i], ms=5)
-    ax.axvline(1, color="grey", lw=0.8)
-    ax.set_xscale("log")
-    ax.set_yticks(y, labels, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel("rate ratio during / before (log scale; 0 shown at 0.01; 1 = no change)")
-    _ratio_axis(ax.xaxis, RATIO_TICKS)
-    blocs = [b for b in BLOC_COLOURS if b in set(rows[c.CF_BROKER_BLOC])]
-    handles = [
-        Line2D([], [], color=BLOC_COLOURS[b], marker="o", label=f"broker: {b}") for b in blocs
-    ]
-    handles.append(Line2D([], [], color="#333333", marker="o", label="unbrokered"))
-    handles.append(Line2D([], [], color="#000000", marker="D", label="pooled (random effects)"))
-    ax.legend(handles=handles, fontsize=8, loc="lower right")
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
-
-
-def survival_figure(
-    km: pd.DataFrame, title: str, xlabel: str = "days since the truce took effect"
-) -> Figure:
-    """Kaplan-Meier curves (share of truces without a counterparty strike) per group with
-    pointwise 95% bands; curves start at 1 on day 0.
-
-    Parameters
-    ----------
-    km : pandas.DataFrame
-        The output of :func:`analysis.survival.kaplan_meier` (group, time, survival, ci_low,
-        ci_high, n_risk).
-    title : str
-        Figure title.
-    xlabel : str, default 'days since the truce took effect'
-        Label of the time axis.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One axis with a curve per group.
-    """
-    fig, ax = plt.subplots(figsize=(9, 4.5))
-    for group, part in km.groupby("group", sort=True):
-        colour = BLOC_COLOURS.get(str(group), "#333333")
-        times = [0.0, *part["time"]]
-        ax.step(
-            times,
-            [1.0, *part["survival"]],
-            where="post",
-            color=colour,
-            label=f"{'unbrokered' if group == 'none' else group} (n={int(part['n_risk'].iloc[0])})",
-        )
-        ax.fill_between(
-            times,
-            [1.0, *part["ci_low"]],
-            [1.0, *part["ci_high"]],
-            step="post",
-            color=colour,
-            alpha=0.12,
-        )
-    ax.set_xscale("symlog", linthresh=10)
-    _ratio_axis(ax.xaxis, (0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000))
-    ax.set_ylim(0, 1.02)
-    ax.set_xlabel(xlabel + " (log scale past 10)")
-    ax.set_ylabel("share still holding")
-    ax.legend(title="broker bloc", fontsize=8)
-    ax.set_title(title)
     fig.tight_layout()
     return fig
 

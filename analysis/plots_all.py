@@ -5,7 +5,6 @@ days until the first event. Each takes tidy tables and returns a matplotlib Figu
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -15,23 +14,21 @@ from analysis import contract as c
 from analysis.all_ceasefires import ESTIMATED
 from analysis.all_ceasefires_groups import GroupSurvival, explode_groups
 from analysis.formatting import format_p
-from analysis.style import MEDIATOR_BLOC_COLOURS
+from analysis.plots_forest import (
+    PRIMARY_OFFSET,
+    ROLE_DESCRIPTIVE,
+    ROLE_PRIMARY,
+    ZERO_AT,
+    draw_notes,
+    has_primary,
+    row_note,
+)
+from analysis.plots_survival import draw_km_curve
+from analysis.style import MEDIATOR_BLOC_COLOURS, ratio_axis
 from analysis.tables.all_ceasefires import GROUPING_LABELS, shown_caption, shown_rows
 
-ZERO_AT = 0.01
-"""A rate ratio of 0 (no events during) is drawn here on the log axis."""
-RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 DAY_TICKS = (0, 1, 2, 5, 10, 30, 100, 365, 1000, 3650)
 OTHER_COLOUR = "#777777"
-PRIMARY_OFFSET = 0.3
-"""The primary estimate's row sits this far below the descriptive one (rows are 1 apart)."""
-
-
-def _ratio_axis(axis: object, ticks: tuple[float, ...] = RATIO_TICKS) -> None:
-    """Plain ratio tick labels (0.5, 1, 2) on a log axis."""
-    axis.set_major_locator(mticker.FixedLocator(list(ticks)))
-    axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}"))
-    axis.set_minor_locator(mticker.NullLocator())
 
 
 def _first_bloc(blocs: pd.Series) -> pd.Series:
@@ -44,12 +41,38 @@ def _clip(values: pd.Series) -> np.ndarray:
     return np.maximum(values.to_numpy(dtype="float64"), ZERO_AT)
 
 
+def _notes(rows: pd.DataFrame, y: np.ndarray) -> pd.DataFrame:
+    """Notes of the shown rows (upper bound only, no primary estimate), for ``draw_notes``."""
+    estimates = [(ROLE_DESCRIPTIVE, "", 0.0, "status")]
+    if has_primary(rows):
+        estimates.append((ROLE_PRIMARY, "primary_", PRIMARY_OFFSET, "primary_status"))
+    parts = []
+    for role, prefix, offset, status in estimates:  # descriptive, then primary
+        high = rows[prefix + "ci_high"]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "y": y + offset,
+                    "estimate": rows[prefix + "estimate"].to_numpy(),
+                    "ci_high": high.to_numpy(),
+                    "note": [
+                        row_note(role, code, bound)
+                        for code, bound in zip(rows[status], high, strict=True)
+                    ],
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
 def forest_all_figure(table: pd.DataFrame, max_rows: int, title: str) -> Figure:
     """Rate ratio (log scale) with its interval for the shown ceasefires (at most
     ``max_rows``, those with the most events before; :func:`analysis.tables.shown_rows`),
     sorted, coloured by first mediator bloc; the caption line says what was left out. Where
     the primary estimate was computed (``primary_estimate``), it is drawn just below each
-    descriptive one as an open black diamond with a thin black interval.
+    descriptive one as an open black diamond with a thin black interval. A bar that is only an
+    upper bound (no events during) and a missing primary estimate carry a note saying so
+    (:func:`analysis.plots_forest.row_note`).
 
     Parameters
     ----------
@@ -98,6 +121,7 @@ def forest_all_figure(table: pd.DataFrame, max_rows: int, title: str) -> Figure:
             s=16,
             zorder=3,
         )
+    draw_notes(ax, _notes(rows, y))
     labels = [
         f"{cf} ({country})" + ("" if pd.isna(q) else f"  q {format_p(q)}".replace("q 0", "q = 0"))
         for cf, country, q in zip(rows[c.CF_ID], rows[c.CF_COUNTRY], rows["q_value"], strict=True)
@@ -106,7 +130,7 @@ def forest_all_figure(table: pd.DataFrame, max_rows: int, title: str) -> Figure:
     ax.invert_yaxis()
     ax.axvline(1, color="grey", lw=0.8)
     ax.set_xscale("log")
-    _ratio_axis(ax.xaxis)
+    ratio_axis(ax.xaxis)
     ax.set_xlabel(
         f"rate ratio (log scale; 0 drawn at {ZERO_AT}; 1 = no change)"
         + ("; dots during / before, diamonds primary" if primary.any() else "")
@@ -177,7 +201,7 @@ def group_distribution_figure(
         ax.axvline(1, color="grey", lw=0.8)
         ax.set_xscale("log")
         ax.set_xlim(ZERO_AT / 2, 1 / ZERO_AT * 2)  # intervals of groups of two run off it
-        _ratio_axis(ax.xaxis, (0.01, 0.1, 1, 10, 100))
+        ratio_axis(ax.xaxis, (0.01, 0.1, 1, 10, 100))
         ax.set_title(f"by {GROUPING_LABELS.get(grouping, grouping)}", fontsize=10)
         ax.set_xlabel("rate ratio during / before")
     fig.suptitle(title)
@@ -205,25 +229,14 @@ def first_event_figure(curves: dict[str, GroupSurvival], title: str) -> Figure:
     palette = plt.get_cmap("tab10")
     for ax, (label, survival) in zip(axes[0], curves.items(), strict=True):
         for k, (group, part) in enumerate(survival.km.groupby("group", sort=True)):
-            colour = MEDIATOR_BLOC_COLOURS.get(str(group), palette(k % 10))
-            times = [0.0, *part["time"]]
-            ax.step(
-                times,
-                [1.0, *part["survival"]],
-                where="post",
-                color=colour,
-                label=f"{group} (n={int(part['n_risk'].iloc[0])})",
-            )
-            ax.fill_between(
-                times,
-                [1.0, *part["ci_low"]],
-                [1.0, *part["ci_high"]],
-                step="post",
-                color=colour,
-                alpha=0.12,
+            draw_km_curve(
+                ax,
+                part,
+                MEDIATOR_BLOC_COLOURS.get(str(group), palette(k % 10)),
+                f"{group} (n={int(part['n_risk'].iloc[0])})",
             )
         ax.set_xscale("symlog", linthresh=10)
-        _ratio_axis(ax.xaxis, DAY_TICKS)
+        ratio_axis(ax.xaxis, DAY_TICKS)
         ax.set_ylim(0, 1.02)
         ax.set_xlabel("days since entry into force (log scale past 10)")
         ax.set_ylabel("share still without an event")

@@ -8,6 +8,7 @@ counts a third. :func:`use_report_style` sets the theme notebooks draw with.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import seaborn as sns
 
 DECLARER_COLOURS = {"state": "#d95f02", "non_state": "#1b9e77", "both": "#7570b3"}
@@ -31,6 +32,28 @@ MEDIATOR_BLOC_COLOURS = {
 """Mediator blocs of the ETH/PRIO table: the curated blocs keep their colours; UN, OSCE and
 regional bodies get their own; no mediator is dark grey, as unbrokered truces elsewhere."""
 FREQUENCY_LABELS = {"D": "day", "W": "week", "M": "month"}
+RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+"""Ticks of a rate-ratio axis drawn on a log scale."""
+
+
+def ratio_axis(axis: object, ticks: tuple[float, ...] = RATIO_TICKS) -> None:
+    """Tick labels as plain numbers (0.5, 1, 2) on a log or symlog axis, never 10^0.
+
+    Parameters
+    ----------
+    axis : matplotlib.axis.Axis
+        The axis to label (``ax.xaxis`` or ``ax.yaxis``).
+    ticks : tuple of float, default RATIO_TICKS
+        Where the ticks go.
+
+    Returns
+    -------
+    None
+        Sets the axis' major locator and formatter and removes its minor ticks.
+    """
+    axis.set_major_locator(mticker.FixedLocator(list(ticks)))
+    axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_locator(mticker.NullLocator())
 
 
 def use_report_style() -> None:

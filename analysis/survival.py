@@ -9,21 +9,14 @@ a competing outcome, and national 'all' declarations reported as not estimable;
 :func:`cox_model` use the entry times when present, and :func:`cox_model` reports
 'separation' instead of a hazard ratio running off to 0 or infinity.
 
-Announcement level (kept for comparison): :func:`breakdown_table` below.
-
-Breakdown is the first day, on or after the effective date (plus an optional grace period),
-with at least ``min_events`` strikes on the ceasefire's counterparty. Ceasefires without a
-breakdown are right-censored at the earlier of their end date and the end of the data.
-
 Caveats: "first strike" is a strict definition (one event ends a truce, whoever started
-it); GED keeps only fatal events; the counterparty series must be chosen by the analyst
-(which actors count as the counterparty is a judgement, not in the data contract); with a
+it); GED keeps only fatal events; which groups count as a truce's counterparts is the curated
+``counterpart_ids`` column, a judgement of the curators; with a
 few dozen ceasefires the Cox model has little power and ties are common (Breslow).
 """
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Mapping
 
@@ -34,7 +27,6 @@ from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight
 
 from analysis import contract as c
-from analysis.panel import check_daily_series, daily_series
 from analysis.status import STATUS_OK, STATUS_SEPARATION
 from analysis.windows import chain_roots, collapse_chains, effective_start
 
@@ -46,93 +38,6 @@ BREAKDOWN, EXPIRED, CENSORED = "breakdown", "expired", "censored"
 NOT_ESTIMABLE_NATIONAL = "national_declaration"
 
 
-def breakdown_table(
-    ceasefires: pd.DataFrame,
-    series: pd.Series | Mapping[str, pd.Series],
-    *,
-    min_events: int = 1,
-    grace_days: int = 0,
-) -> pd.DataFrame:
-    """Duration until breakdown (or censoring) per ceasefire.
-
-    ``series`` is one daily strike series shared by all ceasefires, or a mapping from
-    ceasefire_id to that ceasefire's counterparty series. Columns added: start, censor_at,
-    duration_days (days from start to breakdown or censoring, at least 1), broke_down,
-    status ('ok', 'no_start_date', 'starts_outside_data', 'no_series').
-
-    Parameters
-    ----------
-    ceasefires : pandas.DataFrame
-        Rows of the CEASEFIRES table.
-    series : pandas.Series or mapping of str to pandas.Series
-        One zero-filled daily strike series for all ceasefires, or ceasefire_id -> that ceasefire's
-        counterparty series (:func:`counterparty_series`).
-    min_events : int, default 1
-        Strikes (cumulative, from the start day) that count as a breakdown.
-    grace_days : int, default 0
-        Days after the effective date before strikes count (the start is moved by this many days).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The CEASEFIRES columns, renumbered from 0, plus:
-
-        * start: effective date plus ``grace_days`` (NaT when unknown);
-        * censor_at: end of follow-up, the earlier of effective_to and the last day of the series
-          (NaT when the series is missing);
-        * duration_days: days from start to breakdown or censoring, both counted (at least 1; NaN
-          when the start lies outside the series or the series is missing);
-        * broke_down: True when the breakdown day came on or before censor_at;
-        * status: 'ok', 'no_start_date', 'starts_outside_data' or 'no_series'.
-
-    Raises
-    ------
-    ValueError
-        When a series is not a gap-free non-negative daily series.
-    """
-    table = ceasefires.reset_index(drop=True).copy()
-    start = effective_start(table) + pd.Timedelta(days=grace_days)
-    out = table.assign(start=start, censor_at=pd.NaT, **{DURATION: np.nan, BROKE_DOWN: False})
-    out["status"] = "ok"
-    if isinstance(series, pd.Series):
-        _fill_breakdowns(out, out.index, series, min_events)
-    else:
-        for cf_id, group in out.groupby(c.CF_ID, sort=False):  # one pass per counterparty series
-            if cf_id in series:
-                _fill_breakdowns(out, group.index, series[cf_id], min_events)
-            else:
-                out.loc[group.index, "status"] = "no_series"
-    out.loc[start.isna(), "status"] = "no_start_date"
-    return out
-
-
-def _fill_breakdowns(out: pd.DataFrame, rows: pd.Index, series: pd.Series, min_events: int) -> None:
-    """First day with cumulative events >= min_events after each start, via searchsorted."""
-    y = check_daily_series(series)
-    idx = y.index
-    cum = np.concatenate([[0.0], np.cumsum(y.to_numpy())])
-    start = out.loc[rows, "start"]
-    end_data = idx[-1]
-    censor = out.loc[rows, c.CF_EFFECTIVE_TO].where(
-        out.loc[rows, c.CF_EFFECTIVE_TO] <= end_data, end_data
-    )
-    censor = censor.fillna(end_data)
-    inside = (start >= idx[0]) & (start <= end_data)
-    pos = ((start - idx[0]).dt.days).to_numpy()
-    pos = np.where(inside.to_numpy(), pos, 0).astype(np.int64)
-    # cum[k] = events on days < k; breakdown day b is the first with cum[b+1] >= cum[pos] + m
-    first = np.searchsorted(cum, cum[pos] + min_events, side="left") - 1
-    first_day = pd.Series(pd.NaT, index=rows, dtype="datetime64[ns]")
-    found = first < len(idx)
-    first_day[found] = idx[np.minimum(first, len(idx) - 1)][found]
-    broke = found & (first_day <= censor).to_numpy()
-    end = first_day.where(broke, censor)
-    out.loc[rows, "censor_at"] = censor
-    out.loc[rows, BROKE_DOWN] = broke & inside.to_numpy()
-    out.loc[rows, DURATION] = np.where(inside, (end - start).dt.days + 1, np.nan)
-    out.loc[rows[~inside.to_numpy()], "status"] = "starts_outside_data"
-
-
 def kaplan_meier(table: pd.DataFrame, by: str | None = None, level: float = 0.95) -> pd.DataFrame:
     """Kaplan-Meier survival (statsmodels SurvfuncRight) with pointwise log-log intervals,
     overall or per value of ``by``: columns group, time, survival, ci_low, ci_high, n_risk.
@@ -140,7 +45,8 @@ def kaplan_meier(table: pd.DataFrame, by: str | None = None, level: float = 0.95
     Parameters
     ----------
     table : pandas.DataFrame
-        The output of :func:`breakdown_table` (only rows with status 'ok' and a duration are used).
+        Survival subjects, e.g. :func:`chain_subjects` (duration_days, broke_down, status and
+        optionally entry_days; only rows with status 'ok' and a duration are used).
     by : str, optional
         Column to split by (e.g. 'broker_bloc'); one curve 'all' when None.
     level : float, default 0.95
@@ -201,7 +107,8 @@ def median_survival(table: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     Parameters
     ----------
     table : pandas.DataFrame
-        The output of :func:`breakdown_table` (only rows with status 'ok' and a duration are used).
+        Survival subjects, e.g. :func:`chain_subjects` (duration_days, broke_down, status and
+        optionally entry_days; only rows with status 'ok' and a duration are used).
     by : str, optional
         Column to split by (e.g. 'broker_bloc'); one group 'all' when None.
 
@@ -238,7 +145,8 @@ def cox_model(
     Parameters
     ----------
     table : pandas.DataFrame
-        The output of :func:`breakdown_table` (only rows with status 'ok' and a duration are used).
+        Survival subjects, e.g. :func:`chain_subjects` (duration_days, broke_down, status and
+        optionally entry_days; only rows with status 'ok' and a duration are used).
     covariates : tuple of str, default ('kind',)
         Categorical columns of ``table``, dummy-coded against their reference level.
     level : float, default 0.95
@@ -321,127 +229,6 @@ def cox_model(
         p_value=fit.pvalues,
         status=STATUS_OK,
     )
-
-
-# --- Who is the counterparty? ------------------------------------------------------------------
-
-NATIONAL_COUNTERPARTY_SIDES = ("ethnic_armed_organisation",)
-"""Default target sides standing for the counterparty of a national unilateral truce by the
-military: its statements address 'ethnic armed organisations' and exclude groups it calls
-terrorists (the NUG/PDF resistance after 2021, the AA in 2020)."""
-
-RULE_NAMED = "named parties"
-RULE_SIDES = "all targets on sides"
-
-
-def _named_actors(text: pd.Series, registry: pd.DataFrame) -> pd.Series:
-    """Non-state registry actors whose id or plain alias appears as a whole word in each
-    text (case-sensitive, so 'AA' does not match inside words), joined with ';'."""
-
-    long = registry[[c.AC_ID, c.AC_ALIASES, c.AC_SIDE]].copy()
-    long = long[~long[c.AC_SIDE].isin(["state", "civilians", "militia"])]
-    names = (long[c.AC_ALIASES].fillna("") + c.LIST_SEPARATOR + long[c.AC_ID]).str.split(
-        c.LIST_SEPARATOR
-    )
-    long = long.assign(alias=names).explode("alias")
-    long["alias"] = long["alias"].str.strip()
-    long = long[(long["alias"] != "") & ~long["alias"].str.startswith(c.ACTOR_REGEX_PREFIX)]
-    hits = pd.Series([[] for _ in range(len(text))], index=text.index, dtype="object")
-    for actor_id, aliases in long.groupby(c.AC_ID, sort=True)["alias"]:  # ~20 actors
-        pattern = r"(?<!\w)(?:" + "|".join(re.escape(a) for a in aliases) + r")(?!\w)"
-        found = text.fillna("").str.contains(pattern, regex=True)
-        hits[found] = hits[found].map(lambda ids, a=actor_id: [*ids, a])
-    return hits.map(c.LIST_SEPARATOR.join).astype("string")
-
-
-def truce_counterparties(
-    ceasefires: pd.DataFrame,
-    registry: pd.DataFrame,
-    national_sides: tuple[str, ...] | list[str] = NATIONAL_COUNTERPARTY_SIDES,
-) -> pd.DataFrame:
-    """Which targets count as each ceasefire's counterparty when looking for breakdown.
-
-    * Unilateral truces declared by the military (declarer_side 'state'): every target on
-      ``national_sides`` (rule 'all targets on sides').
-    * Bilateral truces and truces declared by armed groups: the non-state actors of the
-      actor registry named in declared_by (else in counterparty), e.g. AA for the
-      'Arakan Army and Myanmar military' truce, MNDAA/TNLA/AA for the Brotherhood Alliance.
-
-    Returns ceasefire_id, rule, targets (';'-joined actor ids or sides). A row whose text
-    names no known actor gets an empty ``targets`` and is reported as 'no_series'.
-
-    Parameters
-    ----------
-    ceasefires : pandas.DataFrame
-        Rows of the CEASEFIRES table.
-    registry : pandas.DataFrame
-        The actor registry (:func:`analysis.sources.actors.load_registry`).
-    national_sides : tuple or list of str, default ('ethnic_armed_organisation',)
-        Target sides standing for the counterparty of a unilateral truce by the state.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per ceasefire, in table order:
-
-        * ceasefire_id: the ceasefire;
-        * rule: 'all targets on sides' or 'named parties';
-        * targets: ';'-joined sides (first rule) or registry actor ids (second rule); empty when no
-          known actor is named.
-    """
-    named = _named_actors(ceasefires[c.CF_DECLARED_BY].astype("string"), registry)
-    fallback = _named_actors(ceasefires[c.CF_COUNTERPARTY].astype("string"), registry)
-    named = named.mask(named == "", fallback)
-    national = (ceasefires[c.CF_DECLARER_SIDE] == "state") & (ceasefires[c.CF_KIND] == "unilateral")
-    return pd.DataFrame(
-        {
-            c.CF_ID: ceasefires[c.CF_ID].to_numpy(),
-            "rule": pd.Series(RULE_NAMED, index=ceasefires.index)
-            .mask(national, RULE_SIDES)
-            .to_numpy(),
-            "targets": named.mask(national, c.LIST_SEPARATOR.join(national_sides)).to_numpy(),
-        }
-    )
-
-
-def counterparty_series(
-    events: pd.DataFrame,
-    counterparties: pd.DataFrame,
-    start: str | pd.Timestamp,
-    end: str | pd.Timestamp,
-) -> dict[str, pd.Series]:
-    """Daily zero-filled counts of ``events`` (already filtered to the initiating side, e.g.
-    the state) on each ceasefire's counterparty, for :func:`breakdown_table`. Ceasefires
-    with no named counterparty are left out (breakdown_table marks them 'no_series').
-
-    Parameters
-    ----------
-    events : pandas.DataFrame
-        A canonicalised EVENTS table already restricted to the initiating side and strike
-        definition.
-    counterparties : pandas.DataFrame
-        The output of :func:`truce_counterparties`.
-    start, end : str or pandas.Timestamp
-        First and last day of every series (inclusive).
-
-    Returns
-    -------
-    dict of str to pandas.Series
-        ceasefire_id -> zero-filled daily events on its counterparty (target_side for the 'all
-        targets on sides' rule, target for 'named parties'), indexed by date. Ceasefires that share
-        a set of targets share one series object.
-    """
-    out: dict[str, pd.Series] = {}
-    usable = counterparties[counterparties["targets"].fillna("") != ""]
-    for (rule, targets), group in usable.groupby(["rule", "targets"]):  # a few distinct sets
-        chosen = targets.split(c.LIST_SEPARATOR)
-        column = c.EV_TARGET_SIDE if rule == RULE_SIDES else c.EV_TARGET
-        series = daily_series(events[events[column].isin(chosen).fillna(False)], start, end)
-        out.update({cf_id: series for cf_id in group[c.CF_ID]})
-    return out
-
-
-# --- Readable tables for rendered reports ------------------------------------------------------
 
 
 # --- Chain-level survival: one subject per extension chain ------------------------------------

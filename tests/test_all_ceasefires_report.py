@@ -125,6 +125,24 @@ def test_a_long_table_is_capped_at_the_most_precise_rows_and_the_rest_summarised
     assert len(figure.axes[0].get_yticks()) == 20
 
 
+def test_the_forest_says_where_a_bar_is_an_upper_bound_or_the_primary_is_missing() -> None:
+    table = _table(4)
+    table.loc[0, ["estimate", "ci_low", "ci_high", "status"]] = [0.0, 0.0, 0.7, "zero_during"]
+    table["primary_estimate"] = [0.5, 0.0, np.nan, 1.2]
+    table["primary_ci_low"] = [0.2, 0.0, np.nan, 0.6]
+    table["primary_ci_high"] = [1.1, 0.35, np.nan, 2.4]
+    table["primary_status"] = ["ok", "zero_during", "too_short", "ok"]
+    figure = plots_all.forest_all_figure(table, 20, "t")
+    notes = sorted(t.get_text() for t in figure.axes[0].texts)
+    assert notes == [
+        "descriptive: no events during, bar = upper bound 0.7",
+        "primary: baseline too short, no estimate",
+        "primary: no events during, bar = upper bound 0.35",
+    ]
+    without = plots_all.forest_all_figure(_table(4), 20, "t")
+    assert not without.axes[0].texts
+
+
 def test_every_ceasefire_without_an_estimate_is_counted_by_reason() -> None:
     statuses = [st.STATUS_OK] * 4 + [st.STATUS_NO_DYAD] * 3 + [st.STATUS_NO_PRE] * 2
     summary = tables.not_estimated_summary(_table(9, statuses))

@@ -55,6 +55,8 @@ LAYERS: dict[str, int] = {
     "analysis.tables": 5,
     "analysis.plots": 5,
     "analysis.plots_all": 5,
+    "analysis.plots_forest": 5,
+    "analysis.plots_survival": 5,
     "analysis.style": 5,
     "analysis.audit": 5,
     "analysis.finding_base": 5,

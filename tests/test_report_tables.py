@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import alignment, effects, reported, survival
+from analysis import alignment, effects, reported
 from analysis import contract as c
 from analysis import formatting as fm
 from analysis import placebo as pl
@@ -206,36 +206,27 @@ def test_timing_table_rounds_days_and_shows_the_null_range() -> None:
     caption = tb.timing_caption(test)
     assert "5 extension chains moved by at most ±90 days" in caption
     assert "p cannot go below 0.0001" in caption and "any bloc: p = 0.033" in caption
+    assert "Holm-adjusted over 1 bloc, not below 0.0001" in caption
     assert row["Median days to nearest event"] == "754"
     assert row["Note"] == "Fewer than 3 events of this bloc."
 
 
-def test_breakdown_display_table_names_the_first_strike_day() -> None:
-    table = pd.DataFrame(
+def test_timing_caption_gives_the_floor_of_the_holm_adjusted_p_values() -> None:
+    # four blocs, one without events (not tested): Holm multiplies by 3, not 4
+    test = pd.DataFrame(
         {
-            c.CF_ID: ["a", "b", "c"],
-            c.CF_BROKER_BLOC: ["none", "Japan", "China"],
-            "start": pd.to_datetime(["2020-01-01", "2020-02-01", "2030-01-01"]),
-            "censor_at": pd.to_datetime(["2020-01-31", "2020-02-29", "2023-12-31"]),
-            survival.DURATION: [3.0, 29.0, np.nan],
-            survival.BROKE_DOWN: [True, False, False],
-            "status": ["ok", "ok", "starts_outside_data"],
+            "bloc": ["China", "Russia", "ASEAN", "India"],
+            "n_chains": [7] * 4,
+            "n_bloc_events": [4, 6, 0, 2],
+            "p_any_bloc": [0.2] * 4,
+            "resolution": [1 / 200] * 4,
+            "null": ["chain_shift"] * 4,
+            "n_permutations": [199] * 4,
         }
     )
-    parties = pd.DataFrame(
-        {
-            c.CF_ID: ["a", "b", "c"],
-            "rule": ["named parties"] * 3,
-            "targets": ["AA;TNLA", "KIA", "AA"],
-        }
-    )
-    shown = tb.breakdown_display_table(table, parties)
-    assert list(shown["Truce"]) == ["a", "b"]  # the truce outside the data is not listed
-    assert list(shown["First strike on the counterparty"]) == [
-        "strike on 2020-01-03",
-        "none until 2020-02-29",
-    ]
-    assert shown.iloc[0]["Counterparty watched"] == "named parties: AA, TNLA"
+    caption = tb.timing_caption(test)
+    assert "p cannot go below 0.005;" in caption
+    assert "Holm-adjusted over 3 blocs, not below 0.015" in caption
 
 
 def test_cox_and_median_tables_say_unbrokered() -> None:

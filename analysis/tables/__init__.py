@@ -12,7 +12,6 @@ them through this package, e.g. ``tables.batch_table(batch)``.
 """
 
 from analysis.tables.alignment import (
-    breakdown_display_table,
     controls_table,
     cox_table,
     did_table,
@@ -82,7 +81,6 @@ __all__ = [
     "per_event_table",
     "did_table",
     "displacement_table",
-    "breakdown_display_table",
     "median_table",
     "cox_table",
     "few_treated_table",

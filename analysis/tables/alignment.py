@@ -92,47 +92,6 @@ def displacement_table(results: dict[str, Displacement]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def breakdown_display_table(table: pd.DataFrame, counterparties: pd.DataFrame) -> pd.DataFrame:
-    """Truces with a usable start (status 'ok') from :func:`breakdown_table`: whom the
-    breakdown rule watches, and when the first strike on them came or follow-up ended.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        The output of :func:`analysis.survival.breakdown_table`.
-    counterparties : pandas.DataFrame
-        The output of :func:`analysis.survival.truce_counterparties` (rule and targets).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Text, one row per usable truce; columns Truce, Broker bloc, Counterparty watched, In force
-        from, First strike on the counterparty, Days to strike or end of follow-up.
-    """
-    usable = table[table["status"] == "ok"].merge(counterparties, on=c.CF_ID, how="left")
-    first_strike = usable["start"] + pd.to_timedelta(usable[DURATION] - 1, unit="D")
-    outcome = [
-        f"strike on {format_date(day)}" if broke else f"none until {format_date(censor)}"
-        for broke, day, censor in zip(
-            usable[BROKE_DOWN], first_strike, usable["censor_at"], strict=True
-        )
-    ]
-    return pd.DataFrame(
-        {
-            "Truce": usable[c.CF_ID].astype(str),
-            "Broker bloc": usable[c.CF_BROKER_BLOC],
-            "Counterparty watched": (
-                usable["rule"].fillna("")
-                + ": "
-                + usable["targets"].fillna("").astype(str).str.replace(c.LIST_SEPARATOR, ", ")
-            ).str.replace("_", " "),
-            "In force from": usable["start"].map(format_date),
-            "First strike on the counterparty": outcome,
-            "Days to strike or end of follow-up": usable[DURATION].map(format_count),
-        }
-    )
-
-
 def median_table(medians: pd.DataFrame) -> pd.DataFrame:
     """:func:`median_survival` as text; 'not reached' when fewer than half broke down.
 
