@@ -136,6 +136,11 @@ def test_rank_p_with_heavy_ties_is_uniform_under_exchangeability(seed: int) -> N
         share = float(np.mean(random_order <= level + 1e-12))
         assert abs(share - level) < 4 * math.sqrt(level * (1 - level) / runs), (k, share)
     assert np.mean(ties_against <= 2 / (1 + n) + 1e-12) < 0.5 * 2 / (1 + n)
+    one_sided = np.array([pl.upper_rank_p(row[0], row[1:], rng) for row in draws])
+    for k in (1, 4, 10):
+        level = k / (1 + n)
+        share = float(np.mean(one_sided <= level + 1e-12))
+        assert abs(share - level) < 4 * math.sqrt(level * (1 - level) / runs), (k, share)
 
 
 @pytest.mark.parametrize("seed", [31, 32])
