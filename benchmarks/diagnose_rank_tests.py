@@ -14,6 +14,10 @@ exchangeable with them. Under the null, for each run this prints what can pull i
   rank; below 1 the observed is less spread than the placebos, the test conservative) and
   ``mean u`` (0.5 unless the observed is shifted to one side).
 
+Ties (``--part ties``): iid sparse days, so the real window is exchangeable with the
+pseudo-windows and only ties can move the size: ties counted against the observed (before)
+or put in seeded random order (after).
+
 DiD (``--part did``, the panels of ``validate_did_survival.py``): ties of |statistic| with the
 observed, the exact level floor(0.05 (1 + n)) / (1 + n) and the same rank moments.
 
@@ -23,6 +27,7 @@ Run: ``nice -n 10 python benchmarks/diagnose_rank_tests.py --runs 1000``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import sys
 from pathlib import Path
@@ -107,6 +112,40 @@ def placebo_table(runs: int, seed: int, days: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def ties_table(runs: int, seed: int) -> pd.DataFrame:
+    """Heavy ties, exchangeable by construction: iid Poisson(0.1) days, 2,400 days, 30 + 20-day
+    windows (about 45 pseudo-windows, 6 of them empty during). Size with ties counted against
+    the observed (before) and in seeded random order (after), overall and in the lower tail."""
+    rng = np.random.default_rng(seed)
+    days, pre, during = 2400, 30, 20
+    index = pd.date_range("2016-01-01", periods=days, freq="D")
+    found = []
+    for run in rng.poisson(0.1, (runs, days)).astype(float):
+        effective = int(rng.integers(2200, days - during))
+        windows = vp.windows_at(index, effective, during)
+        windows = dataclasses.replace(windows, pre_start=index[effective - pre], pre_days_used=pre)
+        result = pl.placebo_test(pd.Series(run, index=index), windows, seed=int(rng.integers(1e9)))
+        if math.isnan(result.p_value):  # no events in the real pre window
+            continue
+        values, observed = result.placebo_log_rr, result.observed_log_rr
+        lower = observed < np.median(values)
+        before = pl.two_sided_rank_p(observed, values)
+        found.append(
+            {
+                "before": before <= 0.05,
+                "after": result.p_value <= 0.05,
+                "before lower": before <= 0.05 and lower,
+                "after lower": result.p_value <= 0.05 and lower,
+                "tie obs": bool(np.any(values == observed)),
+                "exact": exact_two_sided(result.n_placebos),
+            }
+        )
+    frame = pd.DataFrame(found)
+    row = {"runs with p": len(frame), "seed": seed, **frame.mean().round(4).to_dict()}
+    print(pd.Series(row).to_string(), flush=True)
+    return pd.DataFrame([row])
+
+
 def did_table(runs: int, seed: int) -> pd.DataFrame:
     """Size, exact level, ties and rank moments of the space-time test, 1 and 2 treated."""
     rows = []
@@ -153,11 +192,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--days", type=int, default=6500)
-    parser.add_argument("--part", choices=("placebo", "did", "all"), default="all")
+    parser.add_argument("--part", choices=("placebo", "did", "ties", "all"), default="all")
     args = parser.parse_args(argv)
     with pd.option_context("display.width", 250, "display.precision", 3):
         if args.part in ("placebo", "all"):
             print(placebo_table(args.runs, args.seed, args.days).to_string(index=False))
+        if args.part in ("ties", "all"):
+            print(ties_table(args.runs, args.seed).to_string(index=False))
         if args.part in ("did", "all"):
             print(did_table(args.runs, args.seed).to_string(index=False))
 
