@@ -197,7 +197,8 @@ def _descriptive_effect(effect: Any, ceasefire_id: str) -> Finding:
             f"ceasefire cannot be told: only {n_windows} "
             f"{'pseudo-window fits' if n_windows == 1 else 'pseudo-windows fit'} outside every "
             f"ceasefire period, so the spike-matched placebo ({p_text(matched_p)}) cannot go "
-            f"below {format_number(2 / (1 + n_windows), 2)}."
+            f"below {format_number(2 / (1 + n_windows), 2)}, so it can never reach "
+            f"{format_number(ALPHA, 2)}."
         )
     elif matched_p < ALPHA:
         caveat = (

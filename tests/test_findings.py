@@ -80,7 +80,7 @@ def test_a_coarse_placebo_says_it_cannot_tell_rather_than_explaining_the_fall() 
     )
     assert "fell by 60%" in found.text
     assert "cannot be told" in found.text and "only 4 pseudo-windows" in found.text
-    assert "cannot go below 0.4" in found.text
+    assert "cannot go below 0.4, so it can never reach 0.05" in found.text
     assert "not clearly due to the ceasefire" not in found.text
 
 
