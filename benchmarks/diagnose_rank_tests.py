@@ -9,7 +9,9 @@ exchangeable with them. Under the null, for each run this prints what can pull i
   decision at 0.05); ``ties any``: runs with any tied placebo values; ``inf``: mean number of
   infinite placebo log ratios (zero-during or zero-pre windows);
 * ``oracle``: size when a randomly chosen pseudo-window plays the observed one, ranked among
-  the others (exchangeable by construction: the rank machinery alone);
+  the others (exchangeable by construction: the rank machinery alone); ``oracle late`` /
+  ``oracle early``: the same with one of the last / first three windows (random placebo), which
+  shows what the position of the real window (drawn in the last 300 days) does;
 * ``12 var(u)``: 12 x the variance of the observed's mid-rank u in (0, 1) (1 for a uniform
   rank; below 1 the observed is less spread than the placebos, the test conservative) and
   ``mean u`` (0.5 unless the observed is shifted to one side).
@@ -30,6 +32,7 @@ import argparse
 import dataclasses
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -59,7 +62,7 @@ def placebo_run(counts: np.ndarray, index: pd.DatetimeIndex, effective: int, rng
     matched = pl.placebo_test(series, windows, match_pre_level=True)
     values, observed, n = plain.placebo_log_rr, plain.observed_log_rr, plain.n_placebos
     below, equal = int((values < observed).sum()), int((values == observed).sum())
-    pick = int(rng.integers(n))
+    pick, late, early = int(rng.integers(n)), n - 1 - int(rng.integers(3)), int(rng.integers(3))
     starts = (plain.candidate_windows["pre_start"] - index[0]).dt.days.to_numpy()
     cum = np.concatenate([[0.0], np.cumsum(counts.astype(float))])
     residuals = pl._adjusted_residuals(cum, starts, vp.PRE_DAYS, vp.PRE_DAYS, DURING_DAYS)
@@ -76,6 +79,8 @@ def placebo_run(counts: np.ndarray, index: pd.DatetimeIndex, effective: int, rng
         "p matched": matched.p_value,
         "oracle random": pl.two_sided_rank_p(float(values[pick]), np.delete(values, pick)),
         "oracle matched": pl.two_sided_rank_p(float(residuals[pick]), np.delete(residuals, pick)),
+        "oracle late": pl.two_sided_rank_p(float(values[late]), np.delete(values, late)),
+        "oracle early": pl.two_sided_rank_p(float(values[early]), np.delete(values, early)),
         "ties any": len(np.unique(values)) < n,
         "tie obs": equal > 0,
         "tie at extreme": equal > 0 and (below == 0 or below + equal == n),
@@ -85,11 +90,21 @@ def placebo_run(counts: np.ndarray, index: pd.DatetimeIndex, effective: int, rng
     }
 
 
-def placebo_table(runs: int, seed: int, days: int) -> pd.DataFrame:
-    """One row per DGP: sizes, oracle sizes, tie shares and rank moments."""
+def _without_trend(simulate: Callable[..., dict]) -> Callable[..., dict]:
+    """The generator with its trend set to zero whatever the DGP file asks."""
+    return lambda *args, **kwargs: simulate(*args, **{**kwargs, "trend_per_year": 0.0})
+
+
+def placebo_table(runs: int, seed: int, days: int, trend: bool = True) -> pd.DataFrame:
+    """One row per DGP: sizes, oracle sizes, tie shares and rank moments (``trend=False``:
+    the DGP without its linear trend, which over a lengthened series makes late windows
+    busier, so less noisy, than early ones)."""
     rows = []
     for offset, name in enumerate(PLACEBO_DGPS):
-        sim = vp.dgp(name, days).simulate(np.random.default_rng(seed + offset), runs)
+        module = vp.dgp(name, days)
+        if not trend:
+            module._LATENT.simulate_series = _without_trend(module._LATENT.simulate_series)
+        sim = module.simulate(np.random.default_rng(seed + offset), runs)
         index = pd.date_range(sim["start"], periods=sim["counts"].shape[1], freq="D")
         rng = np.random.default_rng([seed, offset])
         runs_ = pd.DataFrame(
@@ -98,9 +113,20 @@ def placebo_table(runs: int, seed: int, days: int) -> pd.DataFrame:
                 for counts, effective in zip(sim["counts"], sim["effective_day"], strict=True)
             ]
         )
-        row = {"dgp": f"{name} ({days} d)", "runs": runs, "n": f"{runs_.n.min()}-{runs_.n.max()}"}
+        row = {
+            "dgp": f"{name} ({days} d{'' if trend else ', no trend'})",
+            "runs": runs,
+            "n": f"{runs_.n.min()}-{runs_.n.max()}",
+        }
         row["exact"] = np.mean([exact_two_sided(n) for n in runs_.n])
-        for key in ("p random", "p matched", "oracle random", "oracle matched"):
+        for key in (
+            "p random",
+            "p matched",
+            "oracle random",
+            "oracle matched",
+            "oracle late",
+            "oracle early",
+        ):
             row[key.replace("p ", "size ")] = float((runs_[key] <= 0.05).mean())
         for key in ("ties any", "tie obs", "tie at extreme", "inf"):
             row[key] = float(runs_[key].mean())
@@ -192,11 +218,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--days", type=int, default=6500)
+    parser.add_argument("--no-trend", action="store_true", help="placebo DGPs without trend")
     parser.add_argument("--part", choices=("placebo", "did", "ties", "all"), default="all")
     args = parser.parse_args(argv)
     with pd.option_context("display.width", 250, "display.precision", 3):
         if args.part in ("placebo", "all"):
-            print(placebo_table(args.runs, args.seed, args.days).to_string(index=False))
+            table = placebo_table(args.runs, args.seed, args.days, not args.no_trend)
+            print(table.to_string(index=False))
         if args.part in ("ties", "all"):
             print(ties_table(args.runs, args.seed).to_string(index=False))
         if args.part in ("did", "all"):
