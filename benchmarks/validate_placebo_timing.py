@@ -6,6 +6,8 @@ As shipped they are 1,400 days long, room for only a handful of non-overlapping 
 pseudo-windows; ``--long-days`` reruns them on longer series (the generator's module
 constants are set, the model is unchanged) so that 40-42 windows fit and a two-sided p
 can reach 0.05. "random" is the plain placebo, "matched" the spike-matched one.
+``--chains N`` closes the periods of N random extension chains (1-4 back-to-back 30-day
+periods each) to pseudo-windows; ``--lengths`` sets the series lengths.
 
 Timing: a diplomatic calendar (four blocs, 2-40 dated events each, drawn uniformly) and a
 ceasefire table of 13 extension chains with 39 declarations (roots uniform in the window,
