@@ -84,6 +84,14 @@ def test_a_coarse_placebo_says_it_cannot_tell_rather_than_explaining_the_fall() 
     assert "not clearly due to the ceasefire" not in found.text
 
 
+def test_no_placebo_room_says_it_cannot_tell_instead_of_dropping_the_caveat() -> None:
+    effect = _effect(0.4, 0.2, 0.8, math.nan, placebo_status="no_placebo_room", n_placebos=0)
+    found = findings.ceasefire_effect(effect, "cf-1")
+    assert "fell by 60%" in found.text
+    assert "cannot be told" in found.text and "no placebo p-value" in found.text
+    assert "were rare" not in found.text
+
+
 def test_an_interval_including_one_says_no_clear_change_and_what_it_rules_out() -> None:
     found = findings.ceasefire_effect(_effect(0.8, 0.5, 1.3, 0.5), "cf-1")
     assert "No clear change" in found.text
