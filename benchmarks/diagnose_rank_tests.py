@@ -138,16 +138,19 @@ def placebo_table(runs: int, seed: int, days: int, trend: bool = True) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def ties_table(runs: int, seed: int) -> pd.DataFrame:
-    """Heavy ties, exchangeable by construction: iid Poisson(0.1) days, 2,400 days, 30 + 20-day
-    windows (about 45 pseudo-windows, 6 of them empty during). Size with ties counted against
-    the observed (before) and in seeded random order (after), overall and in the lower tail."""
+def ties_table(runs: int, seed: int, mean: float = 0.1, days: int = 2400) -> pd.DataFrame:
+    """Heavy ties, exchangeable by construction: iid Poisson(``mean``) days, 30 + 20-day
+    windows, the date in the last 200 days (at 0.1 a day and 2,400 days: about 45
+    pseudo-windows, 6 of them empty during). Size, overall and in the falls (lower) tail, with
+    ties counted against the observed (before) and in seeded random order (after); and, in
+    random order, with the pseudo-windows that have no pre events kept as +inf ("zero-pre
+    kept", the rule before this change) instead of left out."""
     rng = np.random.default_rng(seed)
-    days, pre, during = 2400, 30, 20
+    pre, during = 30, 20
     index = pd.date_range("2016-01-01", periods=days, freq="D")
     found = []
-    for run in rng.poisson(0.1, (runs, days)).astype(float):
-        effective = int(rng.integers(2200, days - during))
+    for run in rng.poisson(mean, (runs, days)).astype(float):
+        effective = int(rng.integers(days - 200, days - during))
         windows = vp.windows_at(index, effective, during)
         windows = dataclasses.replace(windows, pre_start=index[effective - pre], pre_days_used=pre)
         result = pl.placebo_test(pd.Series(run, index=index), windows, seed=int(rng.integers(1e9)))
@@ -155,21 +158,38 @@ def ties_table(runs: int, seed: int) -> pd.DataFrame:
             continue
         values, observed = result.placebo_log_rr, result.observed_log_rr
         lower = observed < np.median(values)
-        before = pl.two_sided_rank_p(observed, values)
-        found.append(
-            {
-                "before": before <= 0.05,
-                "after": result.p_value <= 0.05,
-                "before lower": before <= 0.05 and lower,
-                "after lower": result.p_value <= 0.05 and lower,
-                "tie obs": bool(np.any(values == observed)),
-                "exact": exact_two_sided(result.n_placebos),
-            }
-        )
+        p_values = {
+            "before": pl.two_sided_rank_p(observed, values),
+            "after": result.p_value,
+            "zero-pre kept": pl.two_sided_rank_p(
+                observed, np.append(values, np.full(_zero_pre(run, windows), np.inf)), rng
+            ),
+        }
+        row = {"tie obs": bool(np.any(values == observed))}
+        row["exact"] = exact_two_sided(result.n_placebos)
+        for key, p_value in p_values.items():
+            row[key] = p_value <= 0.05
+            row[f"{key} falls"] = p_value <= 0.05 and lower
+        found.append(row)
     frame = pd.DataFrame(found)
-    row = {"runs with p": len(frame), "seed": seed, **frame.mean().round(4).to_dict()}
+    row = {"mean": mean, "runs with p": len(frame), "seed": seed, **frame.mean().round(4)}
     print(pd.Series(row).to_string(), flush=True)
     return pd.DataFrame([row])
+
+
+def _zero_pre(run: np.ndarray, windows) -> int:
+    """Enumerated pseudo-windows with no pre events but some during (the old +inf ones)."""
+    index_days = pd.date_range("2016-01-01", periods=len(run), freq="D")
+    pre = (windows.pre_end - windows.pre_start).days + 1
+    width = (windows.during_end - windows.pre_start).days + 1
+    real = (windows.pre_start - index_days[0]).days
+    blocked = np.zeros(len(run), dtype=bool)
+    blocked[real : real + width] = True
+    starts = pl.non_overlapping_starts(blocked, width)
+    cum = np.concatenate([[0.0], np.cumsum(run)])
+    before = cum[starts + pre] - cum[starts]
+    during = cum[starts + width] - cum[starts + pre]
+    return int(((before == 0) & (during > 0)).sum())
 
 
 def did_table(runs: int, seed: int) -> pd.DataFrame:
@@ -226,7 +246,8 @@ def main(argv: list[str] | None = None) -> None:
             table = placebo_table(args.runs, args.seed, args.days, not args.no_trend)
             print(table.to_string(index=False))
         if args.part in ("ties", "all"):
-            print(ties_table(args.runs, args.seed).to_string(index=False))
+            for mean, days in ((0.1, 2400), (0.06, 4000)):
+                print(ties_table(args.runs, args.seed, mean, days).to_string(index=False))
         if args.part in ("did", "all"):
             print(did_table(args.runs, args.seed).to_string(index=False))
 
