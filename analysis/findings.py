@@ -38,7 +38,13 @@ from analysis.finding_base import (
     ratio_sentence,
 )
 from analysis.formatting import format_count, format_number, format_p, is_missing
-from analysis.status import STATUS_COARSE, STATUS_LABELS, STATUS_OK, STATUS_ZERO_DURING
+from analysis.status import (
+    STATUS_COARSE,
+    STATUS_LABELS,
+    STATUS_NO_PLACEBO_ROOM,
+    STATUS_OK,
+    STATUS_ZERO_DURING,
+)
 
 
 def strike_timeline(summary: Mapping[str, Any], n_windows: int, start: str, end: str) -> Finding:
@@ -187,17 +193,25 @@ def _descriptive_effect(effect: Any, ceasefire_id: str) -> Finding:
     sentence, direction = ratio_sentence(
         during.estimate, during.ci_low, during.ci_high, "Events per day", comparison
     )
-    if direction == "unclear" or is_missing(matched_p):
+    no_room = effect.matched_placebo.status == STATUS_NO_PLACEBO_ROOM
+    if direction == "unclear" or (is_missing(matched_p) and not no_room):
         return Finding(QUESTION_STRIKES, sentence, numbers)
     change = "falls" if direction == "fall" else "rises"
-    if effect.matched_placebo.status == STATUS_COARSE:
+    if no_room:
+        caveat = (
+            f"Whether {change} this large also follow equally violent stretches without a "
+            "ceasefire cannot be told: no pseudo-window with events in its pre window fits "
+            "outside every ceasefire period, so there is no placebo p-value."
+        )
+    elif effect.matched_placebo.status == STATUS_COARSE:
         n_windows = effect.matched_placebo.n_placebos
         caveat = (
             f"Whether {change} this large also follow equally violent stretches without a "
             f"ceasefire cannot be told: only {n_windows} "
             f"{'pseudo-window fits' if n_windows == 1 else 'pseudo-windows fit'} outside every "
             f"ceasefire period, so the spike-matched placebo ({p_text(matched_p)}) cannot go "
-            f"below {format_number(2 / (1 + n_windows), 2)}."
+            f"below {format_number(2 / (1 + n_windows), 2)}, so it can never reach "
+            f"{format_number(ALPHA, 2)}."
         )
     elif matched_p < ALPHA:
         caveat = (

@@ -6,6 +6,8 @@ As shipped they are 1,400 days long, room for only a handful of non-overlapping 
 pseudo-windows; ``--long-days`` reruns them on longer series (the generator's module
 constants are set, the model is unchanged) so that 40-42 windows fit and a two-sided p
 can reach 0.05. "random" is the plain placebo, "matched" the spike-matched one.
+``--chains N`` closes the periods of N random extension chains (1-4 back-to-back 30-day
+periods each) to pseudo-windows; ``--lengths`` sets the series lengths.
 
 Timing: a diplomatic calendar (four blocs, 2-40 dated events each, drawn uniformly) and a
 ceasefire table of 13 extension chains with 39 declarations (roots uniform in the window,
@@ -33,6 +35,7 @@ from types import ModuleType
 import numpy as np
 import pandas as pd
 
+from analysis import contract as c
 from analysis import placebo as placebo_after
 from analysis import timing as timing_after
 from analysis.windows import Windows
@@ -41,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DGP_DIR = Path(__file__).resolve().parent / "dgps"
 PRE_DAYS = 90
 EXOGENOUS = ("ar90_moderate_null", "ar97_moderate_null", "ar95_sparse_null")
-SPIKE = ("ar95_moderate_spike_null",)
+SPIKE = ("ar95_moderate_spike_null", "ar90_moderate_spike_null", "ar97_moderate_spike_null")
 BLOC_EVENTS = {"A": 40, "B": 17, "C": 5, "D": 2}  # dense to sparse calendars
 N_CHAINS, N_DECLARATIONS = 13, 39
 STUDY_START, STUDY_END = pd.Timestamp("2018-01-01"), pd.Timestamp("2025-12-31")
@@ -70,7 +73,9 @@ def main_module(name: str, folder: Path, ref: str = BEFORE_REF) -> ModuleType:
     ).stdout
     path = folder / f"{name}_main.py"
     path.write_text(text)
-    return load_module(path, f"{name}_main")
+    module = load_module(path, f"{name}_main")
+    module.REF = ref
+    return module
 
 
 def dgp(name: str, days: int) -> ModuleType:
@@ -103,21 +108,52 @@ def windows_at(index: pd.DatetimeIndex, effective: int, during: int) -> Windows:
     )
 
 
+def chain_periods(rng: np.random.Generator, index: pd.DatetimeIndex, chains: int) -> pd.DataFrame:
+    """A ceasefire table of ``chains`` extension chains (1-4 back-to-back 30-day periods, root
+    uniform before the last 450 days, so never on the real block), drawn apart from the
+    series: their periods in force are closed to pseudo-windows."""
+    rows = []
+    for chain in range(chains):
+        day = int(rng.integers(0, len(index) - 450))
+        for member in range(int(rng.integers(1, 5))):
+            rows.append(
+                {
+                    c.CF_ID: f"c{chain}-{member}",
+                    c.CF_EXTENDS: f"c{chain}-{member - 1}" if member else pd.NA,
+                    c.CF_DECLARED_ON: index[day],
+                    c.CF_EFFECTIVE_FROM: index[day],
+                    c.CF_EFFECTIVE_TO: index[day + 29],
+                }
+            )
+            day += 30
+    frame = pd.DataFrame(rows)
+    for column in c.CEASEFIRES.column_names:
+        if column not in frame:
+            frame[column] = pd.NA
+    return frame[c.CEASEFIRES.column_names]
+
+
 def placebo_sizes(
-    name: str, days: int, runs: int, seed: int, before: ModuleType
+    name: str, days: int, runs: int, seed: int, before: ModuleType, chains: int = 0
 ) -> list[dict[str, object]]:
-    """Size of the random and matched placebos of both versions on one DGP."""
+    """Size of the random and matched placebos of both versions on one DGP (with ``chains``
+    chained ceasefires closing their periods to pseudo-windows)."""
     sim = dgp(name, days).simulate(np.random.default_rng(seed), runs)
     index = pd.date_range(sim["start"], periods=sim["counts"].shape[1], freq="D")
+    table_rng = np.random.default_rng([seed, chains])
+    # main before issue 12 drew 999 overlapping windows; later refs enumerate them
+    before_windows = "999 draws" if before.REF == BEFORE_REF else f"enumerated ({before.REF})"
     p = {key: [] for key in ("before random", "before matched", "after random", "after matched")}
     used = []
     for counts, effective in zip(sim["counts"], sim["effective_day"], strict=True):
         series = pd.Series(counts.astype(float), index=index)
         windows = windows_at(index, int(effective), sim["during_days"])
+        table = chain_periods(table_rng, index, chains) if chains else None
         for matched in (False, True):
             label = "matched" if matched else "random"
-            old = before.placebo_test(series, windows, n_placebos=999, match_pre_level=matched)
-            new = placebo_after.placebo_test(series, windows, match_pre_level=matched)
+            common = dict(ceasefires=table, match_pre_level=matched)
+            old = before.placebo_test(series, windows, n_placebos=999, **common)
+            new = placebo_after.placebo_test(series, windows, **common)
             p[f"before {label}"].append(old.p_value)
             p[f"after {label}"].append(new.p_value)
         used.append(new.n_placebos)
@@ -129,11 +165,13 @@ def placebo_sizes(
         rows.append(
             {
                 "test": f"placebo {key.split()[1]}",
-                "dgp": f"{name} ({days} d)",
+                "dgp": f"{name} ({days} d{f', {chains} chains' if chains else ''})",
                 "version": key.split()[0],
                 "runs": len(values),
                 "no p": int(np.isnan(values).sum()),
-                "windows": f"{min(used)}-{max(used)}" if key.startswith("after") else "999 draws",
+                "windows": f"{min(used)}-{max(used)}"
+                if key.startswith("after")
+                else before_windows,
                 "exact@0.05": f"{np.mean(levels):.3f}" if key.startswith("after") else "0.050",
                 **size_columns(values),
             }
@@ -241,6 +279,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--permutations", type=int, default=999)
     parser.add_argument("--part", choices=("placebo", "timing", "all"), default="all")
     parser.add_argument("--before-ref", default=BEFORE_REF)
+    parser.add_argument(
+        "--chains", type=int, default=0, help="chained ceasefires closing periods (placebo)"
+    )
+    parser.add_argument("--lengths", type=int, nargs="+", help="series lengths (placebo)")
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as folder:
@@ -248,8 +290,10 @@ def main(argv: list[str] | None = None) -> None:
         if args.part in ("placebo", "all"):
             before = main_module("placebo", Path(folder), args.before_ref)
             for offset, name in enumerate((*EXOGENOUS, *SPIKE)):
-                for days in (1400, args.long_days):
-                    rows += placebo_sizes(name, days, args.runs, args.seed + offset, before)
+                for days in args.lengths or (1400, args.long_days):
+                    rows += placebo_sizes(
+                        name, days, args.runs, args.seed + offset, before, args.chains
+                    )
                     print(pd.DataFrame(rows[-4:]).to_string(index=False), flush=True)
         if args.part in ("timing", "all"):
             before = main_module("timing", Path(folder), args.before_ref)

@@ -80,8 +80,16 @@ def test_a_coarse_placebo_says_it_cannot_tell_rather_than_explaining_the_fall() 
     )
     assert "fell by 60%" in found.text
     assert "cannot be told" in found.text and "only 4 pseudo-windows" in found.text
-    assert "cannot go below 0.4" in found.text
+    assert "cannot go below 0.4, so it can never reach 0.05" in found.text
     assert "not clearly due to the ceasefire" not in found.text
+
+
+def test_no_placebo_room_says_it_cannot_tell_instead_of_dropping_the_caveat() -> None:
+    effect = _effect(0.4, 0.2, 0.8, math.nan, placebo_status="no_placebo_room", n_placebos=0)
+    found = findings.ceasefire_effect(effect, "cf-1")
+    assert "fell by 60%" in found.text
+    assert "cannot be told" in found.text and "no placebo p-value" in found.text
+    assert "were rare" not in found.text
 
 
 def test_an_interval_including_one_says_no_clear_change_and_what_it_rules_out() -> None:

@@ -4,8 +4,10 @@ The candidate windows are checked on the windows returned (no overlap with each 
 the real windows or with any ceasefire period; as many as fit); p never falls below its
 resolution; with the null true the share of p <= 0.05 stays within Monte-Carlo error of the
 test's exact level over several seeds, for the plain and the spike-matched placebo (dates
-chosen after spikes for the latter); a real five-fold drop is found; too little room gives a
-coarse p with its resolution instead of a refusal or a false 0.001.
+chosen after spikes for the latter); with discrete ties (iid small counts, zero-during
+windows) ties put in random order keep the p-value uniform and the size exact; a real
+five-fold drop is found; too little room gives a coarse p with its resolution instead of a
+refusal or a false 0.001.
 """
 
 from __future__ import annotations
@@ -118,6 +120,56 @@ def test_size_under_the_null_is_the_nominal_level_for_exogenous_dates(seed: int)
     for p_values in (p_random, p_matched):
         size, se = _size(p_values)
         assert abs(size - np.mean(levels)) < 3.5 * se
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_rank_p_with_heavy_ties_is_uniform_under_exchangeability(seed: int) -> None:
+    """iid small counts (ties everywhere): with ties in random order P(p <= 2k / (1 + n)) is
+    2k / (1 + n) for every k; counting ties against the observed makes it far smaller."""
+    rng = np.random.default_rng(seed)
+    runs, n = 4000, 41
+    draws = rng.poisson(1.0, (runs, n + 1)).astype(float)  # 4-5 distinct values among 42
+    random_order = np.array([pl.two_sided_rank_p(row[0], row[1:], rng) for row in draws])
+    ties_against = np.array([pl.two_sided_rank_p(row[0], row[1:]) for row in draws])
+    for k in (1, 4, 10):
+        level = 2 * k / (1 + n)
+        share = float(np.mean(random_order <= level + 1e-12))
+        assert abs(share - level) < 4 * math.sqrt(level * (1 - level) / runs), (k, share)
+    assert np.mean(ties_against <= 2 / (1 + n) + 1e-12) < 0.5 * 2 / (1 + n)
+    one_sided = np.array([pl.upper_rank_p(row[0], row[1:], rng) for row in draws])
+    for k in (1, 4, 10):
+        level = k / (1 + n)
+        share = float(np.mean(one_sided <= level + 1e-12))
+        assert abs(share - level) < 4 * math.sqrt(level * (1 - level) / runs), (k, share)
+
+
+@pytest.mark.parametrize("seed", [31, 32])
+def test_placebo_size_is_exact_on_sparse_exchangeable_series_with_zero_during_ties(
+    seed: int,
+) -> None:
+    """iid sparse days (2 events expected during, about 6 of 45 windows empty): the real window
+    is exchangeable with the pseudo-windows, so each tail rejects at half the exact rank
+    level; with ties counted against it a zero-during ceasefire could never reject."""
+    rng = np.random.default_rng(seed)
+    runs, days = 800, 2400
+    index = pd.date_range("2016-01-01", periods=days, freq="D")
+    y = rng.poisson(0.1, (runs, days)).astype(float)
+    rejected, lower, levels, tied = [], [], [], 0
+    for run in y:
+        windows = _windows(index, int(rng.integers(2200, days - DURING)))
+        result = pl.placebo_test(pd.Series(run, index=index), windows, seed=int(rng.integers(1e9)))
+        if math.isnan(result.p_value):  # no events in the real pre window: no estimate
+            continue
+        placebo, observed = result.placebo_log_rr, result.observed_log_rr
+        rejected.append(result.p_value <= 0.05)
+        lower.append(result.p_value <= 0.05 and observed < np.median(placebo))
+        n = result.n_placebos
+        levels.append(2 * math.floor(0.05 * (1 + n) / 2) / (1 + n))
+        tied += int(np.any(placebo == observed))
+    assert tied > 0.2 * len(rejected)  # ties are common here
+    level = float(np.mean(levels))
+    for share, expected in ((np.mean(rejected), level), (np.mean(lower), level / 2)):
+        assert abs(share - expected) < 3.5 * math.sqrt(expected * (1 - expected) / len(levels))
 
 
 def test_spike_matched_placebo_keeps_its_size_when_ceasefires_follow_spikes() -> None:

@@ -2,8 +2,9 @@
 
 Two independent runner runs of notebooks 01 and 02 must record byte-identical results and
 byte-identical PNG figures, and every manifest must record the seed that was used. A third
-job with another seed shows that nothing but the recorded seed changes: 02's placebos
-enumerate their pseudo-windows instead of drawing them, so no result may depend on the seed.
+job with another seed shows that nothing but the recorded seed and the placebo p-values
+changes: 02's placebos enumerate their pseudo-windows instead of drawing them, and the seed
+only orders pseudo-windows tied with the observed ratio.
 """
 
 from __future__ import annotations
@@ -108,4 +109,16 @@ def test_another_seed_changes_only_the_recorded_seed(two_runs: tuple[Path, Path]
     b = read_results(out / "effect_other_seed" / "effect_other_seed.ipynb")
     differing = {k for k in a.keys() | b.keys() if a.get(k) != b.get(k)}
     assert differing, "the seed given is not recorded with the placebo results"
-    assert all(k.endswith("seed") for k in differing), differing
+    # the seed orders pseudo-windows tied with the observed ratio (discrete counts), so the
+    # placebo p-values (and the key number quoting one) may move; nothing else may
+    allowed = {"placebo_p_value", "matched_placebo_p_value", "key_numbers"}
+    assert all(k.endswith("seed") or k in allowed for k in differing), differing
+    if "key_numbers" in differing:
+        moved = [
+            x["label"] for x, y in zip(a["key_numbers"], b["key_numbers"], strict=True) if x != y
+        ]
+        assert all("placebo" in label.lower() for label in moved), moved
+    for key in ("placebo", "matched_placebo"):
+        if f"{key}_p_value" in differing:  # still on the grid of its own resolution
+            steps = a[f"{key}_p_value"] / a[f"{key}_resolution"]
+            assert steps == pytest.approx(round(steps)), key
