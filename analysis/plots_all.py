@@ -145,7 +145,14 @@ def forest_all_figure(table: pd.DataFrame, max_rows: int, title: str) -> Figure:
         handles.append(
             Line2D([], [], color="black", lw=0.8, marker="D", mfc="none", label="primary")
         )
-    ax.legend(handles=handles, title="mediator bloc", fontsize=8, loc="best")
+    # outside the axes: with dozens of rows any spot inside covers an interval
+    ax.legend(
+        handles=handles,
+        title="mediator bloc",
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+    )
     ax.set_title(title)
     fig.tight_layout()
     return fig
