@@ -159,5 +159,32 @@ def ratio_sentence(
     return text, "unclear"
 
 
+def monte_carlo_margin(p_value: float, p_adjusted: float, n_permutations: Any) -> float:
+    """How far a Monte-Carlo p-value, after a multiple-test adjustment, may move between seeds.
+
+    Two binomial standard errors of the unadjusted p-value, ``sqrt(p (1 - p) / n)``, times the
+    factor the adjustment applied (Holm: up to the number of tests). An adjusted p-value closer
+    to :data:`ALPHA` than this is on the line: another seed can put it on either side.
+
+    Parameters
+    ----------
+    p_value : float
+        The Monte-Carlo p-value.
+    p_adjusted : float
+        The same p-value after the adjustment.
+    n_permutations : int or None
+        Random draws behind ``p_value`` (missing: no Monte-Carlo error is known, 0 returned).
+
+    Returns
+    -------
+    float
+        The margin on the adjusted scale.
+    """
+    if is_missing(n_permutations) or is_missing(p_value) or not p_value > 0:
+        return 0.0
+    factor = p_adjusted / p_value if not is_missing(p_adjusted) else 1.0
+    return 2 * math.sqrt(p_value * (1 - p_value) / float(n_permutations)) * factor
+
+
 def rate_per_day(events: float, days: float) -> float:
     return events / days if days else math.nan

@@ -33,6 +33,7 @@ from analysis.finding_base import (
     QUESTION_TIMING,
     Finding,
     KeyNumber,
+    monte_carlo_margin,
     p_text,
     rate_per_day,
     ratio_sentence,
@@ -238,8 +239,9 @@ def ceasefire_timing(
     Parameters
     ----------
     timing_test : pandas.DataFrame
-        From :func:`analysis.timing.timing_permutation_test` (bloc, n_dates,
-        observed_median_days, p_value, p_holm).
+        From :func:`analysis.timing.timing_permutation_test` (bloc, n_dates, n_chains,
+        observed_mean_days, observed_median_days, p_value, p_holm, n_permutations; n_chains
+        and n_permutations may be absent).
     per_bloc : pandas.DataFrame, optional
         The event study's per-bloc table (bloc, pooled_rr, permutation_p); adds a sentence on
         strikes around diplomatic events.
@@ -255,8 +257,8 @@ def ceasefire_timing(
     Returns
     -------
     Finding
-        Question 2; numbers: declarations tested, blocs tested, the closest bloc's median
-        distance and its p-value.
+        Question 2; numbers: declarations tested, blocs tested, the closest bloc's mean
+        distance (the test statistic) and its p-value.
     """
     tested = timing_test.dropna(subset=["p_value"])
     n_dates = int(timing_test["n_dates"].max()) if len(timing_test) else 0
@@ -274,24 +276,22 @@ def ceasefire_timing(
         )
     best = tested.sort_values("p_value").iloc[0]
     n_blocs = len(tested)
-    median = f"median {format_number(best['observed_median_days'])} days"
+    distance = _distance_text(best)
+    declarations = _declarations_text(n_dates, best)
     if best["p_value"] < ALPHA:
-        survives = best["p_holm"] < ALPHA
         text = (
-            f"The {n_dates} ceasefire declarations sat closer to {best['bloc']}'s diplomatic "
-            f"events than chance would put them, with each extension chain moved as one block "
-            f"({median} to the nearest one, {p_text(best['p_value'])}); with {n_blocs} blocs "
-            "tested this "
-            + ("survives" if survives else "does not survive")
-            + f" Holm's correction for multiple tests (adjusted {p_text(best['p_holm'])}). "
+            f"{declarations} sat closer to {best['bloc']}'s diplomatic events than chance would "
+            f"put them, with each extension chain moved as one block ({distance} to the "
+            f"nearest one, {p_text(best['p_value'])}); with {n_blocs} blocs tested this "
+            f"{_holm_verdict(best)} "
             "Closeness in time does not show who timed what: a declaration announced at a "
             "meeting is close to it by construction."
         )
     else:
         text = (
-            f"The {n_dates} ceasefire declarations were no closer to any bloc's diplomatic "
+            f"{declarations} were no closer to any bloc's diplomatic "
             f"events than random dates would be ({n_blocs} blocs tested; the closest, "
-            f"{best['bloc']}, {median}, {p_text(best['p_value'])}): no evidence that "
+            f"{best['bloc']}, {distance}, {p_text(best['p_value'])}): no evidence that "
             "timing follows the diplomatic calendar, though the curated calendar is incomplete."
         )
     if best["p_value"] < ALPHA and local_test is not None and len(local_test):
@@ -312,13 +312,49 @@ def ceasefire_timing(
             KeyNumber("declarations tested", n_dates, "declarations"),
             KeyNumber("blocs tested", n_blocs, "blocs"),
             KeyNumber(
-                f"median distance to nearest {best['bloc']} event",
-                best["observed_median_days"],
+                f"mean distance to nearest {best['bloc']} event (the test statistic)",
+                best.get("observed_mean_days", math.nan),
                 "days",
             ),
             KeyNumber(f"timing p-value, {best['bloc']}", best["p_value"], ""),
         ),
     )
+
+
+def _distance_text(best: pd.Series) -> str:
+    """The test statistic (mean distance), with the median labelled as such."""
+    mean = best.get("observed_mean_days", math.nan)
+    median = f"median {format_number(best['observed_median_days'])}"
+    if is_missing(mean):
+        return f"{median} days"
+    return f"mean {format_number(mean)} days ({median})"
+
+
+def _declarations_text(n_dates: int, best: pd.Series) -> str:
+    """The declarations and the chains they form: the chains are the units the null moves."""
+    chains = best.get("n_chains", math.nan)
+    if is_missing(chains) or int(chains) >= n_dates:
+        return f"The {n_dates} ceasefire declarations"
+    return (
+        f"The {n_dates} ceasefire declarations (in {int(chains)} extension chains, the real "
+        "sample size)"
+    )
+
+
+def _holm_verdict(best: pd.Series) -> str:
+    """Whether the smallest p-value survives Holm's correction, 'borderline' when the adjusted
+    p-value is within Monte-Carlo error of :data:`ALPHA` (another seed could flip it)."""
+    adjusted = best["p_holm"]
+    shown = "p < 0.001" if adjusted < 0.001 else f"p = {format_number(adjusted, 3)}"
+    margin = monte_carlo_margin(best["p_value"], adjusted, best.get("n_permutations"))
+    if abs(adjusted - ALPHA) <= margin:
+        return (
+            f"is borderline after Holm's correction for multiple tests (adjusted {shown}, "
+            f"within Monte-Carlo error ±{format_number(margin, 2)} of {format_number(ALPHA)}: "
+            "another seed can put it on either side)."
+        )
+    verdict = "survives" if adjusted < ALPHA else "does not survive"
+    return f"{verdict} Holm's correction for multiple tests (adjusted {shown})."
 
 
 def _event_study_sentence(per_bloc: pd.DataFrame) -> str:

@@ -137,6 +137,7 @@ def _timing(p_values: dict[str, float]) -> pd.DataFrame:
             "bloc": list(p_values),
             "n_dates": 20,
             "observed_median_days": [5.0 + i for i in range(len(p_values))],
+            "observed_mean_days": [30.0 + i for i in range(len(p_values))],
             "p_value": list(p_values.values()),
             # Holm's first step is Bonferroni: the smallest p times the number of blocs
             "p_holm": [min(1.0, p * len(p_values)) for p in p_values.values()],
@@ -157,6 +158,38 @@ def test_timing_small_p_value_is_hedged_for_multiple_tests() -> None:
     assert " survives" in strong.text and "does not survive" not in strong.text
     assert "p < 0.001" in strong.text
     assert "not show who timed what" in strong.text
+
+
+def test_timing_quotes_the_mean_it_tests_and_the_chains_it_moves() -> None:
+    table = _timing({"ASEAN": 0.004, "China": 0.9}).assign(n_chains=5, n_dates=12)
+    found = findings.ceasefire_timing(table)
+    assert "mean 30 days (median 5)" in found.text
+    assert "12 ceasefire declarations (in 5 extension chains" in found.text
+    assert "mean distance" in found.numbers[2].label and found.numbers[2].value == 30.0
+
+
+def test_timing_holm_p_within_monte_carlo_error_of_alpha_is_borderline() -> None:
+    # p = 0.0095 from 9,999 shifts has s.e. ~0.001; Holm x5 gives 0.0475 +- ~0.01
+    blocs = {"ASEAN": 0.0095, "China": 0.3, "Russia": 0.5, "India": 0.7, "Japan": 0.9}
+    near = findings.ceasefire_timing(_timing(blocs).assign(n_permutations=9999))
+    assert "borderline" in near.text and " survives" not in near.text
+    assert "adjusted p = 0.0475" in near.text
+    # the same p-value from a hundred million shifts is precise enough to survive
+    precise = findings.ceasefire_timing(_timing(blocs).assign(n_permutations=10**8))
+    assert "borderline" not in precise.text and " survives" in precise.text
+
+
+def test_timing_never_prints_p_equal_alpha_as_not_surviving() -> None:
+    blocs = {"ASEAN": 0.01002, "China": 0.3, "Russia": 0.5, "India": 0.7, "Japan": 0.9}
+    found = findings.ceasefire_timing(_timing(blocs).assign(n_permutations=10**9))
+    assert "does not survive" in found.text and "adjusted p = 0.0501" in found.text
+    assert "p = 0.05)" not in found.text
+
+
+def test_monte_carlo_margin_follows_the_binomial_error_and_the_holm_factor() -> None:
+    margin = finding_base.monte_carlo_margin(0.01, 0.05, 10_000)
+    assert margin == pytest.approx(2 * math.sqrt(0.01 * 0.99 / 10_000) * 5)
+    assert finding_base.monte_carlo_margin(0.01, 0.05, None) == 0.0
 
 
 def test_timing_close_only_at_the_scale_of_months_says_so() -> None:
