@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from scipy import stats
+
 from analysis.formatting import format_count, format_number, format_p, is_missing
 from analysis.results import Result
 
@@ -157,6 +159,105 @@ def ratio_sentence(
     limit = "; ".join(bounds) if bounds else "the data are too few to rule out large changes"
     text = f"No clear change in {what.lower()} {comparison} {numbers}: {limit}."
     return text, "unclear"
+
+
+def zero_event_p(predicted: float, se_log: float, df: float) -> float:
+    """The primary estimate's p-value had no event at all been recorded.
+
+    The forecast statistic is ``log((observed + 0.5) / (predicted + 0.5))`` on the t scale of
+    :func:`analysis.counterfactual.counterfactual_core`; with ``observed = 0`` it is the
+    largest fall the window can show, ``0.5 / (predicted + 0.5)`` as a ratio.
+
+    Parameters
+    ----------
+    predicted : float
+        Events expected without a ceasefire.
+    se_log : float
+        Standard error of the log ratio.
+    df : float
+        Its degrees of freedom.
+
+    Returns
+    -------
+    float
+        Two-sided p-value of a window without events (NaN when it cannot be computed).
+    """
+    if is_missing(predicted) or is_missing(se_log) or is_missing(df) or not se_log > 0:
+        return math.nan
+    floor = math.log(0.5 / (predicted + 0.5))
+    return float(2 * stats.t.sf(abs(floor) / se_log, df))
+
+
+def detectable_fall_text(mde: float, predicted: float, se_log: float, df: float) -> str:
+    """What fall a forecast window could have shown, as a sentence: a percentage, or that
+    none could be detected because even a window without events would not be a clear fall.
+
+    Parameters
+    ----------
+    mde : float
+        The smallest detectable ratio (80% power).
+    predicted, se_log, df : float
+        As in :func:`zero_event_p`.
+
+    Returns
+    -------
+    str
+        E.g. ``Only a fall of at least 87% would have been detected reliably (80% power).``
+        (empty when ``mde`` is missing).
+    """
+    if is_missing(mde):
+        return ""
+    floor = 0.5 / (predicted + 0.5) if not is_missing(predicted) else 0.0
+    p_zero = zero_event_p(predicted, se_log, df)
+    if mde < floor or (not is_missing(p_zero) and p_zero > ALPHA):
+        return (
+            "No fall could be detected over these days: even no events at all would not "
+            f"have been a clear fall ({p_text(p_zero)})."
+        )
+    return (
+        f"Only a fall of at least {percent_text(mde)} would have been detected reliably "
+        "(80% power)."
+    )
+
+
+def detectable_fall_cell(mde: float, predicted: float, se_log: float, df: float) -> str:
+    """The smallest detectable fall for a table cell: ``65% (ratio 0.35)``, or ``none`` with
+    the p-value a window without events would get when it would not be a clear fall.
+
+    Parameters
+    ----------
+    mde, predicted, se_log, df : float
+        As in :func:`detectable_fall_text`.
+
+    Returns
+    -------
+    str
+        The cell text (an em dash when ``mde`` is missing).
+    """
+    if is_missing(mde):
+        return format_number(mde)
+    sentence = detectable_fall_text(mde, predicted, se_log, df)
+    if sentence.startswith("No fall"):
+        return f"none: no events at all gives {p_text(zero_event_p(predicted, se_log, df))}"
+    return f"{percent_text(mde)} (ratio {format_number(mde)})"
+
+
+def missable_fall_text(mde: float) -> str:
+    """A smallest detectable ratio read as the falls that could pass unseen ('up to 93%').
+
+    Parameters
+    ----------
+    mde : float
+        The smallest detectable ratio (80% power), e.g. a median over ceasefires.
+
+    Returns
+    -------
+    str
+        E.g. ``falls of up to 93% could be missed`` (an em dash when missing).
+    """
+    if is_missing(mde):
+        return format_number(mde)
+    return f"falls of up to {percent_text(mde)} could be missed"
 
 
 def monte_carlo_margin(p_value: float, p_adjusted: float, n_permutations: Any) -> float:

@@ -33,10 +33,13 @@ from analysis.finding_base import (
     QUESTION_TIMING,
     Finding,
     KeyNumber,
+    detectable_fall_text,
+    missable_fall_text,
     monte_carlo_margin,
     p_text,
     rate_per_day,
     ratio_sentence,
+    zero_event_p,
 )
 from analysis.formatting import format_count, format_number, format_p, is_missing
 from analysis.status import (
@@ -143,6 +146,11 @@ def ceasefire_effect(effect: Any, ceasefire_id: str, primary: Any = None) -> Fin
             f"rate may still have been up to {format_number(primary.ci_high)} times the "
             "expected one (upper end of the 95% interval)."
         )
+        if not is_missing(primary.p_value) and primary.p_value > ALPHA:
+            lead += (
+                " No fall could be detected over these days: even no events at all is not a "
+                f"clear fall ({p_text(primary.p_value)})."
+            )
     elif primary.status != STATUS_OK:
         label = STATUS_LABELS.get(primary.status, primary.status)
         lead = f"No primary (forecast-based) estimate for {ceasefire_id}: {label}."
@@ -151,13 +159,18 @@ def ceasefire_effect(effect: Any, ceasefire_id: str, primary: Any = None) -> Fin
             primary.estimate, primary.ci_low, primary.ci_high, "Events", comparison
         )
         if direction == "unclear" and not is_missing(primary.mde):
-            lead += (
-                " Only a fall to a ratio of about "
-                f"{format_number(primary.mde)} or lower would have been detected reliably."
+            lead += " " + detectable_fall_text(
+                primary.mde, primary.predicted, primary.se_log, primary.df
             )
+    p_zero = zero_event_p(primary.predicted, primary.se_log, primary.df)
+    detectable = (
+        KeyNumber("smallest fall detectable with 80% power (ratio)", primary.mde, "")
+        if is_missing(p_zero) or p_zero <= ALPHA
+        else KeyNumber("p-value even with no events (no fall detectable)", p_zero, "")
+    )
     numbers = (
         KeyNumber("rate ratio observed / forecast (primary, 1 = no change)", primary.estimate, ""),
-        KeyNumber("smallest fall detectable with 80% power (ratio)", primary.mde, ""),
+        detectable,
         *descriptive.numbers[2:],
     )
     text = f"{lead} Descriptively, before against during: {descriptive.text}"
@@ -619,7 +632,7 @@ def all_ceasefires(effects: Any, groups: pd.DataFrame) -> Finding:
             f"{effects.n_primary_estimated} ceasefires saw a clear fall and "
             f"{effects.n_primary_rose} a clear rise. The median smallest detectable fall "
             f"(80% power) is a drop to {format_number(effects.median_primary_mde)} times the "
-            "expected rate: a ceasefire without a clear fall may still have reduced events by "
-            "less than that."
+            f"expected rate: for a ceasefire without a clear fall, "
+            f"{missable_fall_text(effects.median_primary_mde)}."
         )
     return Finding(QUESTION_STRIKES, text, tuple(numbers))

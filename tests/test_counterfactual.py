@@ -203,9 +203,9 @@ def test_primary_table_and_sentence_read_right() -> None:
         "Descriptive: during vs before",
     ]
     assert table.loc[0, "95% interval"] == "0.3–1.9"
-    assert table.loc[0, "Smallest detectable fall (80% power)"] == "0.35"
+    assert table.loc[0, "Smallest detectable fall (80% power)"] == "65% (ratio 0.35)"
     unclear = tables.primary_sentence(_hand_made(0.75, 0.3, 1.9))
-    assert "not evidence of no effect" in unclear and "about 0.35" in unclear
+    assert "not evidence of no effect" in unclear and "a fall of at least 65%" in unclear
     fall = tables.primary_sentence(_hand_made(0.3, 0.1, 0.8))
     assert "fall is larger" in fall and "descriptive only" in fall
     short = tables.primary_sentence(_hand_made(math.nan, math.nan, math.nan, st.STATUS_TOO_SHORT))

@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import finding_base, findings
+from analysis import counterfactual, finding_base, findings
 from analysis.alignment import DidResult
 from analysis.did import DidInference
 from analysis.effects import EffectResult
@@ -273,10 +274,61 @@ def test_recorded_form_has_the_sentence_and_labelled_numbers() -> None:
     )
 
 
-def _primary(estimate, low, high, status="ok", mde=0.3, predicted=50.0):
+def _primary(estimate, low, high, status="ok", mde=0.3, predicted=50.0, **more):
+    fields = {"se_log": 0.3, "df": 20.0, "p_value": 0.3, "pseudo_windows": 21.0}
+    fields |= {"level_shift_on": "", **more}
     return SimpleNamespace(
-        estimate=estimate, ci_low=low, ci_high=high, status=status, mde=mde, predicted=predicted
+        estimate=estimate,
+        ci_low=low,
+        ci_high=high,
+        status=status,
+        mde=mde,
+        predicted=predicted,
+        **fields,
     )
+
+
+@pytest.mark.parametrize(
+    ("seed", "rate", "during"), [(3, 0.02, 14), (11, 0.02, 14), (5, 2.0, 30), (8, 2.0, 30)]
+)
+def test_zero_event_p_is_what_the_estimator_gives_a_window_without_events(
+    seed: int, rate: float, during: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    days = 900
+    y = rng.poisson(rate, days).astype(float)
+    y[870:] = 0.0
+    weekday = np.arange(days) % 7
+    result = counterfactual.counterfactual_core(y, weekday, 870, 870, during)
+    assert result.observed == 0
+    assert finding_base.zero_event_p(result.predicted, result.se_log, result.df) == pytest.approx(
+        result.p_value, rel=1e-6
+    )
+    sentence = finding_base.detectable_fall_text(
+        result.mde, result.predicted, result.se_log, result.df
+    )
+    # a sparse series cannot show a fall over two weeks (a blank window is not significant),
+    # a busy one can: the sentence quotes a detectable fall only in the second case
+    assert (result.p_value > 0.05) == (rate < 1)
+    if rate < 1:
+        assert sentence.startswith("No fall could be detected") and "even no events" in sentence
+    else:
+        assert sentence.startswith("Only a fall of at least")
+
+
+def test_a_detectable_fall_is_written_as_a_percentage() -> None:
+    text = finding_base.detectable_fall_text(0.13, 200.0, 0.3, 30.0)
+    assert text == "Only a fall of at least 87% would have been detected reliably (80% power)."
+    assert finding_base.missable_fall_text(0.066) == "falls of up to 93% could be missed"
+
+
+def test_a_primary_whose_mde_lies_below_the_zero_event_floor_says_nothing_is_detectable() -> None:
+    # 3 expected events: no events at all is a ratio of 0.5 / 3.5 = 0.14, above the mde 0.000188
+    primary = _primary(0.8, 0.01, 30.0, mde=0.000188, predicted=3.0, se_log=1.5, df=3.0)
+    found = findings.ceasefire_effect(_effect(0.4, 0.2, 0.8, 0.4), "cf-1", primary=primary)
+    assert "No fall could be detected over these days" in found.text
+    assert "0.000188" not in found.text
+    assert all(number.value != 0.000188 for number in found.numbers)
 
 
 def test_the_primary_estimate_leads_and_the_before_during_ratio_is_descriptive() -> None:
@@ -286,7 +338,7 @@ def test_the_primary_estimate_leads_and_the_before_during_ratio_is_descriptive()
     lead, descriptive = found.text.split("Descriptively", 1)
     assert "No clear change" in lead and "series' own forecast" in lead
     # the interval includes 1: the sentence gives the fall it could have detected
-    assert "about 0.3 or lower" in lead
+    assert "a fall of at least 70% would have been detected" in lead
     assert "fell by 60%" in descriptive
     labels = [n.label for n in found.numbers]
     assert labels[0].startswith("rate ratio observed / forecast")

@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.counterfactual import CounterfactualEffect
 from analysis.effects import EffectResult
+from analysis.finding_base import detectable_fall_cell, detectable_fall_text
 from analysis.formatting import (
     format_count,
     format_interval,
@@ -47,7 +48,9 @@ def primary_table(primary: CounterfactualEffect, descriptive: EffectResult) -> p
             "Rate ratio": format_number(primary.estimate),
             "95% interval": format_interval(primary.ci_low, primary.ci_high),
             "p-value": format_p(primary.p_value),
-            "Smallest detectable fall (80% power)": format_number(primary.mde),
+            "Smallest detectable fall (80% power)": detectable_fall_cell(
+                primary.mde, primary.predicted, primary.se_log, primary.df
+            ),
             "Events during": format_count(primary.observed),
             "Events expected without the ceasefire": format_number(primary.predicted),
             "Model forecast before calibration": format_number(primary.model_forecast),
@@ -103,8 +106,8 @@ def primary_sentence(primary: CounterfactualEffect) -> str:
     else:
         verdict = (
             "The interval includes 1, so the data are consistent with no change; this is not "
-            "evidence of no effect: only falls to a ratio of about "
-            f"{format_number(primary.mde)} or lower would be detected 80% of the time."
+            "evidence of no effect. "
+            + detectable_fall_text(primary.mde, primary.predicted, primary.se_log, primary.df)
         )
     # A step in the baseline changes what "expected" means, so the reader is told where it is.
     shift = (
