@@ -242,6 +242,36 @@ def detectable_fall_cell(mde: float, predicted: float, se_log: float, df: float)
     return f"{percent_text(mde)} (ratio {format_number(mde)})"
 
 
+THIN_CALIBRATION_DF = 10
+"""Below this many degrees of freedom a forecast interval rests on few baseline comparisons."""
+
+
+def calibration_text(pseudo_windows: float, df: float) -> str:
+    """How much baseline a forecast interval is calibrated on, said when it is thin.
+
+    Parameters
+    ----------
+    pseudo_windows : float
+        Ceasefire lengths of baseline whose forecast errors set the interval.
+    df : float
+        The interval's degrees of freedom (``pseudo_windows - 1``).
+
+    Returns
+    -------
+    str
+        E.g. ``The interval is calibrated on forecast errors over only about 3.5 ceasefire
+        lengths of baseline (df 2.5), so it rests on few comparisons.``; empty when ``df`` is
+        at least :data:`THIN_CALIBRATION_DF` or missing.
+    """
+    if is_missing(df) or is_missing(pseudo_windows) or df >= THIN_CALIBRATION_DF:
+        return ""
+    return (
+        "The interval is calibrated on forecast errors over only about "
+        f"{format_number(pseudo_windows, 2)} ceasefire lengths of baseline (df "
+        f"{format_number(df, 2)}), so it rests on few comparisons."
+    )
+
+
 def missable_fall_text(mde: float) -> str:
     """A smallest detectable ratio read as the falls that could pass unseen ('up to 93%').
 

@@ -33,6 +33,7 @@ from analysis.finding_base import (
     QUESTION_TIMING,
     Finding,
     KeyNumber,
+    calibration_text,
     detectable_fall_text,
     missable_fall_text,
     monte_carlo_margin,
@@ -162,6 +163,9 @@ def ceasefire_effect(effect: Any, ceasefire_id: str, primary: Any = None) -> Fin
             lead += " " + detectable_fall_text(
                 primary.mde, primary.predicted, primary.se_log, primary.df
             )
+    if primary.status in (STATUS_OK, STATUS_ZERO_DURING):
+        thin = calibration_text(primary.pseudo_windows, primary.df)
+        lead += f" {thin}" if thin else ""
     p_zero = zero_event_p(primary.predicted, primary.se_log, primary.df)
     detectable = (
         KeyNumber("smallest fall detectable with 80% power (ratio)", primary.mde, "")

@@ -208,6 +208,9 @@ def test_primary_table_and_sentence_read_right() -> None:
     assert "not evidence of no effect" in unclear and "a fall of at least 65%" in unclear
     fall = tables.primary_sentence(_hand_made(0.3, 0.1, 0.8))
     assert "fall is larger" in fall and "descriptive only" in fall
+    assert "ceasefire lengths of baseline" not in fall  # 13 pseudo-windows, df 12
+    thin = dataclasses.replace(_hand_made(0.3, 0.1, 0.8), pseudo_windows=3.5, df=2.5)
+    assert "about 3.5 ceasefire lengths of baseline (df 2.5)" in tables.primary_sentence(thin)
     short = tables.primary_sentence(_hand_made(math.nan, math.nan, math.nan, st.STATUS_TOO_SHORT))
     assert short.startswith("No primary estimate")
     assert "level shift" not in fall

@@ -357,3 +357,14 @@ def test_a_primary_fall_and_a_primary_zero_during() -> None:
     )
     assert blank.text.startswith("No events were recorded during cf-1, against 12 expected")
     assert "up to 4.5 times" in blank.text
+
+
+def test_a_primary_calibrated_on_little_baseline_says_so() -> None:
+    thin = _primary(0.07, 0.014, 0.35, pseudo_windows=3.5, df=2.5)
+    found = findings.ceasefire_effect(_effect(0.4, 0.2, 0.8, 0.4), "cf-1", primary=thin)
+    lead = found.text.split("Descriptively", 1)[0]
+    assert "fell by 93%" in lead
+    assert "about 3.5 ceasefire lengths of baseline (df 2.5)" in lead
+    ample = _primary(0.07, 0.014, 0.35, pseudo_windows=31.0, df=30.0)
+    found = findings.ceasefire_effect(_effect(0.4, 0.2, 0.8, 0.4), "cf-1", primary=ample)
+    assert "ceasefire lengths of baseline" not in found.text

@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.counterfactual import CounterfactualEffect
 from analysis.effects import EffectResult
-from analysis.finding_base import detectable_fall_cell, detectable_fall_text
+from analysis.finding_base import calibration_text, detectable_fall_cell, detectable_fall_text
 from analysis.formatting import (
     format_count,
     format_interval,
@@ -116,7 +116,9 @@ def primary_sentence(primary: CounterfactualEffect) -> str:
         if primary.level_shift_on
         else ""
     )
-    return f"{head} {verdict}{shift} The during/before ratio is descriptive only."
+    thin = calibration_text(primary.pseudo_windows, primary.df)
+    thin = f" {thin}" if thin else ""
+    return f"{head} {verdict}{thin}{shift} The during/before ratio is descriptive only."
 
 
 def primary_text_columns(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
