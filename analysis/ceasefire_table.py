@@ -588,3 +588,42 @@ def windows_fit_data(
             "reason": reason.to_numpy(),
         }
     )
+
+
+def ceasefires_near(
+    ceasefires: pd.DataFrame, date: object, days: int = 28, exclude: str = ""
+) -> pd.DataFrame:
+    """The ceasefires declared or taking effect within ``days`` of a date.
+
+    Used to name what a detected level shift in a baseline may be: when a step in the series
+    coincides with an earlier truce, the forecast's "expected" level is the level after that
+    truce, not a level without any ceasefire.
+
+    Parameters
+    ----------
+    ceasefires : pandas.DataFrame
+        Rows of the CEASEFIRES table (curated or ETH/PRIO).
+    date : str or pandas.Timestamp
+        The date to look around (empty or missing: no ceasefire is returned).
+    days : int, default 28
+        How far either side of ``date`` a declaration or entry into force may lie.
+    exclude : str, optional
+        A ceasefire id to leave out (the one being estimated).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ceasefire_id, declared_on, effective_from and days_apart (the smaller distance of the
+        two dates to ``date``), closest first; no rows when ``date`` is empty.
+    """
+    columns = [c.CF_ID, c.CF_DECLARED_ON, c.CF_EFFECTIVE_FROM, "days_apart"]
+    day = pd.to_datetime(date, errors="coerce") if date is not None and date != "" else pd.NaT
+    if pd.isna(day) or ceasefires.empty:
+        return pd.DataFrame(columns=columns)
+    declared = pd.to_datetime(ceasefires[c.CF_DECLARED_ON], errors="coerce")
+    effective = pd.to_datetime(ceasefires[c.CF_EFFECTIVE_FROM], errors="coerce")
+    apart = pd.concat([(declared - day).abs(), (effective - day).abs()], axis=1).min(axis=1)
+    near = (apart <= pd.Timedelta(days=days)) & (ceasefires[c.CF_ID].astype(str) != str(exclude))
+    out = ceasefires.loc[near, [c.CF_ID, c.CF_DECLARED_ON, c.CF_EFFECTIVE_FROM]].copy()
+    out["days_apart"] = apart[near].dt.days.astype(int)
+    return out.sort_values("days_apart").reset_index(drop=True)

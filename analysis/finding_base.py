@@ -14,7 +14,8 @@ from typing import Any
 
 from scipy import stats
 
-from analysis.formatting import format_count, format_number, format_p, is_missing
+from analysis import contract as c
+from analysis.formatting import format_count, format_date, format_number, format_p, is_missing
 from analysis.results import Result
 
 MAX_NUMBERS = 4
@@ -240,6 +241,38 @@ def detectable_fall_cell(mde: float, predicted: float, se_log: float, df: float)
     if sentence.startswith("No fall"):
         return f"none: no events at all gives {p_text(zero_event_p(predicted, se_log, df))}"
     return f"{percent_text(mde)} (ratio {format_number(mde)})"
+
+
+def shift_sentence(level_shift_on: str, shift_ceasefires: Any) -> str:
+    """A baseline's detected level shift named as the ceasefire it coincides with, if any.
+
+    Parameters
+    ----------
+    level_shift_on : str
+        The shift's date (``CounterfactualEffect.level_shift_on``; empty: none detected).
+    shift_ceasefires : pandas.DataFrame or None
+        From :func:`analysis.ceasefire_table.ceasefires_near` at that date, closest first.
+
+    Returns
+    -------
+    str
+        A sentence starting with a space, or empty when there is no shift or no ceasefire
+        near it.
+    """
+    if not level_shift_on or shift_ceasefires is None or len(shift_ceasefires) == 0:
+        return ""
+    closest = shift_ceasefires.iloc[0]
+    effective = closest[c.CF_EFFECTIVE_FROM]
+    when = (
+        f"taking effect {format_date(effective)}"
+        if not is_missing(effective)
+        else f"declared {format_date(closest[c.CF_DECLARED_ON])}"
+    )
+    return (
+        f" The baseline's detected level shift (week of {level_shift_on}) coincides with "
+        f"{closest[c.CF_ID]} ({when}): the forecast's level is that of the period after it, "
+        "so the expected count is not a level without any ceasefire."
+    )
 
 
 THIN_CALIBRATION_DF = 10

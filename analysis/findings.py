@@ -40,6 +40,7 @@ from analysis.finding_base import (
     p_text,
     rate_per_day,
     ratio_sentence,
+    shift_sentence,
     zero_event_p,
 )
 from analysis.formatting import format_count, format_number, format_p, is_missing
@@ -113,7 +114,9 @@ def ceasefire_name(ceasefire_id: Any, declared: Any) -> str:
     return f"ceasefire {text}" + ("" if is_missing(declared) else f" (declared {declared.year})")
 
 
-def ceasefire_effect(effect: Any, ceasefire_id: str, primary: Any = None) -> Finding:
+def ceasefire_effect(
+    effect: Any, ceasefire_id: str, primary: Any = None, shift_ceasefires: Any = None
+) -> Finding:
     """One ceasefire's finding: the rate ratio, its interval, and what the placebo says.
 
     Parameters
@@ -127,6 +130,10 @@ def ceasefire_effect(effect: Any, ceasefire_id: str, primary: Any = None) -> Fin
         From :func:`analysis.counterfactual.counterfactual_effect`. When given, the finding
         leads with it (observed against the series' own forecast) and calls the
         during/before comparison descriptive.
+    shift_ceasefires : pandas.DataFrame, optional
+        The ceasefires near the primary's detected level shift
+        (:func:`analysis.ceasefire_table.ceasefires_near` at ``primary.level_shift_on``); when
+        it has rows, the finding says the forecast's level is that after the closest one.
 
     Returns
     -------
@@ -166,6 +173,7 @@ def ceasefire_effect(effect: Any, ceasefire_id: str, primary: Any = None) -> Fin
     if primary.status in (STATUS_OK, STATUS_ZERO_DURING):
         thin = calibration_text(primary.pseudo_windows, primary.df)
         lead += f" {thin}" if thin else ""
+    lead += shift_sentence(primary.level_shift_on, shift_ceasefires)
     p_zero = zero_event_p(primary.predicted, primary.se_log, primary.df)
     detectable = (
         KeyNumber("smallest fall detectable with 80% power (ratio)", primary.mde, "")

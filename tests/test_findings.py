@@ -13,8 +13,9 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from factories import make_ceasefires
 
-from analysis import counterfactual, finding_base, findings
+from analysis import ceasefire_table, counterfactual, finding_base, findings
 from analysis.alignment import DidResult
 from analysis.did import DidInference
 from analysis.effects import EffectResult
@@ -368,3 +369,39 @@ def test_a_primary_calibrated_on_little_baseline_says_so() -> None:
     ample = _primary(0.07, 0.014, 0.35, pseudo_windows=31.0, df=30.0)
     found = findings.ceasefire_effect(_effect(0.4, 0.2, 0.8, 0.4), "cf-1", primary=ample)
     assert "ceasefire lengths of baseline" not in found.text
+
+
+def test_a_level_shift_at_an_earlier_truce_is_named() -> None:
+    table = make_ceasefires(
+        [
+            {
+                "ceasefire_id": "old-truce",
+                "declared_on": "2020-11-10",
+                "effective_from": "2020-11-12",
+            },
+            {
+                "ceasefire_id": "far-away",
+                "declared_on": "2021-06-01",
+                "effective_from": "2021-06-01",
+            },
+            {
+                "ceasefire_id": "this-one",
+                "declared_on": "2022-11-25",
+                "effective_from": "2022-11-26",
+            },
+        ]
+    )
+    near = ceasefire_table.ceasefires_near(table, "2020-11-03", exclude="this-one")
+    assert list(near["ceasefire_id"]) == ["old-truce"] and near["days_apart"].iloc[0] == 7
+    assert ceasefire_table.ceasefires_near(table, "").empty
+    assert ceasefire_table.ceasefires_near(table, "2022-11-20", exclude="this-one").empty
+    primary = _primary(0.0, 0.0, 4.6, status="zero_during", level_shift_on="2020-11-03")
+    found = findings.ceasefire_effect(
+        _effect(0.4, 0.2, 0.8, 0.4), "this-one", primary=primary, shift_ceasefires=near
+    )
+    assert "level shift (week of 2020-11-03) coincides with old-truce" in found.text
+    assert "taking effect 2020-11-12" in found.text and "period after it" in found.text
+    alone = findings.ceasefire_effect(
+        _effect(0.4, 0.2, 0.8, 0.4), "this-one", primary=primary, shift_ceasefires=near.iloc[:0]
+    )
+    assert "coincides" not in alone.text

@@ -6,11 +6,18 @@ number is primary and what "no drop" can mean given the smallest detectable fall
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from analysis.counterfactual import CounterfactualEffect
 from analysis.effects import EffectResult
-from analysis.finding_base import calibration_text, detectable_fall_cell, detectable_fall_text
+from analysis.finding_base import (
+    calibration_text,
+    detectable_fall_cell,
+    detectable_fall_text,
+    shift_sentence,
+)
 from analysis.formatting import (
     format_count,
     format_interval,
@@ -75,13 +82,16 @@ def primary_table(primary: CounterfactualEffect, descriptive: EffectResult) -> p
     return pd.DataFrame(rows)
 
 
-def primary_sentence(primary: CounterfactualEffect) -> str:
+def primary_sentence(primary: CounterfactualEffect, shift_ceasefires: Any = None) -> str:
     """One plain sentence on the primary estimate: direction, interval and the detectable fall.
 
     Parameters
     ----------
     primary : CounterfactualEffect
         From :func:`analysis.counterfactual.counterfactual_effect`.
+    shift_ceasefires : pandas.DataFrame, optional
+        From :func:`analysis.ceasefire_table.ceasefires_near` at the level shift's date: a
+        ceasefire there is named as what set the forecast's level.
 
     Returns
     -------
@@ -116,6 +126,7 @@ def primary_sentence(primary: CounterfactualEffect) -> str:
         if primary.level_shift_on
         else ""
     )
+    shift += shift_sentence(primary.level_shift_on, shift_ceasefires)
     thin = calibration_text(primary.pseudo_windows, primary.df)
     thin = f" {thin}" if thin else ""
     return f"{head} {verdict}{thin}{shift} The during/before ratio is descriptive only."
