@@ -412,8 +412,8 @@ def alignment(did: Any, truce_id: str, treated: Sequence[str], inference: Any = 
         Its parties (the treated groups).
     inference : DidInference, optional
         From :func:`analysis.did.did_space_time`: with one or two treated groups its
-        randomization p-value (and the smallest p it can give) replaces the clustered interval
-        and the in-time placebo in the sentence.
+        randomization p-value (and the smallest p it can give) leads, also when too few
+        comparisons leave it no room for 0.05; the model-based bound is then labelled as such.
 
     Returns
     -------
@@ -423,42 +423,71 @@ def alignment(did: Any, truce_id: str, treated: Sequence[str], inference: Any = 
     """
     parties = ", ".join(treated) or "the parties"
     has_test = inference is not None and inference.status == STATUS_OK
+    # with too few pseudo-assignments the randomization p is still the valid test: it is shown
+    # with its floor rather than replaced by the model-based numbers
+    no_room = (
+        inference is not None
+        and inference.status == STATUS_NO_PLACEBO_ROOM
+        and not is_missing(inference.p_value)
+    )
+    if has_test:
+        test_number = KeyNumber("space-time randomization p-value", inference.p_value, "")
+    elif no_room:
+        test_number = KeyNumber(
+            "space-time randomization p-value (smallest possible "
+            f"{format_p(inference.resolution)})",
+            inference.p_value,
+            "",
+        )
+    else:
+        test_number = KeyNumber("placebo p-value", did.placebo_p_value, "")
     numbers = (
         KeyNumber(f"events on {parties} before", did.events_treated_pre, "events"),
         KeyNumber(f"events on {parties} after", did.events_treated_post, "events"),
         KeyNumber("relative rate ratio, DiD (1 = no change)", did.estimate, ""),
-        KeyNumber("space-time randomization p-value", inference.p_value, "")
-        if has_test
-        else KeyNumber("placebo p-value", did.placebo_p_value, ""),
+        test_number,
     )
     limit = (
-        " One brokered truce cannot separate the broker from the place, the parties and the moment."
+        " One brokered truce cannot separate the broker from the place, the parties and the "
+        f"moment. Whether events fell at all is the question of notebook 02's primary estimate "
+        f"for {truce_id} (events against the series' own forecast)."
     )
-    test = (
-        f" Against every other group and date without a ceasefire on it (space-time "
-        f"randomization, {inference.n_pseudo} comparisons), {p_text(inference.p_value)}; the "
-        f"smallest p this test can give here is {format_p(inference.resolution)}."
-        if has_test
-        else ""
-    )
+    test = ""
+    if has_test or no_room:
+        test = (
+            f" Against every other group and date without a ceasefire on it (space-time "
+            f"randomization, {inference.n_pseudo} comparisons), {p_text(inference.p_value)}; the "
+            f"smallest p this test can give here is {format_p(inference.resolution)}"
+        )
+        test += "." if has_test else ", so with so few comparisons it can never reach 0.05."
     if did.status == STATUS_ZERO_DURING:
+        bound = (
+            f" A model-based bound (Poisson, with one overdispersion factor for the parties' "
+            f"counts) puts the remaining rate at up to {format_number(did.ci_high)} times the "
+            "expected one (upper end of its 95% interval)"
+        )
+        bound += (
+            "; it rests on that model, not on the randomization." if has_test or no_room else "."
+        )
         text = (
             f"No strikes on {parties} were recorded after {truce_id} took effect (against "
             f"{format_count(did.events_treated_pre)} before), while other targets were still "
-            f"struck; the remaining rate could be up to {format_number(did.ci_high)} times the "
-            "expected one (upper end of the 95% interval)." + test + limit
+            "struck." + test + bound + limit
         )
         return Finding(QUESTION_ALIGNMENT, text, numbers)
     if did.status != STATUS_OK:
         label = STATUS_LABELS.get(did.status, did.status)
         return Finding(QUESTION_ALIGNMENT, f"No estimate for {truce_id}: {label}.", numbers)
-    if has_test:
+    if has_test or no_room:
         change = "fell" if did.estimate < 1 else "rose"
-        verdict = (
-            " A change this large was rare elsewhere, so it is unlikely to be chance alone."
-            if inference.p_value <= ALPHA
-            else " Changes this large were common elsewhere, so the truce's part is uncertain."
-        )
+        if no_room:
+            verdict = " So the test cannot tell whether changes this large were rare elsewhere."
+        elif inference.p_value <= ALPHA:
+            verdict = (
+                " A change this large was rare elsewhere, so it is unlikely to be chance alone."
+            )
+        else:
+            verdict = " Changes this large were common elsewhere, so the truce's part is uncertain."
         text = (
             f"Strikes on {parties} {change} relative to other targets after {truce_id} took "
             f"effect (ratio {format_number(did.estimate)})." + test + verdict + limit

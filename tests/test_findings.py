@@ -227,8 +227,20 @@ def test_alignment_fall_with_a_large_placebo_p_is_uncertain() -> None:
     assert "fell by 70%" in found.text and "uncertain" in found.text
 
 
-def _space_time(p_value: float, n_pseudo: int = 73) -> DidInference:
-    return DidInference(0.3, -2.0, p_value, 1 / (1 + n_pseudo), n_pseudo, 33, 9, "ok", "", None)
+def _space_time(p_value: float, n_pseudo: int = 73, status: str = "ok") -> DidInference:
+    return DidInference(0.3, -2.0, p_value, 1 / (1 + n_pseudo), n_pseudo, 33, 9, status, "", None)
+
+
+def test_alignment_zero_during_leads_with_the_randomization_p_even_without_room() -> None:
+    # 10 pseudo-assignments: p = 1/11 is the test's floor; the model-based bound comes second
+    inference = _space_time(1 / 11, n_pseudo=10, status="no_placebo_room")
+    did = _did(0.0, 0.0, 0.12, math.nan, "zero_during")
+    found = findings.alignment(did, "aa-2", ["AA"], inference)
+    assert found.text.index("p = 0.091") < found.text.index("0.12 times")
+    assert "can never reach 0.05" in found.text and "model-based bound" in found.text
+    assert "notebook 02's primary estimate for aa-2" in found.text
+    assert found.numbers[-1].value == pytest.approx(1 / 11)
+    assert "smallest possible 0.091" in found.numbers[-1].label
 
 
 def test_alignment_with_space_time_test_states_p_and_its_floor() -> None:
