@@ -261,18 +261,22 @@ def shift_sentence(level_shift_on: str, shift_ceasefires: Any) -> str:
     """
     if not level_shift_on or shift_ceasefires is None or len(shift_ceasefires) == 0:
         return ""
-    closest = shift_ceasefires.iloc[0]
-    effective = closest[c.CF_EFFECTIVE_FROM]
-    when = (
-        f"taking effect {format_date(effective)}"
-        if not is_missing(effective)
-        else f"declared {format_date(closest[c.CF_DECLARED_ON])}"
-    )
+    named = [_ceasefire_when(row) for _, row in shift_ceasefires.iterrows()]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
     return (
         f" The baseline's detected level shift (week of {level_shift_on}) coincides with "
-        f"{closest[c.CF_ID]} ({when}): the forecast's level is that of the period after it, "
-        "so the expected count is not a level without any ceasefire."
+        f"{listed}: the forecast's level is that of the period after "
+        f"{'it' if len(named) == 1 else 'them'}, so the expected count is not a level without "
+        "any ceasefire."
     )
+
+
+def _ceasefire_when(row: Any) -> str:
+    """A ceasefire with the date it took effect (else the date it was declared)."""
+    effective = row[c.CF_EFFECTIVE_FROM]
+    if not is_missing(effective):
+        return f"{row[c.CF_ID]} (taking effect {format_date(effective)})"
+    return f"{row[c.CF_ID]} (declared {format_date(row[c.CF_DECLARED_ON])})"
 
 
 THIN_CALIBRATION_DF = 10

@@ -417,3 +417,7 @@ def test_a_level_shift_at_an_earlier_truce_is_named() -> None:
         _effect(0.4, 0.2, 0.8, 0.4), "this-one", primary=primary, shift_ceasefires=near.iloc[:0]
     )
     assert "coincides" not in alone.text
+    both = ceasefire_table.ceasefires_near(table, "2020-11-20", days=200, exclude="this-one")
+    text = finding_base.shift_sentence("2020-11-20", both)
+    assert "old-truce (taking effect 2020-11-12) and far-away (taking effect 2021-06-01)" in text
+    assert "period after them" in text
