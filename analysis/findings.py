@@ -35,9 +35,11 @@ from analysis.finding_base import (
     KeyNumber,
     calibration_text,
     detectable_fall_text,
+    interval_text,
     missable_fall_text,
     monte_carlo_margin,
     p_text,
+    percent_text,
     rate_per_day,
     ratio_sentence,
     shift_sentence,
@@ -644,36 +646,45 @@ def all_ceasefires(effects: Any, groups: pd.DataFrame) -> Finding:
         )
         return Finding(QUESTION_STRIKES, text, tuple(numbers))
     row = overall.iloc[0]
-    numbers += [
-        KeyNumber("pooled rate ratio during / before (1 = no change)", row["pooled_rr"], ""),
-        KeyNumber("ceasefires with a clear fall", effects.n_fell, "ceasefires"),
-    ]
-    sentence, _ = ratio_sentence(
-        row["pooled_rr"],
-        row["ci_low"],
-        row["ci_high"],
-        "Events on the ceasefires' own parties",
-        f"during the typical ceasefire compared with the weeks before it, pooled over "
-        f"{int(row['k'])} of "
-        f"{format_count(effects.n_ceasefires)} ceasefires",
-    )
-    text = (
-        f"{sentence} Taken one by one, {effects.n_fell} ceasefires saw a clear fall and "
-        f"{effects.n_rose} a clear rise. "
+    pooled_over = f"pooled over {int(row['k'])} of {format_count(effects.n_ceasefires)} ceasefires"
+    one_by_one = f"{effects.n_fell} ceasefires saw a clear fall and {effects.n_rose} a clear rise"
+    caveat = (
         "Ceasefires are declared when and where violence is already changing, so this "
         "describes what happened around them, not what they caused."
     )
-    if effects.n_primary_estimated:
-        numbers[-1] = KeyNumber(  # at most four numbers: the primary count replaces the other
+    if not effects.n_primary_estimated:
+        numbers += [
+            KeyNumber("pooled rate ratio during / before (1 = no change)", row["pooled_rr"], ""),
+            KeyNumber("ceasefires with a clear fall", effects.n_fell, "ceasefires"),
+        ]
+        sentence, _ = ratio_sentence(
+            row["pooled_rr"],
+            row["ci_low"],
+            row["ci_high"],
+            "Events on the ceasefires' own parties",
+            f"during the typical ceasefire compared with the weeks before it, {pooled_over}",
+        )
+        text = f"{sentence} Taken one by one, {one_by_one}. {caveat}"
+        return Finding(QUESTION_STRIKES, text, tuple(numbers))
+    # the primary counts lead: the pooled during/before ratio also absorbs trend, season and
+    # the return to normal after a spike, so it is given as a description without bounds
+    numbers += [
+        KeyNumber(
             "ceasefires with a clear fall (primary estimate)", effects.n_primary_fell, "ceasefires"
-        )
-        text += (
-            f" By the primary estimate (events during against the forecast from each "
-            f"series' own history), {effects.n_primary_fell} of "
-            f"{effects.n_primary_estimated} ceasefires saw a clear fall and "
-            f"{effects.n_primary_rose} a clear rise. The median smallest detectable fall "
-            f"(80% power) is a drop to {format_number(effects.median_primary_mde)} times the "
-            f"expected rate: for a ceasefire without a clear fall, "
-            f"{missable_fall_text(effects.median_primary_mde)}."
-        )
+        ),
+        KeyNumber("pooled rate ratio during / before, descriptive", row["pooled_rr"], ""),
+    ]
+    mde = effects.median_primary_mde
+    text = (
+        f"By the primary estimate (events during each ceasefire against the forecast from its "
+        f"series' own history), {effects.n_primary_fell} of {effects.n_primary_estimated} "
+        f"ceasefires saw a clear fall and {effects.n_primary_rose} a clear rise. The median "
+        f"smallest detectable fall (80% power) is {percent_text(mde)} (a drop to "
+        f"{format_number(mde)} times the expected rate): for a ceasefire without a clear "
+        f"fall, {missable_fall_text(mde)}. Descriptively, against the weeks before each "
+        f"ceasefire, {one_by_one}; {pooled_over}, the rate ratio during / before is "
+        f"{format_number(row['pooled_rr'])} ({interval_text(row['ci_low'], row['ci_high'])}), "
+        "a description that also absorbs trend, season and the return to normal after a "
+        f"spike, so it does not say which falls are unlikely. {caveat}"
+    )
     return Finding(QUESTION_STRIKES, text, tuple(numbers))

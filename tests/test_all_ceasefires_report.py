@@ -89,9 +89,15 @@ def test_the_primary_counts_and_detectable_fall_are_named_when_computed() -> Non
     found = findings.all_ceasefires(
         _effects(120, 30, 9, 1, primary=(28, 4, 2)), _groups(0.6, 0.45, 0.8)
     )
-    assert "By the primary estimate" in found.text
+    # the primary counts lead; the descriptive pool follows without an "unlikely" bound
+    assert found.text.startswith("By the primary estimate")
     assert "4 of 28 ceasefires saw a clear fall and 2 a clear rise" in found.text
-    assert "a drop to 0.25 times the expected rate" in found.text
+    assert "smallest detectable fall (80% power) is 75%" in found.text
+    assert "falls of up to 75% could be missed" in found.text
+    descriptive = found.text.split("Descriptively", 1)[1]
+    assert "0.6 (95% interval 0.45 to 0.8)" in descriptive and "unlikely" not in found.text.replace(
+        "does not say which falls are unlikely", ""
+    )
     numbers = {n.label: n.value for n in found.numbers}
     assert numbers["ceasefires with a clear fall (primary estimate)"] == 4
     without = findings.all_ceasefires(_effects(120, 30, 9, 1), _groups(0.6, 0.45, 0.8))
