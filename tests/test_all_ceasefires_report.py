@@ -176,3 +176,11 @@ def test_the_class_column_names_each_class_as_the_contract_defines_it() -> None:
     assert by_id["cf001"] == "2 with compliance mechanism"
     assert by_id["cf002"] == "3 definitive"
     assert by_id["cf003"] == MISSING
+
+
+def test_the_median_detectable_fall_reads_as_the_falls_that_could_be_missed() -> None:
+    effects = _effects(120, 30, 9, 1, primary=(28, 4, 2))
+    effects.median_primary_mde = 0.066
+    summary = tables.primary_summary(effects).set_index("What")
+    cell = summary.loc["Median smallest detectable fall (80% power)"].iloc[0]
+    assert cell == "0.066 ratio: falls of up to 93% could be missed"

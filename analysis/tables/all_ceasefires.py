@@ -13,6 +13,7 @@ import pandas as pd
 from analysis import contract as c
 from analysis.all_ceasefires import ESTIMATED, AllCeasefires
 from analysis.all_ceasefires_groups import GroupSurvival
+from analysis.finding_base import missable_fall_text
 from analysis.formatting import (
     MISSING,
     format_count,
@@ -23,6 +24,7 @@ from analysis.formatting import (
     format_number,
     format_p,
     format_status,
+    is_missing,
 )
 from analysis.status import STATUS_NOTES
 from analysis.tables.counterfactual import primary_text_columns
@@ -189,7 +191,12 @@ def primary_summary(effects: AllCeasefires) -> pd.DataFrame:
                 format_count(effects.n_primary_estimated),
                 format_count(effects.n_primary_fell),
                 format_count(effects.n_primary_rose),
-                format_number(effects.median_primary_mde),
+                format_number(effects.median_primary_mde)
+                + (
+                    ""
+                    if is_missing(effects.median_primary_mde)
+                    else f" ratio: {missable_fall_text(effects.median_primary_mde)}"
+                ),
             ],
             "Descriptive: during / before": [
                 format_count(effects.n_estimated),
