@@ -308,8 +308,8 @@ def ceasefire_timing(
     if best["p_value"] < ALPHA:
         text = (
             f"{declarations} sat closer to {best['bloc']}'s diplomatic events than chance would "
-            f"put them, with each extension chain moved as one block ({distance} to the "
-            f"nearest one, {p_text(best['p_value'])}); with {n_blocs} blocs tested this "
+            f"put them, with each extension chain moved as one block ({distance}; "
+            f"{p_text(best['p_value'])}); with {n_blocs} blocs tested this "
             f"{_holm_verdict(best)} "
             "Closeness in time does not show who timed what: a declaration announced at a "
             "meeting is close to it by construction."
@@ -351,10 +351,10 @@ def ceasefire_timing(
 def _distance_text(best: pd.Series) -> str:
     """The test statistic (mean distance), with the median labelled as such."""
     mean = best.get("observed_mean_days", math.nan)
-    median = f"median {format_number(best['observed_median_days'])}"
+    median = f"median {format_number(best['observed_median_days'])} days"
     if is_missing(mean):
-        return f"{median} days"
-    return f"mean {format_number(mean)} days ({median})"
+        return f"{median} to the nearest one"
+    return f"mean {format_number(mean)} days to the nearest one, {median}"
 
 
 def _declarations_text(n_dates: int, best: pd.Series) -> str:

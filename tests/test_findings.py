@@ -165,7 +165,7 @@ def test_timing_small_p_value_is_hedged_for_multiple_tests() -> None:
 def test_timing_quotes_the_mean_it_tests_and_the_chains_it_moves() -> None:
     table = _timing({"ASEAN": 0.004, "China": 0.9}).assign(n_chains=5, n_dates=12)
     found = findings.ceasefire_timing(table)
-    assert "mean 30 days (median 5)" in found.text
+    assert "mean 30 days to the nearest one, median 5 days" in found.text
     assert "12 ceasefire declarations (in 5 extension chains" in found.text
     assert "mean distance" in found.numbers[2].label and found.numbers[2].value == 30.0
 
