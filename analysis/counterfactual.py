@@ -276,6 +276,37 @@ def _forecast(
     return float(np.maximum(predicted, 0.0).sum()), phi, math.nan if step is None else step
 
 
+def forecast_total(
+    y: np.ndarray, weekday: np.ndarray, origin: int, target: np.ndarray, max_days: int
+) -> float:
+    """Events the baseline model forecasts for the days ``target`` from the days before ``origin``.
+
+    The model of the primary estimate (module doc: Poisson GLM with the trend held at the
+    origin, weekday and annual terms, a level-shift step, AR(1) persistence of the weekly
+    deviations), without the pseudo-origin bias correction.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Daily counts (no gaps); only ``y[origin - max_days:origin]`` is used (whole weeks).
+    weekday : numpy.ndarray
+        Day of the week (0 = Monday) of every position of ``y``.
+    origin : int
+        Position of the first day not in the baseline (at least 14 days in).
+    target : numpy.ndarray
+        Positions (int, at or after ``origin``) whose events are forecast.
+    max_days : int
+        Longest baseline used.
+
+    Returns
+    -------
+    float
+        The forecast total (at least 0).
+    """
+    predicted, _, _ = _forecast(np.asarray(y, dtype=float), weekday, origin, target, max_days)
+    return predicted
+
+
 def counterfactual_core(
     y: np.ndarray,
     weekday: np.ndarray,

@@ -8,6 +8,12 @@ constants are set, the model is unchanged) so that 40-42 windows fit and a two-s
 can reach 0.05. "random" is the plain placebo, "matched" the spike-matched one.
 ``--chains N`` closes the periods of N random extension chains (1-4 back-to-back 30-day
 periods each) to pseudo-windows; ``--lengths`` sets the series lengths.
+``--part forecast`` compares, on the long series only, the random and matched placebos with
+the forecast-error placebo (``benchmarks/forecast_placebo.py``, a candidate not adopted) on the
+same draws: size on the null DGPs, then power on the rate-ratio-0.5 DGPs of ``EFFECT``.
+Each forecast costs about 2 ms of CPU (0.1 s a run with 41 pseudo-windows) with
+``OPENBLAS_NUM_THREADS=1``; multi-threaded BLAS on a busy machine made its small least-squares
+fits over ten times slower.
 
 Timing: a diplomatic calendar (four blocs, 2-40 dated events each, drawn uniformly) and a
 ceasefire table of 13 extension chains with 39 declarations (roots uniform in the window,
@@ -18,7 +24,9 @@ generated independently of each other, so no bloc's calendar drives the timing.
 beside the package; ``--before-ref`` picks another commit), "after" this checkout's.
 Prints size at 0.05 and 0.01 with Monte-Carlo standard errors.
 
-Run: ``nice -n 10 python benchmarks/validate_placebo_timing.py --runs 400``.
+Run: ``nice -n 10 python benchmarks/validate_placebo_timing.py --runs 400`` (forecast part:
+``OPENBLAS_NUM_THREADS=1 nice -n 10 python benchmarks/validate_placebo_timing.py --part
+forecast --runs 1000``).
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ import tempfile
 from pathlib import Path
 from types import ModuleType
 
+import forecast_placebo as placebo_forecast  # benchmarks/: a candidate not adopted (module doc)
 import numpy as np
 import pandas as pd
 
@@ -45,6 +54,7 @@ DGP_DIR = Path(__file__).resolve().parent / "dgps"
 PRE_DAYS = 90
 EXOGENOUS = ("ar90_moderate_null", "ar97_moderate_null", "ar95_sparse_null")
 SPIKE = ("ar95_moderate_spike_null", "ar90_moderate_spike_null", "ar97_moderate_spike_null")
+EFFECT = ("ar95_moderate_effect", "ar95_moderate_spike_effect")
 BLOC_EVENTS = {"A": 40, "B": 17, "C": 5, "D": 2}  # dense to sparse calendars
 N_CHAINS, N_DECLARATIONS = 13, 39
 STUDY_START, STUDY_END = pd.Timestamp("2018-01-01"), pd.Timestamp("2025-12-31")
@@ -179,6 +189,53 @@ def placebo_sizes(
     return rows
 
 
+def forecast_sizes(
+    name: str, days: int, runs: int, seed: int, n_forecast: int = 41
+) -> list[dict[str, object]]:
+    """Rejection rates of the random, matched and forecast-error placebos on the same draws
+    (size on a null DGP, power on an effect DGP); the forecast placebo uses an evenly spaced
+    ``n_forecast`` of its pseudo-windows (as many as the others have; each costs a forecast)."""
+    sim = dgp(name, days).simulate(np.random.default_rng(seed), runs)
+    index = pd.date_range(sim["start"], periods=sim["counts"].shape[1], freq="D")
+    p = {key: [] for key in ("random", "matched", "forecast")}
+    used = {key: [] for key in p}
+    # the falls tail: rejected with the observed below most placebos (matched ranks residuals
+    # the result does not keep, so only the random and forecast placebos have it)
+    falls = {key: [] for key in p}
+    for counts, effective in zip(sim["counts"], sim["effective_day"], strict=True):
+        series = pd.Series(counts.astype(float), index=index)
+        windows = windows_at(index, int(effective), sim["during_days"])
+        for key in p:
+            if key == "forecast":
+                result = placebo_forecast.forecast_placebo_test(
+                    series, windows, n_placebos=n_forecast
+                )
+            else:
+                matched = key == "matched"
+                result = placebo_after.placebo_test(series, windows, match_pre_level=matched)
+            p[key].append(result.p_value)
+            used[key].append(result.n_placebos)
+            below = np.mean(result.placebo_log_rr < result.observed_log_rr)
+            falls[key].append(result.p_value <= 0.05 and below < 0.5)
+    rows = []
+    for key, values in p.items():
+        levels = [2 * math.floor(0.05 * (1 + n) / 2) / (1 + n) for n in used[key]]
+        rows.append(
+            {
+                "test": f"placebo {key}",
+                "dgp": f"{name} ({days} d)",
+                "seed": seed,
+                "runs": runs,
+                "no p": int(np.isnan(values).sum()),
+                "windows": f"{min(used[key])}-{max(used[key])}",
+                "exact@0.05": f"{np.mean(levels):.3f}",
+                **size_columns(np.asarray(values, dtype=float)),
+                "falls@0.05": "—" if key == "matched" else f"{np.mean(falls[key]):.3f}",
+            }
+        )
+    return rows
+
+
 def size_columns(p_values: np.ndarray) -> dict[str, str]:
     """Size at 0.05 and 0.01 with Monte-Carlo standard errors (a missing p never rejects)."""
     out = {}
@@ -277,12 +334,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--long-days", type=int, default=6500)
     parser.add_argument("--permutations", type=int, default=999)
-    parser.add_argument("--part", choices=("placebo", "timing", "all"), default="all")
+    parser.add_argument("--part", choices=("placebo", "timing", "forecast", "all"), default="all")
     parser.add_argument("--before-ref", default=BEFORE_REF)
     parser.add_argument(
         "--chains", type=int, default=0, help="chained ceasefires closing periods (placebo)"
     )
     parser.add_argument("--lengths", type=int, nargs="+", help="series lengths (placebo)")
+    parser.add_argument("--dgps", nargs="+", help="DGPs of the forecast part (default all)")
+    parser.add_argument(
+        "--forecast-windows", type=int, default=41, help="pseudo-windows of the forecast placebo"
+    )
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as folder:
@@ -295,6 +356,15 @@ def main(argv: list[str] | None = None) -> None:
                         name, days, args.runs, args.seed + offset, before, args.chains
                     )
                     print(pd.DataFrame(rows[-4:]).to_string(index=False), flush=True)
+        if args.part == "forecast":
+            # seeds as in the placebo part (seed + position in EXOGENOUS + SPIKE): same draws
+            names = (*EXOGENOUS, *SPIKE, *EFFECT)
+            for name in args.dgps or names:
+                offset = names.index(name)
+                rows += forecast_sizes(
+                    name, args.long_days, args.runs, args.seed + offset, args.forecast_windows
+                )
+                print(pd.DataFrame(rows[-3:]).to_string(index=False), flush=True)
         if args.part in ("timing", "all"):
             before = main_module("timing", Path(folder), args.before_ref)
             rows += timing_sizes(args.runs, args.seed, args.permutations, before)

@@ -1,0 +1,224 @@
+"""Forecast-error placebo: the primary model's forecast error ranked among pseudo-windows'.
+
+A candidate placebo measured and NOT adopted in the reports, kept here so its validation
+(``validate_placebo_timing.py --part forecast``) can be rerun. Its two-sided size on
+spike-selected dates is near 0.05, but only because an empty rises tail offsets an inflated
+falls tail: after a spike the forecast still runs high (the primary estimate's log bias of
+-0.22 to -0.27 there), so it calls a fall 1.4-3 times as often as an exact test would
+(README, "Statistics and how they were validated"). A placebo that leans towards finding
+falls is the wrong error for this question; the reports keep the conservative random and
+spike-matched placebos.
+
+Design (what a reviewer should know)
+------------------------------------
+* **Statistic.** ``log((observed + 0.5) / (forecast + 0.5))``: events in the ceasefire window
+  against the forecast of the primary estimate's baseline model
+  (:func:`analysis.counterfactual.forecast_total`: Poisson GLM, trend held at the origin,
+  weekday and annual terms, level-shift step, AR(1) persistence of the weekly deviations)
+  fitted on the days before the declaration (at most ``max_baseline_years``).
+* **Pseudo-windows.** Blocks with the real one's geometry (origin = declaration, the lead to
+  the start of the ceasefire window, its length), enumerated left to right without overlap
+  (:func:`analysis.placebo.non_overlapping_starts`), touching neither the real block nor any
+  ceasefire period. Each is forecast from the days before its own origin only, with the same
+  longest baseline; blocks with fewer than ``min_baseline_days`` before them, or no events
+  in their baseline (the observed needs them too), are left out.
+* **Why.** The before/during ratio of :func:`analysis.placebo.placebo_test` is not exchangeable
+  with its pseudo-windows when ceasefires are declared after spikes: the pre window is high
+  by selection, so the observed ratio is pulled down (regression to the mean) and the rank
+  test loses size or, matched, power. The forecast carries the recent level forward only as
+  far as the series' own persistence says, which is what makes its errors comparable across
+  origins whatever the level there. README, "Validation", gives its measured size.
+* **p-value.** Exactly as :func:`analysis.placebo.placebo_test`: two-sided rank p
+  (:func:`analysis.placebo.two_sided_rank_p`, ties in an order seeded by ``seed``),
+  resolution 1 / (1 + n), status ``coarse`` below
+  :data:`analysis.placebo.MIN_PLACEBO_WINDOWS` pseudo-windows and ``no_placebo_room`` with
+  none. The result is a :class:`analysis.placebo.PlaceboResult` whose ``observed_log_rr`` and
+  ``placebo_log_rr`` hold the forecast log errors and whose ``candidate_windows`` give each
+  pseudo-window's baseline as ``pre_start`` / ``pre_end``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from analysis.counterfactual import YEAR_DAYS, forecast_total
+from analysis.panel import check_daily_series
+from analysis.placebo import (
+    MIN_PLACEBO_WINDOWS,
+    PlaceboResult,
+    non_overlapping_starts,
+    two_sided_rank_p,
+)
+from analysis.status import (
+    STATUS_COARSE,
+    STATUS_NO_PLACEBO_ROOM,
+    STATUS_NO_PRE,
+    STATUS_NOTES,
+    STATUS_OK,
+    STATUS_OUTSIDE,
+    STATUS_TOO_SHORT,
+)
+from analysis.windows import Windows, ceasefire_periods, window_mask
+
+
+def forecast_log_error(
+    y: np.ndarray,
+    weekday: np.ndarray,
+    origin: int,
+    lead: int,
+    during_days: int,
+    max_baseline_days: int,
+) -> float:
+    """``log((observed + 0.5) / (forecast + 0.5))`` of one window from the days before it.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Daily counts (no gaps).
+    weekday : numpy.ndarray
+        Day of the week (0 = Monday) of every position of ``y``.
+    origin : int
+        Position of the first day not in the baseline.
+    lead : int
+        Days from ``origin`` to the first day of the window.
+    during_days : int
+        Length of the window.
+    max_baseline_days : int
+        Longest baseline used.
+
+    Returns
+    -------
+    float
+        The forecast log error (negative: fewer events than forecast).
+    """
+    target = np.arange(origin + lead, origin + lead + during_days)
+    predicted = forecast_total(y, weekday, origin, target, max_baseline_days)
+    return math.log((y[target].sum() + 0.5) / (predicted + 0.5))
+
+
+def _no_test(observed: float, status: str, note: str, base: dict) -> PlaceboResult:
+    return PlaceboResult(observed, math.nan, n_placebos=0, status=status, note=note, **base)
+
+
+def forecast_placebo_test(
+    series: pd.Series,
+    windows: Windows,
+    *,
+    ceasefires: pd.DataFrame | None = None,
+    open_ended_days: int = 90,
+    max_baseline_years: float = 3.0,
+    min_baseline_days: int = 180,
+    n_placebos: int = 999,
+    seed: int = 20250328,
+) -> PlaceboResult:
+    """Two-sided rank p-value of the observed forecast error among pseudo-windows' (module doc).
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Zero-filled daily counts (:func:`analysis.panel.daily_series`).
+    windows : analysis.windows.Windows
+        The real ceasefire's windows: the origin is the day after ``pre_end`` (as in
+        :func:`analysis.counterfactual.counterfactual_effect`), the window ``during_start``
+        to ``during_end``.
+    ceasefires : pandas.DataFrame, optional
+        Rows of the CEASEFIRES table: no pseudo-window may touch any of their periods in force.
+    open_ended_days : int, default 90
+        Days an open-ended ceasefire is taken to last when excluding its period.
+    max_baseline_years : float, default 3.0
+        Longest baseline of every forecast, observed and pseudo.
+    min_baseline_days : int, default 180
+        Fewest days before an origin (observed: status ``too_short``; pseudo: left out).
+    n_placebos : int, default 999
+        Most pseudo-windows used; beyond it an evenly spaced subset of the candidates is kept.
+    seed : int, default 20250328
+        Seed of the random order of pseudo-windows tied with the observed statistic.
+
+    Returns
+    -------
+    analysis.placebo.PlaceboResult
+        Observed and pseudo-window forecast log errors, p, resolution and status (``ok``,
+        ``coarse``, ``no_placebo_room``; ``too_short``, ``no_pre_events`` or
+        ``outside_data`` when the observed forecast cannot be made).
+    """
+    y_series = check_daily_series(series)
+    y = y_series.to_numpy(dtype=float)
+    index = pd.DatetimeIndex(y_series.index)
+    weekday = index.day_of_week.to_numpy()
+    origin = (windows.pre_end - index[0]).days + 1
+    lead = (windows.during_start - windows.pre_end).days - 1
+    during_days = (windows.during_end - windows.during_start).days + 1
+    block_days = lead + during_days
+    max_days = int(round(max_baseline_years * YEAR_DAYS))
+    blocked = np.zeros(len(y), dtype=bool)
+    blocked[: max(min_baseline_days, 0)] = True
+    blocked[max(origin, 0) : origin + block_days] = True
+    if ceasefires is not None and len(ceasefires):
+        periods = ceasefire_periods(ceasefires, open_ended_days=open_ended_days)
+        blocked |= window_mask(index, periods)
+    starts = non_overlapping_starts(blocked, block_days)
+    base = dict(n_candidates=len(starts), seed=seed, matched=False)
+    if origin < 0 or origin + block_days > len(y) or lead < 0:
+        return _no_test(math.nan, STATUS_OUTSIDE, STATUS_NOTES.get(STATUS_OUTSIDE, ""), base)
+    if origin < min_baseline_days:
+        note = f"fewer than {min_baseline_days} days before the ceasefire: no forecast."
+        return _no_test(math.nan, STATUS_TOO_SHORT, note, base)
+    cum = np.concatenate([[0.0], np.cumsum(y)])
+    if cum[origin] - cum[max(origin - max_days, 0)] == 0:
+        note = "no events in the baseline: nothing to forecast from."
+        return _no_test(math.nan, STATUS_NO_PRE, note, base)
+    observed = forecast_log_error(y, weekday, origin, lead, during_days, max_days)
+    if len(starts) > n_placebos:
+        starts = starts[np.linspace(0, len(starts) - 1, n_placebos).round().astype(int)]
+    # the observed forecast needs baseline events, so a pseudo-window counts under the same rule
+    usable = cum[starts] - cum[np.maximum(starts - max_days, 0)] > 0
+    note = ""
+    if (~usable).sum():
+        note += f"{int((~usable).sum())} pseudo-windows with no events in the baseline left out. "
+    starts = starts[usable]
+    placebo = np.array(
+        [forecast_log_error(y, weekday, int(s), lead, during_days, max_days) for s in starts]
+    )
+    n = len(starts)
+    p_value = two_sided_rank_p(observed, placebo, np.random.default_rng(seed))
+    if n == 0:
+        status, p_value = STATUS_NO_PLACEBO_ROOM, math.nan
+        note += (
+            f"no {block_days}-day pseudo-window with {min_baseline_days} days before it fits "
+            "outside the ceasefire and every ceasefire period."
+        )
+    elif n < MIN_PLACEBO_WINDOWS:
+        status = STATUS_COARSE
+        note += (
+            f"only {n} non-overlapping pseudo-window{'s' if n > 1 else ''} outside every "
+            f"ceasefire period: p cannot go below {2 / (1 + n):.2g}."
+        )
+    else:
+        status = STATUS_OK
+    day = pd.Timedelta(days=1)
+    origins = index[starts] if n else pd.DatetimeIndex([])
+    baseline = np.minimum(starts, max_days) // 7 * 7
+    candidate_windows = pd.DataFrame(
+        {
+            "pre_start": origins - baseline * day,
+            "pre_end": origins - day,
+            "during_start": origins + lead * day,
+            "during_end": origins + (block_days - 1) * day,
+            "log_rr": placebo,
+        }
+    )
+    return PlaceboResult(
+        observed,
+        p_value,
+        n_placebos=n,
+        status=status,
+        note=note.strip(),
+        resolution=1 / (1 + n),
+        placebo_log_rr=placebo,
+        placebo_dates=pd.DatetimeIndex(candidate_windows["during_start"]),
+        candidate_windows=candidate_windows,
+        **base,
+    )
