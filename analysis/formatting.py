@@ -66,6 +66,28 @@ def format_intervals(table: pd.DataFrame, low: str = "ci_low", high: str = "ci_h
     return [format_interval(lo, hi) for lo, hi in zip(table[low], table[high], strict=True)]
 
 
+def format_pooled_ratios(table: pd.DataFrame) -> list[str]:
+    """The pooled rate ratio of each row of a pooled table, or why there is none.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`analysis.pooling.pool_random_effects` (pooled_rr and, when present,
+        status).
+
+    Returns
+    -------
+    list of str
+        The ratio to three significant digits where the group was pooled; the status in plain
+        words otherwise ('not pooled (k = 1)', 'nothing to pool (k = 0)').
+    """
+    status = table["status"] if "status" in table else pd.Series("ok", index=table.index)
+    return [
+        format_number(rr) if state == "ok" else format_status(state)
+        for rr, state in zip(table["pooled_rr"], status, strict=True)
+    ]
+
+
 def format_heterogeneity(table: pd.DataFrame) -> pd.Series:
     """I² in percent per pooled row; shown as missing when fewer than two estimates were
     pooled, because heterogeneity is not defined for a single estimate."""

@@ -24,6 +24,7 @@ from analysis.plots_forest import (
     row_note,
 )
 from analysis.plots_survival import draw_km_curve
+from analysis.status import STATUS_OK
 from analysis.style import MEDIATOR_BLOC_COLOURS, ratio_axis
 from analysis.tables.all_ceasefires import GROUPING_LABELS, shown_caption, shown_rows
 
@@ -162,7 +163,8 @@ def group_distribution_figure(
     table: pd.DataFrame, groups: pd.DataFrame, groupings: tuple[str, ...], title: str
 ) -> Figure:
     """Per grouping, each estimated ceasefire's rate ratio (dots) and the pooled ratio with
-    its interval (black diamond) per group.
+    its interval (black diamond) per group of two or more (a group of one is labelled 'not
+    pooled' and has no diamond).
 
     Parameters
     ----------
@@ -197,11 +199,16 @@ def group_distribution_figure(
             color=OTHER_COLOUR,
             alpha=0.5,
         )
-        ax.hlines(pooled.index, _clip(pooled["ci_low"]), _clip(pooled["ci_high"]), color="black")
-        ax.scatter(_clip(pooled["pooled_rr"]), pooled.index, marker="D", color="black", zorder=3)
+        # a group of one is not pooled (status single_estimate): its dot alone, no diamond
+        done = pooled[pooled["status"] == STATUS_OK]
+        ax.hlines(done.index, _clip(done["ci_low"]), _clip(done["ci_high"]), color="black")
+        ax.scatter(_clip(done["pooled_rr"]), done.index, marker="D", color="black", zorder=3)
         ax.set_yticks(
             pooled.index,
-            [f"{g} (k={int(k)})" for g, k in zip(pooled["group"], pooled["k"], strict=True)],
+            [
+                f"{g} (k={int(k)})" + ("" if state == STATUS_OK else ", not pooled")
+                for g, k, state in zip(pooled["group"], pooled["k"], pooled["status"], strict=True)
+            ],
             fontsize=8,
         )
         ax.invert_yaxis()

@@ -30,6 +30,8 @@ NOTE_GAP = 1.2
 PRIMARY_OFFSET = 0.35
 """The primary estimate's row sits this far below the descriptive one (rows are 1 apart)."""
 POOLED_PREFIX = "POOLED · "
+SINGLE_NOTE = "not pooled (k = 1): its ceasefire's own row above is the estimate"
+"""Note of a pooled row whose group holds one estimate (drawn without a diamond)."""
 UNBROKERED_COLOUR = "#333333"
 PRIMARY_COLOUR = "#000000"
 ROLE_DESCRIPTIVE = "descriptive"
@@ -119,7 +121,8 @@ def forest_rows(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame]) -> pd.Data
         during_start.
     pooled : dict of str to pandas.DataFrame
         Grouping column -> output of :func:`analysis.pooling.pool_random_effects` grouped by
-        that column (groups with k > 0 are drawn).
+        that column (groups with k > 0 are listed; a group of one has no pooled estimate, so
+        its row has NaN values and :data:`SINGLE_NOTE`).
 
     Returns
     -------
@@ -168,17 +171,20 @@ def forest_rows(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame]) -> pd.Data
     for name, table in pooled.items():
         for r in table[table["k"] > 0].itertuples(index=False):
             group = str(getattr(r, name)).replace("none", "unbrokered")
+            pooled_here = getattr(r, "status", STATUS_OK) == STATUS_OK
+            count = f"{int(r.k)} pooled" if pooled_here else f"{int(r.k)} estimate"
             out.append(
                 {
-                    "label": f"{POOLED_PREFIX}{name.replace('_', ' ')} {group}: {int(r.k)} pooled",
+                    "label": f"{POOLED_PREFIX}{name.replace('_', ' ')} {group}: {count}",
                     "role": ROLE_POOLED,
                     "y": position,
                     "estimate": r.pooled_rr,
                     "ci_low": r.ci_low,
                     "ci_high": r.ci_high,
                     "colour": PRIMARY_COLOUR,
-                    "status": STATUS_OK,
-                    "note": "",
+                    "status": getattr(r, "status", STATUS_OK),
+                    # one estimate is not pooled: no diamond, its own row above is the answer
+                    "note": "" if pooled_here else SINGLE_NOTE,
                 }
             )
             position += 1

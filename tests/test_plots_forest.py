@@ -15,6 +15,7 @@ from matplotlib.collections import PathCollection
 
 from analysis import contract as c
 from analysis import plots_forest, plots_survival
+from analysis.pooling import pool_random_effects
 
 NAN = float("nan")
 
@@ -115,4 +116,20 @@ def test_km_curves_start_at_one_on_day_zero_and_follow_the_table(seed: int) -> N
     assert list(line.get_ydata()) == [1.0, *survival]
     assert line.get_label() == "China (n=5)"
     assert len(figure.axes[0].collections) == 1  # the band
+    plt.close(figure)
+
+
+def test_a_group_of_one_gets_no_pooled_diamond() -> None:
+    batch = _batch(primary=False)
+    estimates = batch.assign(log_rr=np.log(batch["estimate"]), se=0.3)
+    pooled = {c.CF_BROKER_BLOC: pool_random_effects(estimates.iloc[:2], c.CF_BROKER_BLOC)}
+    rows = plots_forest.forest_rows(batch, pooled)
+    single = rows[rows["role"] == "pooled"]
+    assert len(single) == 2  # China and unbrokered, one estimate each
+    assert single["estimate"].isna().all()
+    assert (single["note"] == plots_forest.SINGLE_NOTE).all()
+    figure = plots_forest.forest_figure(batch, pooled, "t")
+    drawn_y = {round(y, 6) for _, y in _offsets(figure)}
+    assert not drawn_y & {round(y, 6) for y in single["y"]}
+    assert sum("not pooled" in t.get_text() for t in figure.axes[0].texts) == 2
     plt.close(figure)

@@ -22,6 +22,7 @@ from analysis.formatting import (
     format_note,
     format_number,
     format_p,
+    format_pooled_ratios,
     format_status,
     is_missing,
 )
@@ -245,7 +246,7 @@ def pooled_table(pooled: dict[str, pd.DataFrame]) -> pd.DataFrame:
                     "Pooled by": label,
                     "Group": table[key].astype(str).replace("none", "none (unbrokered)"),
                     "Ceasefires pooled": table["k"].map(format_count),
-                    "Pooled rate ratio": table["pooled_rr"].map(format_number),
+                    "Pooled rate ratio": format_pooled_ratios(table),
                     "95% interval": format_intervals(table),
                     "p-value": table["p_value"].map(format_p),
                     "Heterogeneity I² (%)": format_heterogeneity(table),
