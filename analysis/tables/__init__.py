@@ -37,6 +37,7 @@ from analysis.tables.counterfactual import primary_sentence, primary_table
 from analysis.tables.effects import (
     batch_table,
     ceasefire_table,
+    placebo_caption,
     placebo_table,
     pooled_table,
     summary_table,
@@ -68,6 +69,7 @@ __all__ = [
     "ceasefire_table",
     "windows_table",
     "summary_table",
+    "placebo_caption",
     "placebo_table",
     "batch_table",
     "pooled_table",

@@ -187,6 +187,34 @@ def placebo_table(effect: CeasefireEffect) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def placebo_caption(effect: CeasefireEffect) -> str:
+    """The caption of :func:`placebo_table`: how many pseudo-windows the random placebo used
+    and the step of its p-value; without any, that no placebo comparison was possible (a
+    step of 1 would only mislead).
+
+    Parameters
+    ----------
+    effect : CeasefireEffect
+        The result of :func:`analysis.effects.estimate_ceasefire_effect`.
+
+    Returns
+    -------
+    str
+        One sentence.
+    """
+    n = effect.placebo.n_placebos
+    if n == 0:
+        return (
+            "No pseudo-window with events before it fits outside every ceasefire period, so "
+            "there is no placebo p-value (see the note)."
+        )
+    windows = "pseudo-window" if n == 1 else "pseudo-windows"
+    return (
+        f"{format_count(n)} non-overlapping {windows} outside every ceasefire period, each used "
+        f"once; two-sided p in steps of {format_number(effect.placebo.resolution, 2)}"
+    )
+
+
 def batch_table(batch: pd.DataFrame) -> pd.DataFrame:
     """Every ceasefire of :func:`batch_effects` that lies inside the data, as text: rate
     ratio during / before with interval, p- and q-value (false discovery rate), plain status.
