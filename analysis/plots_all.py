@@ -15,11 +15,15 @@ from analysis.all_ceasefires import ESTIMATED
 from analysis.all_ceasefires_groups import GroupSurvival, explode_groups
 from analysis.formatting import format_p
 from analysis.plots_forest import (
+    AXIS_NOTE,
     PRIMARY_OFFSET,
     ROLE_DESCRIPTIVE,
     ROLE_PRIMARY,
     ZERO_AT,
+    clip_ratios,
+    draw_intervals,
     draw_notes,
+    forest_axis,
     has_primary,
     row_note,
 )
@@ -39,7 +43,7 @@ def _first_bloc(blocs: pd.Series) -> pd.Series:
 
 
 def _clip(values: pd.Series) -> np.ndarray:
-    return np.maximum(values.to_numpy(dtype="float64"), ZERO_AT)
+    return clip_ratios(values)
 
 
 def _notes(rows: pd.DataFrame, y: np.ndarray) -> pd.DataFrame:
@@ -100,18 +104,18 @@ def forest_all_figure(table: pd.DataFrame, max_rows: int, title: str) -> Figure:
     blocs = _first_bloc(rows[c.CF_MEDIATOR_BLOCS])
     colours = blocs.map(MEDIATOR_BLOC_COLOURS).fillna(OTHER_COLOUR).to_numpy()
     y = np.arange(len(rows))
-    low, high, est = _clip(rows["ci_low"]), _clip(rows["ci_high"]), _clip(rows["estimate"])
-    ax.hlines(y, low, high, colors=colours, lw=1.5)
-    ax.scatter(est, y, c=colours, s=18, zorder=3)
+    draw_intervals(ax, y, rows["ci_low"], rows["ci_high"], colours, 1.5)
+    ax.scatter(_clip(rows["estimate"]), y, c=colours, s=18, zorder=3)
     primary = rows.get("primary_estimate", pd.Series(np.nan, rows.index)).notna().to_numpy()
     if primary.any():
         below = y[primary] + PRIMARY_OFFSET
-        ax.hlines(
+        draw_intervals(
+            ax,
             below,
-            _clip(rows.loc[primary, "primary_ci_low"]),
-            _clip(rows.loc[primary, "primary_ci_high"]),
-            colors="black",
-            lw=0.8,
+            rows.loc[primary, "primary_ci_low"],
+            rows.loc[primary, "primary_ci_high"],
+            "black",
+            0.8,
         )
         ax.scatter(
             _clip(rows.loc[primary, "primary_estimate"]),
@@ -130,10 +134,9 @@ def forest_all_figure(table: pd.DataFrame, max_rows: int, title: str) -> Figure:
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
     ax.axvline(1, color="grey", lw=0.8)
-    ax.set_xscale("log")
-    ratio_axis(ax.xaxis)
+    forest_axis(ax)
     ax.set_xlabel(
-        f"rate ratio (log scale; 0 drawn at {ZERO_AT}; 1 = no change)"
+        AXIS_NOTE
         + ("; dots during / before, diamonds primary" if primary.any() else "")
         + "\n"
         + shown_caption(table, max_rows)

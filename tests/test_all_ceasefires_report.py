@@ -7,10 +7,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis import all_ceasefires_groups, findings, plots_all, tables
+from analysis import all_ceasefires_groups, findings, plots_all, plots_forest, tables
 from analysis import status as st
 from analysis.formatting import MISSING, format_number
 from analysis.tables import all_ceasefires as tac
@@ -170,3 +171,22 @@ def test_the_class_column_names_each_class_as_the_contract_defines_it() -> None:
     assert by_id["cf001"] == "2 with compliance mechanism"
     assert by_id["cf002"] == "3 definitive"
     assert by_id["cf003"] == MISSING
+
+
+def test_the_forest_axis_has_few_ticks_and_marks_clipped_ends() -> None:
+    table = _table(4)
+    table.loc[3, ["estimate", "ci_low", "ci_high"]] = [0.2, 1.9e-7, 1.6e5]  # a huge interval
+    figure = plots_all.forest_all_figure(table, 20, "t")
+    ax = figure.axes[0]
+    figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    # six ticks and the zero position: never 0.01 0.02 0.05 0.1 side by side
+    assert labels == ["0", "0.1", "0.5", "1", "2", "10", "100"]
+    arrow_points = [
+        tuple(xy)
+        for coll in ax.collections
+        for xy in np.asarray(coll.get_offsets())
+        if xy[0] in (plots_forest.CLIP_LOW, plots_forest.X_MAX)
+    ]
+    assert len(arrow_points) == 2  # one arrowhead at each edge
+    plt.close(figure)
