@@ -16,13 +16,13 @@ from analysis.formatting import (
     format_count,
     format_date,
     format_heterogeneity,
-    format_interval,
     format_intervals,
     format_list,
     format_note,
     format_number,
     format_p,
     format_pooled_ratios,
+    format_ratio_interval,
     format_status,
     is_missing,
 )
@@ -108,7 +108,7 @@ def _effect_row(label: str, result: EffectResult) -> dict[str, str]:
     return {
         "Comparison": label,
         "Rate ratio": format_number(result.estimate),
-        "95% interval": format_interval(result.ci_low, result.ci_high),
+        "95% interval": format_ratio_interval(result.ci_low, result.ci_high),
         "p-value": format_p(result.p_value),
         "Events before": format_count(result.events_pre),
         "Events after": format_count(result.events_during),
@@ -174,7 +174,7 @@ def placebo_table(effect: CeasefireEffect) -> pd.DataFrame:
             {
                 "Placebo": label,
                 "Observed rate ratio": format_number(math.exp(result.observed_log_rr)),
-                "Placebo ratios, middle 95%": format_interval(
+                "Placebo ratios, middle 95%": format_ratio_interval(
                     math.exp(numbers["placebo_q025"]), math.exp(numbers["placebo_q975"])
                 ),
                 "p-value (two-sided)": format_p(result.p_value),
