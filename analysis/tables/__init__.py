@@ -46,6 +46,7 @@ from analysis.tables.effects import (
 from analysis.tables.reported import (
     PHASE_LABELS,
     excluded_display_table,
+    pairs_caption,
     pairs_display_table,
     phase_summary_table,
     rates_display_table,
@@ -93,6 +94,7 @@ __all__ = [
     "rates_display_table",
     "excluded_display_table",
     "phase_summary_table",
+    "pairs_caption",
     "pairs_display_table",
     "claims_table",
     "date_sensitivity_table",
