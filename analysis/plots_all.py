@@ -218,9 +218,9 @@ def group_distribution_figure(
         ax.axvline(1, color="grey", lw=0.8)
         ax.set_xscale("log")
         ax.set_xlim(ZERO_AT / 2, 1 / ZERO_AT * 2)  # intervals of groups of two run off it
-        ratio_axis(ax.xaxis, (0.01, 0.1, 1, 10, 100))
+        ratio_axis(ax.xaxis, (0.1, 1, 10, 100), zero_at=ZERO_AT)  # ratios of 0 sit at "0"
         ax.set_title(f"by {GROUPING_LABELS.get(grouping, grouping)}", fontsize=10)
-        ax.set_xlabel("rate ratio during / before")
+        ax.set_xlabel("rate ratio during / before (0: no events during)")
     fig.suptitle(title)
     fig.tight_layout()
     return fig

@@ -10,6 +10,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PathCollection
 
 from analysis import all_ceasefires_groups, findings, plots_all, plots_forest, tables
 from analysis import status as st
@@ -189,4 +190,23 @@ def test_the_forest_axis_has_few_ticks_and_marks_clipped_ends() -> None:
         if xy[0] in (plots_forest.CLIP_LOW, plots_forest.X_MAX)
     ]
     assert len(arrow_points) == 2  # one arrowhead at each edge
+    plt.close(figure)
+
+
+def test_the_group_figure_marks_the_zero_position_and_draws_no_diamond_for_one() -> None:
+    table = _table(5)
+    table["mediator_blocs"] = ["UN", "none", "none", "none", "none"]
+    groups = all_ceasefires_groups.effects_by_group(table, ("mediator_blocs",))
+    figure = plots_all.group_distribution_figure(table, groups, ("mediator_blocs",), "t")
+    ax = figure.axes[0]
+    figure.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()][0] == "0"
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "UN (k=1), not pooled" in labels
+    diamonds = [
+        coll
+        for coll in ax.collections
+        if isinstance(coll, PathCollection) and len(coll.get_offsets()) == 1
+    ]
+    assert len(diamonds) == 1  # the pooled 'none' group only
     plt.close(figure)
