@@ -49,9 +49,43 @@ and mediator bloc."""
 
 POOLED_COLUMNS = ("grouping", "group", "k", "pooled_rr", "ci_low", "ci_high", "pooled_log_rr")
 POOLED_COLUMNS += ("pooled_se", "p_value", "tau2", "i2", "q", "p_heterogeneity", "k_excluded")
+POOLED_COLUMNS += ("status",)
 """Columns of :func:`effects_by_group` (also when no ceasefire is inside the data)."""
 
 _MULTI_VALUE = re.compile(r"\s*;\s*")
+_NOTE = re.compile(r"\([^()]*\)")
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def mediator_key(name: str) -> str:
+    """The name a mediator is grouped by: spellings of one mediator fall together.
+
+    A parenthetical is a note on the mediator (role, envoy: 'Japan (Yohei Sasakawa, special
+    envoy)'), not part of its name, so it is dropped; then punctuation, case and runs of
+    whitespace are folded ('Yohei  Sasakawa', 'yohei sasakawa.' -> 'yohei sasakawa'). The data
+    rows are not changed; only the grouping of :func:`explode_groups` uses this key.
+
+    Parameters
+    ----------
+    name : str
+        One mediator as written in the table.
+
+    Returns
+    -------
+    str
+        The folded key (lower case, words separated by single spaces).
+    """
+    plain = _PUNCTUATION.sub(" ", _NOTE.sub(" ", name))
+    return " ".join(plain.split()).casefold()
+
+
+def _fold_mediators(names: pd.Series) -> pd.Series:
+    """Each mediator under one spelling per :func:`mediator_key`: the first one in the table,
+    without its parenthetical note."""
+    keys = names.map(mediator_key)
+    shown = names.map(lambda n: " ".join(_NOTE.sub(" ", n).split()) or n)
+    first = shown.groupby(keys, sort=False).first()
+    return keys.map(first).where(keys != "", names)
 
 
 # --- Distribution of effects by group -------------------------------------------------------
@@ -62,6 +96,8 @@ def explode_groups(table: pd.DataFrame, column: str) -> pd.DataFrame:
 
     A ceasefire with two mediators counts once under each. ``ceasefire_class`` becomes
     'class 1' ... and 'not coded'; ``all`` (not a column) puts every row in one group.
+    Mediators are grouped by :func:`mediator_key` (no parenthetical note; case, punctuation
+    and whitespace folded), shown under their first spelling in the table.
 
     Parameters
     ----------
@@ -84,7 +120,10 @@ def explode_groups(table: pd.DataFrame, column: str) -> pd.DataFrame:
         return out
     text = out[column].astype("string").fillna("").str.strip()
     out[column] = [[v for v in _MULTI_VALUE.split(t) if v] or ["none"] for t in text]
-    return out.explode(column, ignore_index=True)
+    out = out.explode(column, ignore_index=True)
+    if column == c.CF_MEDIATORS:
+        out[column] = _fold_mediators(out[column].astype(str))
+    return out
 
 
 def effects_by_group(

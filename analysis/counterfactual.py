@@ -525,7 +525,10 @@ def counterfactual_batch(
         MDE, observed and predicted events, days of baseline and status of each.
     """
     rows = []
-    for i in tqdm(range(len(start)), disable=not progress, desc="primary estimate", unit="cf"):
+    # disable is passed only to turn the bar off: a requested bar still yields to TQDM_DISABLE,
+    # which report kernels set (analysis.runner.kernels.kernel_environment)
+    off = {} if progress else {"disable": True}
+    for i in tqdm(range(len(start)), desc="primary estimate", unit="cf", **off):
         first, n = int(start[i]), int(length[i])
         weekday = (int(first_weekday[i]) + np.arange(n)) % 7
         result = counterfactual_core(

@@ -71,8 +71,12 @@ def block_ewc_cov(
     with 0 or 1, 0.94-0.96 with 2).
     """
     model = fit.model
-    scores = model.score_obs(fit.params)
-    hessian = model.hessian(fit.params)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # statsmodels differentiates NB2 by complex step: on a nearly empty series (a fitted
+        # day with mean ~0) log(1 - prob) hits log(0) and the scores come out NaN; the
+        # caller turns a non-finite covariance into a status, so the warning says nothing more
+        scores = model.score_obs(fit.params)
+        hessian = model.hessian(fit.params)
     psi = -scores @ np.linalg.inv(hessian).T
     k = psi.shape[1]
     cov = np.zeros((k, k))

@@ -61,9 +61,76 @@ def format_interval(low: Any, high: Any, digits: int = 3) -> str:
     return f"{format_number(low, digits)}–{format_number(high, digits)}"
 
 
+RATIO_FLOOR = 0.001
+"""Ratio interval ends below this (but above 0) read '<0.001': more digits are noise."""
+RATIO_CEILING = 1000.0
+"""Ratio interval ends above this read '>1,000'."""
+
+
+def format_ratio_interval(low: Any, high: Any) -> str:
+    """A rate-ratio (or hazard-ratio) interval as people read it: ends beyond
+    [:data:`RATIO_FLOOR`, :data:`RATIO_CEILING`] as '<0.001' and '>1,000'.
+
+    An interval of 0.000000191 to 160000 says only that the data cannot tell; its digits are
+    not information. Such an interval reads '<0.001 to >1,000' (with 'to', since an en dash
+    next to '<' or '>' reads badly); ordinary ones keep 'low–high' (:func:`format_interval`).
+    A lower end of exactly 0 (no events during) stays 0. Only for ratios: counts and rates
+    use :func:`format_interval`.
+
+    Parameters
+    ----------
+    low, high : Any
+        The interval's ends (missing values allowed).
+
+    Returns
+    -------
+    str
+        E.g. '0.411–0.788', '<0.001 to 56.9', '0–0.112'; an em dash when both ends are missing.
+    """
+    if is_missing(low) and is_missing(high):
+        return MISSING
+
+    def end(value: Any) -> str:
+        if is_missing(value):
+            return MISSING
+        number = float(value)
+        if 0 < number < RATIO_FLOOR:
+            return f"<{RATIO_FLOOR:g}"
+        if number > RATIO_CEILING:
+            return f">{RATIO_CEILING:,.0f}"
+        return format_number(number)
+
+    left, right = end(low), end(high)
+    bounded = left.startswith("<") or right.startswith(">")
+    return f"{left} to {right}" if bounded else f"{left}–{right}"
+
+
 def format_intervals(table: pd.DataFrame, low: str = "ci_low", high: str = "ci_high") -> list[str]:
-    """One :func:`format_interval` per row of a table's interval columns."""
-    return [format_interval(lo, hi) for lo, hi in zip(table[low], table[high], strict=True)]
+    """One :func:`format_ratio_interval` per row of a table's interval columns (every report
+    table that uses this shows ratio intervals)."""
+    return [format_ratio_interval(lo, hi) for lo, hi in zip(table[low], table[high], strict=True)]
+
+
+def format_pooled_ratios(table: pd.DataFrame) -> list[str]:
+    """The pooled rate ratio of each row of a pooled table, or why there is none.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`analysis.pooling.pool_random_effects` (pooled_rr and, when present,
+        status).
+
+    Returns
+    -------
+    list of str
+        The ratio to three significant digits where the group was pooled; the status in plain
+        words otherwise ('not pooled (k = 1)', 'nothing to pool (k = 0)').
+    """
+    status = table["status"] if "status" in table else pd.Series("ok", index=table.index)
+    return [
+        format_number(rr) if state == "ok" else format_status(state)
+        for rr, state in zip(table["pooled_rr"], status, strict=True)
+    ]
 
 
 def format_heterogeneity(table: pd.DataFrame) -> pd.Series:

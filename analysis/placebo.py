@@ -356,7 +356,11 @@ def placebo_test(
     n = len(starts)
     note = ""
     if (~usable).sum():
-        note += f"{int((~usable).sum())} pseudo-windows with no events in the pre window left out. "
+        left_out = int((~usable).sum())
+        note += (
+            f"{left_out} pseudo-window{'s' if left_out > 1 else ''} with no events in the pre "
+            "window left out. "
+        )
     tie_order = np.random.default_rng(seed)
     if match_pre_level and n >= 3:
         residuals = _adjusted_residuals(
@@ -370,10 +374,7 @@ def placebo_test(
         p_value = two_sided_rank_p(observed, placebo, tie_order)
     if n == 0:
         status, p_value = STATUS_NO_PLACEBO_ROOM, math.nan
-        note += (
-            f"no {block_days}-day pseudo-window fits outside the ceasefire and every "
-            "ceasefire period: use a longer series or shorter windows."
-        )
+        note = _no_room_note(n_candidates, block_days)
     elif n < MIN_PLACEBO_WINDOWS:
         status = STATUS_COARSE
         note += (
@@ -406,3 +407,20 @@ def placebo_test(
         candidate_windows=candidate_windows,
         **base,
     )
+
+
+def _no_room_note(n_candidates: int, block_days: int) -> str:
+    """Why no placebo comparison was made: no pseudo-window fits, or those that fit have no
+    events before them (one message, never both)."""
+    fix = "use a longer series or shorter windows."
+    if n_candidates == 0:
+        return (
+            f"no {block_days}-day pseudo-window fits outside the ceasefire and every ceasefire "
+            f"period, so no placebo comparison is possible: {fix}"
+        )
+    fits = (
+        "one pseudo-window fits outside every ceasefire period but has no"
+        if n_candidates == 1
+        else f"{n_candidates} pseudo-windows fit outside every ceasefire period but none has"
+    )
+    return f"{fits} events in its pre window, so no placebo comparison is possible: {fix}"

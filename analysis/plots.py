@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.dates as mdates
@@ -13,7 +14,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from analysis import contract as c
-from analysis.formatting import format_number, format_p
+from analysis.formatting import format_note, format_number, format_p
 from analysis.style import (
     BLOC_COLOURS,
     DECLARER_COLOURS,
@@ -208,27 +209,49 @@ def ceasefire_effect_figure(
     no_ratio = bool(es["rate_ratio"].isna().all())
     ax_es.set_title("Event study" + ": no events in week -1, no ratios" * no_ratio, fontsize=10)
 
+    _placebo_panel(ax_pl, placebo)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def _placebo_panel(ax: object, placebo: object) -> None:
+    """The placebo distribution of rate ratios with the observed one marked; without any
+    finite placebo ratio, a text-only panel saying why there is no comparison."""
     # placebo ratios on a log scale; quiet windows give ratios of 0 (log = -inf), not drawn
     draws = np.asarray(placebo.placebo_log_rr, dtype=float)
     finite = draws[np.isfinite(draws)]
-    if len(finite):
-        ax_pl.hist(
-            np.exp(finite),
-            bins=np.geomspace(np.exp(finite.min()), np.exp(finite.max()) * 1.001, 40),
-            color="#bbbbbb",
-            label="pseudo-dates",
-        )
-        ax_pl.set_xscale("log")
-        ratio_axis(ax_pl.xaxis, RATIO_TICKS)
     observed = placebo.observed_log_rr
-    if len(finite):
-        # the observed ratio is often far outside the placebo draws: keep it in view
-        shown = np.append(finite, observed) if np.isfinite(observed) else finite
-        ax_pl.set_xlim(np.exp(shown.min()) / 1.2, np.exp(shown.max()) * 1.2)
+    if not len(finite):  # an empty log axis with an empty legend would say nothing
+        ratio = format_number(np.exp(observed)) if np.isfinite(observed) else "0"
+        why = textwrap.fill(format_note(placebo.note) or "no pseudo-window to compare.", 42)
+        ax.text(
+            0.5,
+            0.5,
+            f"No placebo comparison\n\nobserved rate ratio: {ratio}\n\n{why}",
+            ha="center",
+            va="center",
+            fontsize=9,
+            transform=ax.transAxes,
+        )
+        ax.set_axis_off()
+        ax.set_title("Random placebo: not possible", fontsize=10)
+        return
+    ax.hist(
+        np.exp(finite),
+        bins=np.geomspace(np.exp(finite.min()), np.exp(finite.max()) * 1.001, 40),
+        color="#bbbbbb",
+        label="pseudo-dates",
+    )
+    ax.set_xscale("log")
+    ratio_axis(ax.xaxis, RATIO_TICKS)
+    # the observed ratio is often far outside the placebo draws: keep it in view
+    shown = np.append(finite, observed) if np.isfinite(observed) else finite
+    ax.set_xlim(np.exp(shown.min()) / 1.2, np.exp(shown.max()) * 1.2)
     if np.isfinite(observed):
-        ax_pl.axvline(np.exp(observed), color="#d95f02", lw=2, label="observed")
+        ax.axvline(np.exp(observed), color="#d95f02", lw=2, label="observed")
     else:
-        ax_pl.annotate(
+        ax.annotate(
             "observed ratio: 0\n(no events during,\noff the log scale)",
             (0.02, 0.95),
             xycoords="axes fraction",
@@ -236,13 +259,10 @@ def ceasefire_effect_figure(
             fontsize=8,
             color="#d95f02",
         )
-    ax_pl.set_xlabel("rate ratio at pseudo-dates (log scale)")
-    ax_pl.set_ylabel("pseudo-dates")
-    ax_pl.legend(fontsize=8, loc="upper right")
-    ax_pl.set_title(f"Random placebo: p = {format_p(placebo.p_value)}", fontsize=10)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    ax.set_xlabel("rate ratio at pseudo-dates (log scale)")
+    ax.set_ylabel("pseudo-dates")
+    ax.legend(fontsize=8, loc="upper right")
+    ax.set_title(f"Random placebo: p = {format_p(placebo.p_value)}", fontsize=10)
 
 
 # --- Timing, alignment, survival and reported-count figures (notebooks 03-05) ----------------

@@ -15,15 +15,20 @@ from analysis.all_ceasefires import ESTIMATED
 from analysis.all_ceasefires_groups import GroupSurvival, explode_groups
 from analysis.formatting import format_p
 from analysis.plots_forest import (
+    AXIS_NOTE,
     PRIMARY_OFFSET,
     ROLE_DESCRIPTIVE,
     ROLE_PRIMARY,
     ZERO_AT,
+    clip_ratios,
+    draw_intervals,
     draw_notes,
+    forest_axis,
     has_primary,
     row_note,
 )
 from analysis.plots_survival import draw_km_curve
+from analysis.status import STATUS_OK
 from analysis.style import MEDIATOR_BLOC_COLOURS, ratio_axis
 from analysis.tables.all_ceasefires import GROUPING_LABELS, shown_caption, shown_rows
 
@@ -38,7 +43,7 @@ def _first_bloc(blocs: pd.Series) -> pd.Series:
 
 
 def _clip(values: pd.Series) -> np.ndarray:
-    return np.maximum(values.to_numpy(dtype="float64"), ZERO_AT)
+    return clip_ratios(values)
 
 
 def _notes(rows: pd.DataFrame, y: np.ndarray) -> pd.DataFrame:
@@ -99,18 +104,18 @@ def forest_all_figure(table: pd.DataFrame, max_rows: int, title: str) -> Figure:
     blocs = _first_bloc(rows[c.CF_MEDIATOR_BLOCS])
     colours = blocs.map(MEDIATOR_BLOC_COLOURS).fillna(OTHER_COLOUR).to_numpy()
     y = np.arange(len(rows))
-    low, high, est = _clip(rows["ci_low"]), _clip(rows["ci_high"]), _clip(rows["estimate"])
-    ax.hlines(y, low, high, colors=colours, lw=1.5)
-    ax.scatter(est, y, c=colours, s=18, zorder=3)
+    draw_intervals(ax, y, rows["ci_low"], rows["ci_high"], colours, 1.5)
+    ax.scatter(_clip(rows["estimate"]), y, c=colours, s=18, zorder=3)
     primary = rows.get("primary_estimate", pd.Series(np.nan, rows.index)).notna().to_numpy()
     if primary.any():
         below = y[primary] + PRIMARY_OFFSET
-        ax.hlines(
+        draw_intervals(
+            ax,
             below,
-            _clip(rows.loc[primary, "primary_ci_low"]),
-            _clip(rows.loc[primary, "primary_ci_high"]),
-            colors="black",
-            lw=0.8,
+            rows.loc[primary, "primary_ci_low"],
+            rows.loc[primary, "primary_ci_high"],
+            "black",
+            0.8,
         )
         ax.scatter(
             _clip(rows.loc[primary, "primary_estimate"]),
@@ -129,10 +134,9 @@ def forest_all_figure(table: pd.DataFrame, max_rows: int, title: str) -> Figure:
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
     ax.axvline(1, color="grey", lw=0.8)
-    ax.set_xscale("log")
-    ratio_axis(ax.xaxis)
+    forest_axis(ax)
     ax.set_xlabel(
-        f"rate ratio (log scale; 0 drawn at {ZERO_AT}; 1 = no change)"
+        AXIS_NOTE
         + ("; dots during / before, diamonds primary" if primary.any() else "")
         + "\n"
         + shown_caption(table, max_rows)
@@ -162,7 +166,8 @@ def group_distribution_figure(
     table: pd.DataFrame, groups: pd.DataFrame, groupings: tuple[str, ...], title: str
 ) -> Figure:
     """Per grouping, each estimated ceasefire's rate ratio (dots) and the pooled ratio with
-    its interval (black diamond) per group.
+    its interval (black diamond) per group of two or more (a group of one is labelled 'not
+    pooled' and has no diamond).
 
     Parameters
     ----------
@@ -197,20 +202,25 @@ def group_distribution_figure(
             color=OTHER_COLOUR,
             alpha=0.5,
         )
-        ax.hlines(pooled.index, _clip(pooled["ci_low"]), _clip(pooled["ci_high"]), color="black")
-        ax.scatter(_clip(pooled["pooled_rr"]), pooled.index, marker="D", color="black", zorder=3)
+        # a group of one is not pooled (status single_estimate): its dot alone, no diamond
+        done = pooled[pooled["status"] == STATUS_OK]
+        ax.hlines(done.index, _clip(done["ci_low"]), _clip(done["ci_high"]), color="black")
+        ax.scatter(_clip(done["pooled_rr"]), done.index, marker="D", color="black", zorder=3)
         ax.set_yticks(
             pooled.index,
-            [f"{g} (k={int(k)})" for g, k in zip(pooled["group"], pooled["k"], strict=True)],
+            [
+                f"{g} (k={int(k)})" + ("" if state == STATUS_OK else ", not pooled")
+                for g, k, state in zip(pooled["group"], pooled["k"], pooled["status"], strict=True)
+            ],
             fontsize=8,
         )
         ax.invert_yaxis()
         ax.axvline(1, color="grey", lw=0.8)
         ax.set_xscale("log")
         ax.set_xlim(ZERO_AT / 2, 1 / ZERO_AT * 2)  # intervals of groups of two run off it
-        ratio_axis(ax.xaxis, (0.01, 0.1, 1, 10, 100))
+        ratio_axis(ax.xaxis, (0.1, 1, 10, 100), zero_at=ZERO_AT)  # ratios of 0 sit at "0"
         ax.set_title(f"by {GROUPING_LABELS.get(grouping, grouping)}", fontsize=10)
-        ax.set_xlabel("rate ratio during / before")
+        ax.set_xlabel("rate ratio during / before (0: no events during)")
     fig.suptitle(title)
     fig.tight_layout()
     return fig

@@ -19,17 +19,23 @@ from matplotlib.lines import Line2D
 from analysis import contract as c
 from analysis.formatting import format_number, format_p, format_status
 from analysis.status import STATUS_NOT_COMPUTED, STATUS_OK, STATUS_TOO_SHORT, STATUS_ZERO_DURING
-from analysis.style import BLOC_COLOURS, ratio_axis
+from analysis.style import BLOC_COLOURS, FOREST_TICKS, ratio_axis
 
 ZERO_AT = 0.01
-"""A rate ratio of 0 (no events during) is drawn here on the log axis."""
+"""A rate ratio of 0 (no events during) is drawn here on the log axis (its tick reads 0)."""
+CLIP_LOW = 0.02
+"""Interval ends and ratios above 0 but below this are drawn here with a left arrowhead:
+apart from the zero position, so a clipped lower end is never read as a zero."""
 X_MAX = 300.0
-"""Right end of the ratio axis: a pooled group of two can have an interval up to 10^4."""
+"""Right end of the ratio axis: a pooled group of two can have an interval up to 10^4; ends
+beyond it are drawn at the edge with a right arrowhead."""
 NOTE_GAP = 1.2
 """A note starts this factor right of the end of its row's bar (log axis)."""
 PRIMARY_OFFSET = 0.35
 """The primary estimate's row sits this far below the descriptive one (rows are 1 apart)."""
 POOLED_PREFIX = "POOLED · "
+SINGLE_NOTE = "not pooled (k = 1): its ceasefire's own row above is the estimate"
+"""Note of a pooled row whose group holds one estimate (drawn without a diamond)."""
 UNBROKERED_COLOUR = "#333333"
 PRIMARY_COLOUR = "#000000"
 ROLE_DESCRIPTIVE = "descriptive"
@@ -83,7 +89,7 @@ def draw_notes(ax: object, rows: pd.DataFrame) -> None:
         Draws on ``ax``.
     """
     notes = rows[rows["note"] != ""]
-    ends = np.maximum(_clip(notes["ci_high"]), _clip(notes["estimate"])) * NOTE_GAP
+    ends = np.maximum(clip_ratios(notes["ci_high"]), clip_ratios(notes["estimate"])) * NOTE_GAP
     for x, y, note in zip(ends, notes["y"], notes["note"], strict=True):
         ax.text(x, y, note, va="center", fontsize=7, color="#444444")
 
@@ -119,7 +125,8 @@ def forest_rows(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame]) -> pd.Data
         during_start.
     pooled : dict of str to pandas.DataFrame
         Grouping column -> output of :func:`analysis.pooling.pool_random_effects` grouped by
-        that column (groups with k > 0 are drawn).
+        that column (groups with k > 0 are listed; a group of one has no pooled estimate, so
+        its row has NaN values and :data:`SINGLE_NOTE`).
 
     Returns
     -------
@@ -168,26 +175,101 @@ def forest_rows(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame]) -> pd.Data
     for name, table in pooled.items():
         for r in table[table["k"] > 0].itertuples(index=False):
             group = str(getattr(r, name)).replace("none", "unbrokered")
+            pooled_here = getattr(r, "status", STATUS_OK) == STATUS_OK
+            count = f"{int(r.k)} pooled" if pooled_here else f"{int(r.k)} estimate"
             out.append(
                 {
-                    "label": f"{POOLED_PREFIX}{name.replace('_', ' ')} {group}: {int(r.k)} pooled",
+                    "label": f"{POOLED_PREFIX}{name.replace('_', ' ')} {group}: {count}",
                     "role": ROLE_POOLED,
                     "y": position,
                     "estimate": r.pooled_rr,
                     "ci_low": r.ci_low,
                     "ci_high": r.ci_high,
                     "colour": PRIMARY_COLOUR,
-                    "status": STATUS_OK,
-                    "note": "",
+                    "status": getattr(r, "status", STATUS_OK),
+                    # one estimate is not pooled: no diamond, its own row above is the answer
+                    "note": "" if pooled_here else SINGLE_NOTE,
                 }
             )
             position += 1
     return pd.DataFrame(out, columns=list(FOREST_COLUMNS))
 
 
-def _clip(values: pd.Series) -> np.ndarray:
-    """Ratios on the log axis: 0 and a missing lower end drawn at :data:`ZERO_AT`."""
-    return np.maximum(values.astype("float64").fillna(0.0).to_numpy(), ZERO_AT)
+def clip_ratios(values: object) -> np.ndarray:
+    """Where ratios are drawn on a forest's log axis.
+
+    Parameters
+    ----------
+    values : array-like
+        Rate ratios or interval ends (0 for a zero, NaN for a missing lower end).
+
+    Returns
+    -------
+    numpy.ndarray
+        0 and NaN at :data:`ZERO_AT`; the rest kept between :data:`CLIP_LOW` and :data:`X_MAX`.
+    """
+    ratios = np.asarray(values, dtype="float64")
+    ratios = np.where(np.isnan(ratios), 0.0, ratios)
+    return np.where(ratios <= 0, ZERO_AT, np.clip(ratios, CLIP_LOW, X_MAX))
+
+
+def draw_intervals(
+    ax: object, y: np.ndarray, low: pd.Series, high: pd.Series, colours: object, lw: float
+) -> None:
+    """Interval bars on a forest's log ratio axis; an end beyond the drawn range gets an
+    arrowhead at the edge (the interval continues), a zero lower end none (it is a zero).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A forest axis set up by :func:`forest_axis`.
+    y : numpy.ndarray
+        Row positions.
+    low, high : pandas.Series
+        Interval ends as computed (0 for a zero lower end, NaN where there is none).
+    colours : str or sequence of str
+        One colour, or one per row.
+    lw : float
+        Line width.
+
+    Returns
+    -------
+    None
+        Draws on ``ax``.
+    """
+    y = np.asarray(y, dtype=float)
+    lo, hi = np.asarray(low, dtype="float64"), np.asarray(high, dtype="float64")
+    colours = np.broadcast_to(np.asarray(colours, dtype=object), y.shape)
+    ax.hlines(y, clip_ratios(lo), clip_ratios(hi), colors=list(colours), lw=lw)
+    for ends, x, marker in ((lo, CLIP_LOW, "<"), (hi, X_MAX, ">")):
+        cut = (ends > 0) & ((ends < CLIP_LOW) if marker == "<" else (ends > X_MAX))
+        if cut.any():
+            ax.scatter(
+                np.full(int(cut.sum()), x), y[cut], marker=marker, c=list(colours[cut]), s=18
+            )
+
+
+def forest_axis(ax: object) -> None:
+    """The ratio axis of a forest: log scale from the zero position to :data:`X_MAX`, few
+    ticks (:data:`analysis.style.FOREST_TICKS`), the zero position labelled 0.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The forest axis.
+
+    Returns
+    -------
+    None
+        Sets the x scale, ticks and limits of ``ax``.
+    """
+    ax.set_xscale("log")
+    ratio_axis(ax.xaxis, FOREST_TICKS, zero_at=ZERO_AT)
+    ax.set_xlim(ZERO_AT / 1.4, X_MAX * 1.4)
+
+
+AXIS_NOTE = "rate ratio (log scale; 0 = no events during; arrows: interval runs on; 1 = no change)"
+"""The x label of a forest: what the zero position and the arrowheads mean."""
 
 
 def forest_figure(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame], title: str) -> Figure:
@@ -196,8 +278,8 @@ def forest_figure(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame], title: s
     primary estimate just below it (open black diamond, thin black interval); then the pooled
     random-effects ratio per group of each pooling table in ``pooled`` (filled diamonds).
     Rows whose bar is an upper bound only (no events during) or that have no primary estimate
-    say so in a note beside the row; the axis stops at :data:`X_MAX` (longer intervals run
-    off it).
+    say so in a note beside the row; ends beyond the axis (below :data:`CLIP_LOW`, above
+    :data:`X_MAX`) carry an arrowhead, while a ratio of 0 sits at the tick labelled 0.
 
     Parameters
     ----------
@@ -226,15 +308,11 @@ def forest_figure(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame], title: s
         part = drawn[(drawn["role"] == role) & drawn["estimate"].notna()]
         if part.empty:
             continue
-        ax.hlines(
-            part["y"],
-            _clip(part["ci_low"]),
-            _clip(part["ci_high"]),
-            colors=part["colour"],
-            lw=style["lw"],
+        draw_intervals(
+            ax, part["y"].to_numpy(), part["ci_low"], part["ci_high"], part["colour"], style["lw"]
         )
         ax.scatter(
-            _clip(part["estimate"]),
+            clip_ratios(part["estimate"]),
             part["y"],
             marker=style["marker"],
             facecolors=part["colour"] if style["face"] is None else style["face"],
@@ -250,13 +328,11 @@ def forest_figure(batch: pd.DataFrame, pooled: dict[str, pd.DataFrame], title: s
             tick.set_color("#444444")
     ax.set_ylim(n_rows - 0.4, -0.6)
     ax.axvline(1, color="grey", lw=0.8)
-    ax.set_xscale("log")
-    ratio_axis(ax.xaxis)
-    ax.set_xlim(ZERO_AT / 1.5, X_MAX)
+    forest_axis(ax)
     primary = (drawn["role"] == ROLE_PRIMARY).any()
     ax.set_xlabel(
-        f"rate ratio (log scale; 0 drawn at {ZERO_AT}; 1 = no change)"
-        + ("; dots: descriptive during / before; open diamonds: primary" if primary else "")
+        AXIS_NOTE
+        + ("\ndots: descriptive during / before; open diamonds: primary" if primary else "")
     )
     blocs = [b for b in BLOC_COLOURS if b in set(batch[c.CF_BROKER_BLOC].astype(str))]
     handles = [

@@ -7,6 +7,12 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from analysis.status import STATUS_NOTHING_TO_POOL, STATUS_OK, STATUS_SINGLE
+
+POOLED_VALUES = ("pooled_rr", "ci_low", "ci_high", "pooled_log_rr", "pooled_se", "p_value")
+POOLED_VALUES += ("tau2", "i2", "q", "p_heterogeneity")
+"""The columns of :func:`pool_random_effects` that exist only for a group of two or more."""
+
 
 def benjamini_hochberg(p_values: pd.Series, alpha: float = 0.05) -> pd.Series:
     """BH false-discovery-rate adjusted p-values (q-values); NaN p-values stay NaN."""
@@ -94,13 +100,15 @@ def pool_random_effects(
     The interval uses the HKSJ variance (weighted residual variance around the pooled value,
     floored at the DL variance, the 'modified' HKSJ of Röver et al. 2015) and Student t with
     k - 1 degrees of freedom: DL with normal critical values covers only 0.81-0.87 at k = 2-3
-    (benchmarks/validate_event_study_pooling.py). With k = 1 the single estimate keeps its own
-    normal interval.
+    (benchmarks/validate_event_study_pooling.py).
 
     Rows without an estimate (status other than ok) are left out and counted in
     ``k_excluded``. Returns per group: k, pooled rate ratio with interval, tau2 (between-
-    ceasefire variance of log ratios), I2 and the Q-test p-value. With k = 1 the pooled value
-    is that single estimate; with k < 3 tau2 is poorly determined (say so when reporting).
+    ceasefire variance of log ratios), I2 and the Q-test p-value. With k = 1 nothing is
+    pooled: the group gets status ``single_estimate`` and NaN pooled values, because a
+    "pooled" copy of one estimate would carry a normal interval (and, for a continuity-corrected
+    zero, a Poisson standard error) narrower than the estimate's own; its own row is the
+    answer. With k < 3 tau2 is poorly determined (say so when reporting).
 
     Parameters
     ----------
@@ -115,7 +123,7 @@ def pool_random_effects(
         The column holding its standard error; rows with a missing estimate or a standard error that
         is not positive are left out.
     level : float, default 0.95
-        Confidence level of the pooled interval (t on k - 1 df; normal when k = 1).
+        Confidence level of the pooled interval (t on k - 1 df).
 
     Returns
     -------
@@ -132,9 +140,11 @@ def pool_random_effects(
         * i2: I², the share of the variation due to heterogeneity (0 to 1);
         * q: Cochran's Q;
         * p_heterogeneity: chi-square p-value of Q with k - 1 degrees of freedom;
-        * k_excluded: rows of the group left out for having no estimate.
+        * k_excluded: rows of the group left out for having no estimate;
+        * status: 'ok' (k >= 2), 'single_estimate' (k = 1, not pooled) or 'nothing_to_pool'
+          (k = 0).
 
-        The estimate columns are NaN for groups with k = 0.
+        The columns from pooled_rr to p_heterogeneity are NaN unless status is 'ok'.
     """
     keys = [by] if isinstance(by, str) else list(by)
     data = estimates[keys + [estimate_col, se_col]].copy()
@@ -167,11 +177,8 @@ def pool_random_effects(
         hksj_scale = np.maximum(1.0, (residual / (k - 1)).where(k > 1, 1.0))
     se = np.sqrt(hksj_scale / sr["w_re"])
     dof = np.maximum(k - 1, 1)
-    z = pd.Series(stats.t.ppf(0.5 + level / 2, dof), index=k.index).where(
-        k > 1, stats.norm.ppf(0.5 + level / 2)
-    )
-    t_p = pd.Series(2 * stats.t.sf(np.abs(pooled / se), dof), index=k.index)
-    p_value = t_p.where(k > 1, 2 * stats.norm.sf(np.abs(pooled / se)))
+    z = pd.Series(stats.t.ppf(0.5 + level / 2, dof), index=k.index)
+    p_value = pd.Series(2 * stats.t.sf(np.abs(pooled / se), dof), index=k.index)
     with np.errstate(divide="ignore", invalid="ignore"):
         i2 = np.where(q_stat > 0, np.maximum(0.0, (q_stat - (k - 1)) / q_stat), 0.0)
     out = pd.DataFrame(
@@ -190,4 +197,8 @@ def pool_random_effects(
         }
     )
     out = out.join(excluded, how="outer").fillna({"k": 0, "k_excluded": 0})
+    out.loc[out["k"] < 2, list(POOLED_VALUES)] = np.nan
+    out["status"] = np.select(
+        [out["k"] >= 2, out["k"] == 1], [STATUS_OK, STATUS_SINGLE], STATUS_NOTHING_TO_POOL
+    )
     return out.reset_index()

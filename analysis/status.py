@@ -24,6 +24,8 @@ STATUS_SEPARATION = "separation"
 STATUS_NO_CALENDAR = "no_calendar"
 STATUS_NO_REFERENCE = "no_reference_events"
 STATUS_NO_PAIR = "no_pair"
+STATUS_SINGLE = "single_estimate"
+STATUS_NOTHING_TO_POOL = "nothing_to_pool"
 
 MIN_WINDOW_DAYS = 7
 """Windows shorter than a week give no usable long-run variance (status ``too_short``)."""
@@ -67,6 +69,11 @@ STATUS_NOTES = {
         "enough to the start) and wholly during the ceasefire: nothing to compare within a "
         "monitor."
     ),
+    STATUS_SINGLE: (
+        "one estimate in the group: nothing is pooled; read that estimate's own row and "
+        "interval instead."
+    ),
+    STATUS_NOTHING_TO_POOL: "no usable estimate in the group: nothing to pool.",
 }
 """The sentence added to an estimate's note for each status."""
 
@@ -88,5 +95,7 @@ STATUS_LABELS = {
     STATUS_NO_CALENDAR: "no diplomatic calendar",
     STATUS_NO_REFERENCE: "no events in the reference week",
     STATUS_NO_PAIR: "no same-monitor pair",
+    STATUS_SINGLE: "not pooled (k = 1)",
+    STATUS_NOTHING_TO_POOL: "nothing to pool (k = 0)",
 }
 """Plain-language names of the status codes, for tables read by non-programmers."""

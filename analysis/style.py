@@ -36,7 +36,13 @@ RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 """Ticks of a rate-ratio axis drawn on a log scale."""
 
 
-def ratio_axis(axis: object, ticks: tuple[float, ...] = RATIO_TICKS) -> None:
+FOREST_TICKS = (0.1, 0.5, 1, 2, 10, 100)
+"""Ticks of a forest plot's ratio axis: few enough that labels never run together."""
+
+
+def ratio_axis(
+    axis: object, ticks: tuple[float, ...] = RATIO_TICKS, zero_at: float | None = None
+) -> None:
     """Tick labels as plain numbers (0.5, 1, 2) on a log or symlog axis, never 10^0.
 
     Parameters
@@ -45,14 +51,21 @@ def ratio_axis(axis: object, ticks: tuple[float, ...] = RATIO_TICKS) -> None:
         The axis to label (``ax.xaxis`` or ``ax.yaxis``).
     ticks : tuple of float, default RATIO_TICKS
         Where the ticks go.
+    zero_at : float, optional
+        Where a log axis draws ratios of 0: a tick there is added and labelled '0'.
 
     Returns
     -------
     None
         Sets the axis' major locator and formatter and removes its minor ticks.
     """
-    axis.set_major_locator(mticker.FixedLocator(list(ticks)))
-    axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    where = sorted({*ticks, *(() if zero_at is None else (zero_at,))})
+
+    def label(value: float, _: object) -> str:
+        return "0" if zero_at is not None and abs(value - zero_at) < 1e-12 else f"{value:g}"
+
+    axis.set_major_locator(mticker.FixedLocator(where))
+    axis.set_major_formatter(mticker.FuncFormatter(label))
     axis.set_minor_locator(mticker.NullLocator())
 
 

@@ -20,6 +20,7 @@ from analysis.ewc import block_ewc_cov
 from analysis.panel import check_daily_series
 from analysis.results import Result
 from analysis.status import (
+    STATUS_DEGENERATE,
     STATUS_NO_PRE,
     STATUS_NO_REFERENCE,
     STATUS_NOTES,
@@ -144,6 +145,19 @@ def interrupted_time_series(
     fit, fit_note = fit_nb2(y, x)
     blocks = [np.arange(len(pre)), np.arange(len(pre), len(y))]
     cov, dfs = block_ewc_cov(fit, blocks, absorbed=2)
+    if not np.isfinite(cov[2:4, 2:4]).all():
+        # the model's scores are not finite (nearly every day without an event): no interval
+        flat = EffectResult(
+            math.nan,
+            math.nan,
+            math.nan,
+            math.nan,
+            status=STATUS_DEGENERATE,
+            note="the segmented regression's variance is not finite on so few events.",
+            method="its",
+            **base,
+        )
+        return ITSResult(flat, flat, "not estimated: " + flat.note)
     if min(dfs[2], dfs[3]) < MIN_ITS_DF:
         # an interval on ~1 degree of freedom (e.g. 0.002-480) is no estimate: say so
         short = EffectResult(

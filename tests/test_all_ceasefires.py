@@ -293,3 +293,22 @@ def test_curated_rows_count_what_counterpart_targets_names() -> None:
     for row in outcomes.itertuples():
         counted = counterpart_targets(ceasefires, row.ceasefire_id)
         assert (row.outcome_keys, row.outcome) == (counted.targets, counted.description)
+
+
+def test_spellings_of_one_mediator_fall_into_one_group() -> None:
+    table = pd.DataFrame(
+        {
+            c.CF_MEDIATORS: [
+                "Japan (Yohei Sasakawa, special envoy / Nippon Foundation chair)",
+                "Japan (Yohei Sasakawa, Nippon Foundation chair / Japanese govt envoy)",
+                "yohei  sasakawa.",
+                "Yohei Sasakawa;Norway",
+                "",
+            ]
+        }
+    )
+    groups = acg.explode_groups(table, c.CF_MEDIATORS)[c.CF_MEDIATORS]
+    # grouped under the first spelling, whitespace collapsed and the note dropped
+    first = "yohei sasakawa."
+    assert groups.tolist() == ["Japan", "Japan", first, first, "Norway", "none"]
+    assert acg.mediator_key("  Yohei   SASAKAWA, ") == "yohei sasakawa"

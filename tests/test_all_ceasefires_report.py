@@ -7,10 +7,12 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PathCollection
 
-from analysis import all_ceasefires_groups, findings, plots_all, tables
+from analysis import all_ceasefires_groups, findings, plots_all, plots_forest, tables
 from analysis import status as st
 from analysis.formatting import MISSING, format_number
 from analysis.tables import all_ceasefires as tac
@@ -184,3 +186,41 @@ def test_the_median_detectable_fall_reads_as_the_falls_that_could_be_missed() ->
     summary = tables.primary_summary(effects).set_index("What")
     cell = summary.loc["Median smallest detectable fall (80% power)"].iloc[0]
     assert cell == "0.066 ratio: falls of up to 93% could be missed"
+
+
+def test_the_forest_axis_has_few_ticks_and_marks_clipped_ends() -> None:
+    table = _table(4)
+    table.loc[3, ["estimate", "ci_low", "ci_high"]] = [0.2, 1.9e-7, 1.6e5]  # a huge interval
+    figure = plots_all.forest_all_figure(table, 20, "t")
+    ax = figure.axes[0]
+    figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    # six ticks and the zero position: never 0.01 0.02 0.05 0.1 side by side
+    assert labels == ["0", "0.1", "0.5", "1", "2", "10", "100"]
+    arrow_points = [
+        tuple(xy)
+        for coll in ax.collections
+        for xy in np.asarray(coll.get_offsets())
+        if xy[0] in (plots_forest.CLIP_LOW, plots_forest.X_MAX)
+    ]
+    assert len(arrow_points) == 2  # one arrowhead at each edge
+    plt.close(figure)
+
+
+def test_the_group_figure_marks_the_zero_position_and_draws_no_diamond_for_one() -> None:
+    table = _table(5)
+    table["mediator_blocs"] = ["UN", "none", "none", "none", "none"]
+    groups = all_ceasefires_groups.effects_by_group(table, ("mediator_blocs",))
+    figure = plots_all.group_distribution_figure(table, groups, ("mediator_blocs",), "t")
+    ax = figure.axes[0]
+    figure.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()][0] == "0"
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "UN (k=1), not pooled" in labels
+    diamonds = [
+        coll
+        for coll in ax.collections
+        if isinstance(coll, PathCollection) and len(coll.get_offsets()) == 1
+    ]
+    assert len(diamonds) == 1  # the pooled 'none' group only
+    plt.close(figure)

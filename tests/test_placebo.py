@@ -13,7 +13,9 @@ refusal or a false 0.001.
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,6 +23,7 @@ from factories import make_ceasefires
 
 from analysis import contract as c
 from analysis import placebo as pl
+from analysis import plots, tables
 from analysis import simulate as sim
 from analysis import status as st
 from analysis import windows as wn
@@ -218,3 +221,43 @@ def test_little_room_gives_a_coarse_p_with_its_resolution_and_none_gives_no_p() 
     none = pl.placebo_test(series, windows, ceasefires=everywhere)
     assert none.status == st.STATUS_NO_PLACEBO_ROOM and math.isnan(none.p_value)
     assert none.to_dict()["n_candidates"] == 0
+
+
+@pytest.mark.parametrize("blocked_until", [None, 430])
+def test_windows_that_fit_but_are_quiet_before_give_one_coherent_message(blocked_until) -> None:
+    index = pd.date_range("2016-01-01", periods=600, freq="D")
+    counts = sim.simulate_counts(1, 600, seed=3)[0].astype(float)
+    counts[:430] = 0.0  # every pseudo-window before the real block has a quiet pre window
+    series = pd.Series(counts, index=index)
+    windows = _windows(index, 520, pre=90, during=60)
+    rows = [{c.CF_ID: "x", c.CF_EFFECTIVE_FROM: index[200], c.CF_EFFECTIVE_TO: index[429]}]
+    ceasefires = make_ceasefires(rows) if blocked_until else None
+    result = pl.placebo_test(series, windows, ceasefires=ceasefires)
+    n_fit = result.n_candidates
+    assert n_fit == (1 if blocked_until else 2) and result.n_placebos == 0
+    assert result.status == st.STATUS_NO_PLACEBO_ROOM and math.isnan(result.p_value)
+    # one message: no "left out" count next to "no window fits"
+    assert "left out" not in result.note and "no 150-day" not in result.note
+    assert "no placebo comparison is possible" in result.note
+    assert result.note.startswith("one pseudo-window fits" if n_fit == 1 else "2 pseudo-windows")
+    effect = SimpleNamespace(placebo=result)
+    assert "steps of" not in tables.placebo_caption(effect)
+    figure = plots.ceasefire_effect_figure(
+        series,
+        windows,
+        pd.DataFrame({"week": [0], "rate_ratio": 1.0, "ci_low": 0.5, "ci_high": 2.0}),
+        result,
+        "t",
+    )
+    panel = figure.axes[2]
+    assert not panel.axison and panel.get_legend() is None
+    assert any("no placebo comparison" in t.get_text() for t in panel.texts)
+    plt.close(figure)
+
+
+def test_the_caption_gives_the_step_of_p_when_there_are_windows() -> None:
+    index = pd.date_range("2016-01-01", periods=600, freq="D")
+    series = pd.Series(sim.simulate_counts(1, 600, seed=2)[0], index=index)
+    coarse = pl.placebo_test(series, _windows(index, 520, pre=90, during=60))
+    caption = tables.placebo_caption(SimpleNamespace(placebo=coarse))
+    assert caption.startswith("2 non-overlapping pseudo-windows") and "steps of 0.33" in caption

@@ -15,6 +15,7 @@ from matplotlib.collections import PathCollection
 
 from analysis import contract as c
 from analysis import plots_forest, plots_survival
+from analysis.pooling import pool_random_effects
 
 NAN = float("nan")
 
@@ -115,4 +116,46 @@ def test_km_curves_start_at_one_on_day_zero_and_follow_the_table(seed: int) -> N
     assert list(line.get_ydata()) == [1.0, *survival]
     assert line.get_label() == "China (n=5)"
     assert len(figure.axes[0].collections) == 1  # the band
+    plt.close(figure)
+
+
+def test_a_group_of_one_gets_no_pooled_diamond() -> None:
+    batch = _batch(primary=False)
+    estimates = batch.iloc[:2].assign(log_rr=np.log(batch["estimate"].iloc[:2]), se=0.3)
+    pooled = {c.CF_BROKER_BLOC: pool_random_effects(estimates.iloc[:2], c.CF_BROKER_BLOC)}
+    rows = plots_forest.forest_rows(batch, pooled)
+    single = rows[rows["role"] == "pooled"]
+    assert len(single) == 2  # China and unbrokered, one estimate each
+    assert single["estimate"].isna().all()
+    assert (single["note"] == plots_forest.SINGLE_NOTE).all()
+    figure = plots_forest.forest_figure(batch, pooled, "t")
+    drawn_y = {round(y, 6) for _, y in _offsets(figure)}
+    assert not drawn_y & {round(y, 6) for y in single["y"]}
+    assert sum("not pooled" in t.get_text() for t in figure.axes[0].texts) == 2
+    plt.close(figure)
+
+
+def test_clipped_ends_get_arrowheads_apart_from_the_zero_position() -> None:
+    batch = _batch(primary=False)
+    batch.loc[0, ["estimate", "ci_low", "ci_high"]] = [0.64, 0.0071, 56.9]
+    batch.loc[1, ["estimate", "ci_low", "ci_high"]] = [40.0, 2.0, 5000.0]
+    figure = plots_forest.forest_figure(batch, POOLED, "t")
+    ax = figure.axes[0]
+    rows = plots_forest.forest_rows(batch, POOLED).set_index("label")
+    drawn = _offsets(figure)
+    y_clipped_low = rows.filter(like="cf-a", axis=0)["y"].iloc[0]
+    y_clipped_high = rows.filter(like="cf-b", axis=0)["y"].iloc[0]
+    y_zero = rows.filter(like="cf-c", axis=0)["y"].iloc[0]
+    # the arrowheads: at CLIP_LOW (not at the zero position) and at the right edge
+    assert (plots_forest.CLIP_LOW, pytest.approx(y_clipped_low)) in drawn
+    assert (plots_forest.X_MAX, pytest.approx(y_clipped_high)) in drawn
+    assert plots_forest.CLIP_LOW / plots_forest.ZERO_AT >= 1.5
+    # the zero-during ratio sits at the zero position, without an arrowhead of its own
+    assert (plots_forest.ZERO_AT, pytest.approx(y_zero)) in drawn
+    assert (plots_forest.CLIP_LOW, pytest.approx(y_zero)) not in drawn
+    figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert labels[0] == "0" and len(labels) <= 7
+    low, high = ax.get_xlim()
+    assert low < plots_forest.ZERO_AT and high > plots_forest.X_MAX
     plt.close(figure)

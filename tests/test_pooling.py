@@ -2,8 +2,8 @@
 
 DerSimonian-Laird pooled log ratios, standard errors and tau^2 must equal those of
 ``statsmodels.stats.meta_analysis.combine_effects`` on random estimates; a group with a
-single estimate must come back unchanged, with tau^2 = 0 and the normal interval computed
-by hand (including a case where rounding once gave tau^2 = inf).
+single estimate is not pooled (status single_estimate, NaN pooled values, also where rounding
+once gave tau^2 = inf).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
 
 from analysis import pooling as po
+from analysis import tables
+from analysis.status import STATUS_NOTHING_TO_POOL, STATUS_OK, STATUS_SINGLE
 
 
 def test_random_effects_pooling_matches_statsmodels() -> None:
@@ -36,18 +38,25 @@ def test_random_effects_pooling_matches_statsmodels() -> None:
         assert pooled.loc[name, "tau2"] == pytest.approx(ref.tau2)
 
 
-def test_pooling_a_single_estimate_returns_it() -> None:
+def test_a_group_of_one_is_not_pooled() -> None:
     rng = np.random.default_rng(4)
     frame = pd.DataFrame(
         {"group": [f"g{i}" for i in range(40)], "log_rr": rng.normal(0, 1, 40), "se": 0.3}
     )
     frame.loc[0, ["log_rr", "se"]] = [-0.127155, 0.277132]  # gave tau2 = inf by rounding
-    pooled = po.pool_random_effects(frame, "group").set_index("group").loc[frame["group"]]
-    assert (pooled["tau2"] == 0).all()
-    assert pooled["pooled_log_rr"].to_numpy() == pytest.approx(frame["log_rr"].to_numpy())
-    assert pooled["ci_high"].to_numpy() == pytest.approx(
-        np.exp(frame["log_rr"] + 1.959963985 * frame["se"]).to_numpy(), rel=1e-6
-    )
+    pair = pd.DataFrame({"group": "pair", "log_rr": [-0.5, -0.2], "se": [0.2, 0.3]})
+    nothing = pd.DataFrame({"group": ["none"], "log_rr": [np.nan], "se": [np.nan]})
+    pooled = po.pool_random_effects(pd.concat([frame, pair, nothing]), "group")
+    pooled = pooled.set_index("group")
+    singles = pooled.loc[frame["group"]]
+    assert (singles["status"] == STATUS_SINGLE).all()
+    assert (singles["k"] == 1).all()
+    # a one-estimate "pooled" interval would be the normal one, narrower than the row's own
+    assert singles[list(po.POOLED_VALUES)].isna().all().all()
+    assert pooled.loc["pair", "status"] == STATUS_OK
+    assert pooled.loc["pair", ["pooled_rr", "ci_low", "ci_high", "p_value"]].notna().all()
+    assert pooled.loc["none", "status"] == STATUS_NOTHING_TO_POOL
+    assert np.isnan(pooled.loc["none", "pooled_rr"])
 
 
 def test_hksj_pooling_covers_at_two_and_three_studies() -> None:
@@ -86,3 +95,14 @@ def test_zero_during_rows_keep_a_finite_estimate() -> None:
     out = po.count_log_ratios(counts)
     assert np.isfinite(out["log_rr"]).all() and (out["se"] > 0).all()
     assert out.loc[0, "log_rr"] == pytest.approx(np.log(0.5 / 10.5))
+
+
+def test_report_tables_say_a_group_of_one_is_not_pooled() -> None:
+    frame = pd.DataFrame(
+        {"bloc": ["China", "none", "none"], "log_rr": [-0.56, -0.2, 0.1], "se": [0.16, 0.2, 0.3]}
+    )
+    text = tables.pooled_table({"bloc": po.pool_random_effects(frame, "bloc")})
+    china = text.set_index("Group").loc["China"]
+    assert china["Pooled rate ratio"] == "not pooled (k = 1)"
+    assert china["95% interval"] == china["p-value"] == "—"
+    assert text.set_index("Group").loc["none (unbrokered)", "p-value"] != "—"

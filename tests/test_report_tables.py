@@ -362,3 +362,14 @@ def test_recorded_numbers_block_is_escaped_and_compact() -> None:
     assert "<script>" not in block and "<img" not in block
     assert "&lt;script&gt;" in block and "0.1235" in block
     assert block.startswith("<details")
+
+
+def test_ratio_intervals_beyond_a_thousandfold_read_as_bounds() -> None:
+    assert fm.format_ratio_interval(0.000000191, 160000) == "<0.001 to >1,000"
+    assert fm.format_ratio_interval(0.0000721, 101000) == "<0.001 to >1,000"
+    assert fm.format_ratio_interval(0.0071, 56.9) == "0.0071–56.9"
+    assert fm.format_ratio_interval(0.0, 0.112) == "0–0.112"  # a zero stays a zero
+    assert fm.format_ratio_interval(0.411, 2000) == "0.411 to >1,000"
+    assert fm.format_ratio_interval(math.nan, math.nan) == "—"
+    pooled = pd.DataFrame({"ci_low": [1e-5, 0.2], "ci_high": [5.0, 3.0]})
+    assert fm.format_intervals(pooled) == ["<0.001 to 5", "0.2–3"]

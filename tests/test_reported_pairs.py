@@ -253,3 +253,23 @@ def test_finding_sentence_on_a_lower_rate_whose_interval_includes_one(tmp_path: 
     assert primary.ci_low < 1 < primary.ci_high and primary.p_fall < 0.05
     text = findings_reported.primary_sentence(primary, "cf-x")
     assert "No clear fall: the interval includes 1" in text and "No evidence" not in text
+
+
+def test_context_pairs_and_undetectable_falls_say_so(counts: pd.DataFrame, tmp_path: Path) -> None:
+    # D's pair has a 12-day gap: with a 5-day limit it is context only, never "estimated"
+    primary = reported_pairs.primary_pair(counts, *WINDOW, 5)
+    shown = tables.pairs_display_table(primary.pairs, primary.max_gap_days).set_index("Before")
+    d_row = shown.filter(like="d-before", axis=0).iloc[0]
+    a_row = shown.filter(like="a-before:", axis=0).iloc[0]
+    assert d_row["Status"] == "context only (gap > 5 days)"
+    assert a_row["Status"] == "estimated" and a_row["Primary"] == "primary"
+    assert "context only" in tables.pairs_caption(primary)
+    # two events before in 3 days against 3 during days: no fall could be detected
+    tiny = [
+        _row("t-before", "T", "air_strikes", "2030-03-30", "2030-04-01", 2),
+        _row("t-during", "T", "air_strikes", "2030-04-02", "2030-04-04", 1),
+    ]
+    few = reported_pairs.primary_pair(_write(tiny, tmp_path / "tiny.csv"), *WINDOW)
+    assert math.isnan(few.mde)
+    cell = tables.pairs_display_table(few.pairs)["Smallest detectable fall (ratio)"].iloc[0]
+    assert cell == tables.reported.NO_DETECTABLE_FALL != "—"

@@ -191,8 +191,11 @@ def kernel_environment(environ: Mapping[str, str] | None = None) -> dict[str, st
     -------
     dict
         ``environ`` without the project's credential variables and any name ending in
-        PASSWORD, SECRET, TOKEN or API_KEY.
+        PASSWORD, SECRET, TOKEN or API_KEY, with ``TQDM_DISABLE=1``: a progress bar is for
+        someone watching a kernel, and in a rendered report it is only noise (tqdm reads its
+        defaults from ``TQDM_*`` variables; interactive JupyterLab kernels keep their bars).
     """
     environ = os.environ if environ is None else environ
     named = set(credential_variables())
-    return {k: v for k, v in environ.items() if k not in named and not _SECRET_NAME.search(k)}
+    kept = {k: v for k, v in environ.items() if k not in named and not _SECRET_NAME.search(k)}
+    return {**kept, "TQDM_DISABLE": "1"}

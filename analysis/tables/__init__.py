@@ -37,6 +37,7 @@ from analysis.tables.counterfactual import primary_sentence, primary_table
 from analysis.tables.effects import (
     batch_table,
     ceasefire_table,
+    placebo_caption,
     placebo_table,
     pooled_table,
     summary_table,
@@ -45,6 +46,7 @@ from analysis.tables.effects import (
 from analysis.tables.reported import (
     PHASE_LABELS,
     excluded_display_table,
+    pairs_caption,
     pairs_display_table,
     phase_summary_table,
     rates_display_table,
@@ -68,6 +70,7 @@ __all__ = [
     "ceasefire_table",
     "windows_table",
     "summary_table",
+    "placebo_caption",
     "placebo_table",
     "batch_table",
     "pooled_table",
@@ -91,6 +94,7 @@ __all__ = [
     "rates_display_table",
     "excluded_display_table",
     "phase_summary_table",
+    "pairs_caption",
     "pairs_display_table",
     "claims_table",
     "date_sensitivity_table",

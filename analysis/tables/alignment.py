@@ -15,11 +15,11 @@ from analysis.did import FewTreatedDid
 from analysis.formatting import (
     format_count,
     format_date,
-    format_interval,
     format_intervals,
     format_note,
     format_number,
     format_p,
+    format_ratio_interval,
     format_status,
 )
 from analysis.status import STATUS_OK, STATUS_SEPARATION
@@ -45,7 +45,7 @@ def did_table(did: DidResult) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Rate ratio (treated vs controls)": [format_number(did.estimate)],
-            "95% interval": [format_interval(did.ci_low, did.ci_high)],
+            "95% interval": [format_ratio_interval(did.ci_low, did.ci_high)],
             "p-value (clustered)": [format_p(did.p_value)],
             "Placebo p-value": [format_p(did.placebo_p_value)],
             "Groups (treated)": [f"{format_count(did.n_groups)} ({format_count(did.n_treated)})"],

@@ -23,6 +23,7 @@ from analysis.formatting import (
     format_list,
     format_number,
     format_p,
+    format_pooled_ratios,
     format_status,
     is_missing,
 )
@@ -287,7 +288,7 @@ def group_effects_table(groups: pd.DataFrame) -> pd.DataFrame:
             "Pooled by": groups["grouping"].map(GROUPING_LABELS).fillna(groups["grouping"]),
             "Group": groups["group"].astype(str).str.replace("_", " "),
             "Ceasefires pooled": groups["k"].map(format_count),
-            "Pooled rate ratio": groups["pooled_rr"].map(format_number),
+            "Pooled rate ratio": format_pooled_ratios(groups),
             "95% interval": format_intervals(groups),
             "p-value": groups["p_value"].map(format_p),
             "Heterogeneity I² (%)": format_heterogeneity(groups),

@@ -20,11 +20,11 @@ from analysis.finding_base import (
 )
 from analysis.formatting import (
     format_count,
-    format_interval,
     format_intervals,
     format_note,
     format_number,
     format_p,
+    format_ratio_interval,
     format_status,
 )
 from analysis.status import STATUS_NOT_COMPUTED, STATUS_OK, STATUS_ZERO_DURING
@@ -53,7 +53,7 @@ def primary_table(primary: CounterfactualEffect, descriptive: EffectResult) -> p
         {
             "Estimate": "Primary: observed vs counterfactual",
             "Rate ratio": format_number(primary.estimate),
-            "95% interval": format_interval(primary.ci_low, primary.ci_high),
+            "95% interval": format_ratio_interval(primary.ci_low, primary.ci_high),
             "p-value": format_p(primary.p_value),
             "Smallest detectable fall (80% power)": detectable_fall_cell(
                 primary.mde, primary.predicted, primary.se_log, primary.df
@@ -68,7 +68,7 @@ def primary_table(primary: CounterfactualEffect, descriptive: EffectResult) -> p
         {
             "Estimate": "Descriptive: during vs before",
             "Rate ratio": format_number(descriptive.estimate),
-            "95% interval": format_interval(descriptive.ci_low, descriptive.ci_high),
+            "95% interval": format_ratio_interval(descriptive.ci_low, descriptive.ci_high),
             "p-value": format_p(descriptive.p_value),
             "Smallest detectable fall (80% power)": "",
             "Events during": format_count(descriptive.events_during),
@@ -103,7 +103,7 @@ def primary_sentence(primary: CounterfactualEffect, shift_ceasefires: Any = None
     observed = format_count(primary.observed)
     expected = format_number(primary.predicted)
     ratio = format_number(primary.estimate)
-    interval = format_interval(primary.ci_low, primary.ci_high)
+    interval = format_ratio_interval(primary.ci_low, primary.ci_high)
     head = (
         f"Primary estimate: {observed} events during the ceasefire against {expected} expected "
         f"from the series' own trend, season, weekday pattern and persistence, a ratio of "

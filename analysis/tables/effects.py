@@ -16,12 +16,13 @@ from analysis.formatting import (
     format_count,
     format_date,
     format_heterogeneity,
-    format_interval,
     format_intervals,
     format_list,
     format_note,
     format_number,
     format_p,
+    format_pooled_ratios,
+    format_ratio_interval,
     format_status,
     is_missing,
 )
@@ -107,7 +108,7 @@ def _effect_row(label: str, result: EffectResult) -> dict[str, str]:
     return {
         "Comparison": label,
         "Rate ratio": format_number(result.estimate),
-        "95% interval": format_interval(result.ci_low, result.ci_high),
+        "95% interval": format_ratio_interval(result.ci_low, result.ci_high),
         "p-value": format_p(result.p_value),
         "Events before": format_count(result.events_pre),
         "Events after": format_count(result.events_during),
@@ -173,7 +174,7 @@ def placebo_table(effect: CeasefireEffect) -> pd.DataFrame:
             {
                 "Placebo": label,
                 "Observed rate ratio": format_number(math.exp(result.observed_log_rr)),
-                "Placebo ratios, middle 95%": format_interval(
+                "Placebo ratios, middle 95%": format_ratio_interval(
                     math.exp(numbers["placebo_q025"]), math.exp(numbers["placebo_q975"])
                 ),
                 "p-value (two-sided)": format_p(result.p_value),
@@ -184,6 +185,34 @@ def placebo_table(effect: CeasefireEffect) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def placebo_caption(effect: CeasefireEffect) -> str:
+    """The caption of :func:`placebo_table`: how many pseudo-windows the random placebo used
+    and the step of its p-value; without any, that no placebo comparison was possible (a
+    step of 1 would only mislead).
+
+    Parameters
+    ----------
+    effect : CeasefireEffect
+        The result of :func:`analysis.effects.estimate_ceasefire_effect`.
+
+    Returns
+    -------
+    str
+        One sentence.
+    """
+    n = effect.placebo.n_placebos
+    if n == 0:
+        return (
+            "No pseudo-window with events before it fits outside every ceasefire period, so "
+            "there is no placebo p-value (see the note)."
+        )
+    windows = "pseudo-window" if n == 1 else "pseudo-windows"
+    return (
+        f"{format_count(n)} non-overlapping {windows} outside every ceasefire period, each used "
+        f"once; two-sided p in steps of {format_number(effect.placebo.resolution, 2)}"
+    )
 
 
 def batch_table(batch: pd.DataFrame) -> pd.DataFrame:
@@ -245,7 +274,7 @@ def pooled_table(pooled: dict[str, pd.DataFrame]) -> pd.DataFrame:
                     "Pooled by": label,
                     "Group": table[key].astype(str).replace("none", "none (unbrokered)"),
                     "Ceasefires pooled": table["k"].map(format_count),
-                    "Pooled rate ratio": table["pooled_rr"].map(format_number),
+                    "Pooled rate ratio": format_pooled_ratios(table),
                     "95% interval": format_intervals(table),
                     "p-value": table["p_value"].map(format_p),
                     "Heterogeneity I² (%)": format_heterogeneity(table),

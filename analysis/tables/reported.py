@@ -18,6 +18,7 @@ from analysis.formatting import (
     format_number,
     format_p,
     format_status,
+    is_missing,
 )
 from analysis.reported import (
     AFTER,
@@ -140,13 +141,25 @@ def phase_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def pairs_display_table(pairs: pd.DataFrame) -> pd.DataFrame:
+NO_DETECTABLE_FALL = "none (even a fall to 0 would not show)"
+"""The smallest-detectable-fall cell when no fall, however large, would be detected."""
+
+
+def pairs_display_table(pairs: pd.DataFrame, max_gap_days: int = rp.MAX_GAP_DAYS) -> pd.DataFrame:
     """Same-monitor pairs (:func:`analysis.reported_pairs.within_monitor_pairs`) as text.
+
+    Pairs whose before count ends more than ``max_gap_days`` before the ceasefire cannot be
+    the primary pair; their status reads 'context only (gap > N days)', not 'estimated', so
+    they are not read as a second result. A smallest detectable fall that does not exist (too
+    few events before: even a fall to 0 would leave the interval above 1) is written out as
+    :data:`NO_DETECTABLE_FALL` rather than a dash.
 
     Parameters
     ----------
     pairs : pandas.DataFrame
         The ``pairs`` table of :func:`analysis.reported_pairs.primary_pair`.
+    max_gap_days : int, default :data:`analysis.reported_pairs.MAX_GAP_DAYS`
+        The largest gap a primary pair may have (``PrimaryPair.max_gap_days``).
 
     Returns
     -------
@@ -158,6 +171,13 @@ def pairs_display_table(pairs: pd.DataFrame) -> pd.DataFrame:
 
     ordered = pairs.sort_values(rp.IS_PRIMARY, ascending=False, kind="stable")
     pairs = ordered.reset_index(drop=True)
+    context = pairs[rp.GAP_DAYS] > max_gap_days
+    status = (
+        pairs[rp.STATUS]
+        .map(format_status)
+        .where(~context, f"context only (gap > {max_gap_days} days)")
+    )
+    mde = pairs[rp.MDE].map(lambda v: NO_DETECTABLE_FALL if is_missing(v) else format_number(v))
     return pd.DataFrame(
         {
             "Primary": pairs[rp.IS_PRIMARY].map({True: "primary", False: ""}),
@@ -169,9 +189,34 @@ def pairs_display_table(pairs: pd.DataFrame) -> pd.DataFrame:
             "Rate ratio": pairs[rp.RATE_RATIO].map(format_number),
             "95% interval (exact Poisson)": format_intervals(pairs),
             "p for a fall": pairs[rp.P_FALL].map(format_p),
-            "Smallest detectable fall (ratio)": pairs[rp.MDE].map(format_number),
-            "Status": pairs[rp.STATUS].map(format_status),
+            "Smallest detectable fall (ratio)": mde,
+            "Status": status,
         }
+    )
+
+
+def pairs_caption(primary: rp.PrimaryPair) -> str:
+    """The caption of :func:`pairs_display_table`: how many pairs, which is primary, and what
+    the columns that are easy to misread mean.
+
+    Parameters
+    ----------
+    primary : analysis.reported_pairs.PrimaryPair
+        The result of :func:`analysis.reported_pairs.primary_pair`.
+
+    Returns
+    -------
+    str
+        One or two sentences.
+    """
+    head = (
+        f"{primary.n_pairs} same-monitor pair{'s' if primary.n_pairs != 1 else ''}, the primary "
+        f"one first (result: {format_status(primary.status)})"
+    )
+    return (
+        f"{head}. Pairs with more than {primary.max_gap_days} days between the counts are "
+        "context only. Smallest detectable fall: the ratio a fall must reach to be detected "
+        "with 80% probability; 'none' means too few events before for any fall to show."
     )
 
 

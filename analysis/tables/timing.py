@@ -17,6 +17,7 @@ from analysis.formatting import (
     format_note,
     format_number,
     format_p,
+    format_pooled_ratios,
     format_status,
 )
 
@@ -172,7 +173,7 @@ def event_study_table(per_bloc: pd.DataFrame) -> pd.DataFrame:
         {
             "Bloc": per_bloc[c.DE_BLOC],
             "Diplomatic events used": per_bloc["n_in_data"].map(format_count),
-            "Rate ratio after / before (pooled)": per_bloc["pooled_rr"].map(format_number),
+            "Rate ratio after / before (pooled)": format_pooled_ratios(per_bloc),
             "95% interval": format_intervals(per_bloc),
             "Permutation p-value": per_bloc["permutation_p"].map(format_p),
             "Heterogeneity I² (%)": format_heterogeneity(per_bloc),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -68,9 +69,26 @@ def test_each_kernel_gets_short_private_ipc_sockets_removed_after() -> None:
             while not list(kernel.folder.glob("k-*")) and time.monotonic() < deadline:
                 time.sleep(0.1)
             assert list(kernel.folder.glob("k-*")), "no IPC socket in the kernel's folder"
-            assert kernels.kernel_environment().keys() <= os.environ.keys()
+            assert kernels.kernel_environment().keys() <= os.environ.keys() | {"TQDM_DISABLE"}
     finally:
         for kernel in started:
             kernels.kill_kernel(kernel)
     assert not [f for f in folders if f.exists()]
     assert not any(k.manager.has_kernel for k in started)
+
+
+_BAR = """
+import numpy as np
+from analysis.counterfactual import counterfactual_batch
+empty = np.array([], dtype=int)
+counterfactual_batch(np.zeros(0), *[empty] * 6, progress=True)
+"""
+
+
+def test_report_kernels_show_no_progress_bar_where_one_was_requested() -> None:
+    shown = {k: v for k, v in os.environ.items() if not k.startswith("TQDM_")}
+    for environ, expect_bar in ((shown, True), (kernels.kernel_environment(shown), False)):
+        done = subprocess.run(
+            [sys.executable, "-c", _BAR], env=environ, capture_output=True, text=True, check=True
+        )
+        assert ("primary estimate" in done.stderr) is expect_bar, done.stderr
