@@ -95,7 +95,7 @@ def forest_all_figure(table: pd.DataFrame, max_rows: int, title: str) -> Figure:
         estimate).
     """
     rows = shown_rows(table, max_rows)
-    fig, ax = plt.subplots(figsize=(10, 0.26 * max(len(rows), 4) + 1.8))
+    fig, ax = plt.subplots(figsize=(12, 0.26 * max(len(rows), 4) + 1.8))
     if rows.empty:
         ax.text(0.5, 0.5, "no ceasefire could be estimated", ha="center", transform=ax.transAxes)
         ax.set_axis_off()
