@@ -189,6 +189,52 @@ def zero_event_p(predicted: float, se_log: float, df: float) -> float:
     return float(2 * stats.t.sf(abs(floor) / se_log, df))
 
 
+def no_fall_detectable(mde: float, predicted: float) -> bool:
+    """Whether the smallest detectable ratio lies below what a window without events gives.
+
+    A window with no events reads 0.5 / (predicted + 0.5) on the estimator's scale (the
+    statistic keeps its +0.5); a smallest detectable ratio below that cannot be reached.
+
+    Parameters
+    ----------
+    mde : float
+        The smallest detectable ratio (80% power).
+    predicted : float
+        Events the forecast expects over the window.
+
+    Returns
+    -------
+    bool
+        True when no fall could be detected; False when either value is missing.
+    """
+    if is_missing(mde) or is_missing(predicted):
+        return False
+    return bool(mde < 0.5 / (predicted + 0.5))
+
+
+def detectable_fall_short(mde: float, predicted: float) -> str:
+    """The smallest detectable fall for a table column: ``65% (ratio 0.35)``, or ``none short
+    of a halt`` when a window without events would not reach it (:func:`no_fall_detectable`).
+
+    Parameters
+    ----------
+    mde : float
+        The smallest detectable ratio (80% power).
+    predicted : float
+        Events the forecast expects over the window.
+
+    Returns
+    -------
+    str
+        The cell text (an em dash when ``mde`` is missing).
+    """
+    if is_missing(mde):
+        return format_number(mde)
+    if no_fall_detectable(mde, predicted):
+        return "none short of a halt"
+    return f"{percent_text(mde)} (ratio {format_number(mde)})"
+
+
 def detectable_fall_text(mde: float, predicted: float, se_log: float, df: float) -> str:
     """What fall a forecast window could have shown, as a sentence: a percentage, or that
     none could be detected because even a window without events would not be a clear fall.
@@ -208,12 +254,17 @@ def detectable_fall_text(mde: float, predicted: float, se_log: float, df: float)
     """
     if is_missing(mde):
         return ""
-    floor = 0.5 / (predicted + 0.5) if not is_missing(predicted) else 0.0
     p_zero = zero_event_p(predicted, se_log, df)
-    if mde < floor or (not is_missing(p_zero) and p_zero > ALPHA):
+    if not is_missing(p_zero) and p_zero > ALPHA:
         return (
             "No fall could be detected over these days: even no events at all would not "
             f"have been a clear fall ({p_text(p_zero)})."
+        )
+    if no_fall_detectable(mde, predicted):
+        # 80% power would need fewer than no events: only a halt could have shown
+        return (
+            "Only a halt could have shown over these days: no events at all would have been a "
+            f"clear fall ({p_text(p_zero)}), any smaller fall not reliably."
         )
     return (
         f"Only a fall of at least {percent_text(mde)} would have been detected reliably "
@@ -240,6 +291,8 @@ def detectable_fall_cell(mde: float, predicted: float, se_log: float, df: float)
     sentence = detectable_fall_text(mde, predicted, se_log, df)
     if sentence.startswith("No fall"):
         return f"none: no events at all gives {p_text(zero_event_p(predicted, se_log, df))}"
+    if sentence.startswith("Only a halt"):
+        return f"only a halt: no events at all gives {p_text(zero_event_p(predicted, se_log, df))}"
     return f"{percent_text(mde)} (ratio {format_number(mde)})"
 
 

@@ -14,11 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from factories import make_ceasefires
+from scipy import stats
 
 from analysis import ceasefire_table, counterfactual, finding_base, findings
 from analysis.alignment import DidResult
 from analysis.did import DidInference
 from analysis.effects import EffectResult
+from analysis.tables.counterfactual import primary_text_columns
 
 
 def _effect(
@@ -421,3 +423,30 @@ def test_a_level_shift_at_an_earlier_truce_is_named() -> None:
     text = finding_base.shift_sentence("2020-11-20", both)
     assert "old-truce (taking effect 2020-11-12) and far-away (taking effect 2021-06-01)" in text
     assert "period after them" in text
+
+
+def test_a_fall_only_a_halt_could_show_is_named_as_such() -> None:
+    # 200 expected events, se 2.5 on 30 df: a blank window, log(0.5 / 200.5) = -6.0, is a clear
+    # fall (|t| 2.4), but 80% power would need |log ratio| > (2.04 + 0.85) x 2.5 = 7.2
+    mde = math.exp(-(stats.t.ppf(0.975, 30) + stats.t.ppf(0.8, 30)) * 2.5)
+    assert mde < 0.5 / 200.5
+    sentence = finding_base.detectable_fall_text(mde, 200.0, 2.5, 30.0)
+    assert sentence.startswith("Only a halt could have shown")
+    assert "p = 0.02" in sentence
+    cell = finding_base.detectable_fall_cell(mde, 200.0, 2.5, 30.0)
+    assert cell.startswith("only a halt")
+
+
+def test_the_batch_column_says_none_short_of_a_halt_below_the_zero_event_floor() -> None:
+    rows = pd.DataFrame(
+        {
+            "primary_estimate": [0.0, 0.5],
+            "primary_ci_low": [0.0, 0.2],
+            "primary_ci_high": [4.6, 1.2],
+            "primary_mde": [0.000188, 0.35],  # below 0.5 / 62.3 = 0.008; above 0.5 / 100.5
+            "primary_predicted": [61.8, 100.0],
+            "primary_status": ["zero_during", "ok"],
+        }
+    )
+    cells = primary_text_columns(rows, rows)["Smallest detectable fall"].tolist()
+    assert cells == ["none short of a halt", "65% (ratio 0.35)"]

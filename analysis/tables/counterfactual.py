@@ -15,6 +15,7 @@ from analysis.effects import EffectResult
 from analysis.finding_base import (
     calibration_text,
     detectable_fall_cell,
+    detectable_fall_short,
     detectable_fall_text,
     shift_sentence,
 )
@@ -154,7 +155,12 @@ def primary_text_columns(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFram
         {
             "Primary ratio": rows["primary_estimate"].map(format_number),
             "Primary 95% interval": format_intervals(rows, "primary_ci_low", "primary_ci_high"),
-            "Smallest detectable fall": rows["primary_mde"].map(format_number),
+            "Smallest detectable fall": [
+                detectable_fall_short(mde, predicted)
+                for mde, predicted in zip(
+                    rows["primary_mde"], rows["primary_predicted"], strict=True
+                )
+            ],
             "Primary result": rows["primary_status"].map(format_status),
         },
         index=rows.index,
