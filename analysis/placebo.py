@@ -372,18 +372,6 @@ def placebo_test(
         if match_pre_level:
             note += "too few pseudo-windows to adjust for the pre window's level and trend. "
         p_value = two_sided_rank_p(observed, placebo, tie_order)
-    if n == 0:
-        status, p_value = STATUS_NO_PLACEBO_ROOM, math.nan
-        note = _no_room_note(n_candidates, block_days)
-    elif n < MIN_PLACEBO_WINDOWS:
-        status = STATUS_COARSE
-        note += (
-            f"only {n} non-overlapping pseudo-window{'s' if n > 1 else ''} outside every "
-            "ceasefire period: p "
-            f"cannot go below {2 / (1 + n):.2g}."
-        )
-    else:
-        status = STATUS_OK
     day = pd.Timedelta(days=1)
     pre_starts = y_series.index[starts] if n else pd.DatetimeIndex([])
     candidate_windows = pd.DataFrame(
@@ -395,6 +383,62 @@ def placebo_test(
             "log_rr": placebo,
         }
     )
+    return ranked_result(
+        observed,
+        p_value,
+        candidate_windows,
+        note=note,
+        no_room_note=_no_room_note(n_candidates, block_days),
+        **base,
+    )
+
+
+def ranked_result(
+    observed: float,
+    p_value: float,
+    candidate_windows: pd.DataFrame,
+    *,
+    note: str,
+    no_room_note: str,
+    **base: Any,
+) -> PlaceboResult:
+    """A placebo result from its ranked pseudo-windows, with the status their number allows.
+
+    Parameters
+    ----------
+    observed : float
+        The observed statistic.
+    p_value : float
+        Its rank p among the pseudo-windows (ignored when there are none).
+    candidate_windows : pandas.DataFrame
+        One row per pseudo-window used: pre_start, pre_end, during_start, during_end and the
+        statistic as ``log_rr``.
+    note : str
+        What the caller has to say about the windows (left-out ones, adjustments).
+    no_room_note : str
+        The whole note when no pseudo-window was usable (replaces ``note``).
+    **base
+        ``n_candidates``, ``seed`` and ``matched``, as recorded in :class:`PlaceboResult`.
+
+    Returns
+    -------
+    PlaceboResult
+        Status ``no_placebo_room`` (p NaN) without windows, ``coarse`` below
+        :data:`MIN_PLACEBO_WINDOWS` (the note says how low p can go), ``ok`` otherwise.
+    """
+    n = len(candidate_windows)
+    if n == 0:
+        status, p_value, note = STATUS_NO_PLACEBO_ROOM, math.nan, no_room_note
+    elif n < MIN_PLACEBO_WINDOWS:
+        status = STATUS_COARSE
+        note += (
+            f"only {n} non-overlapping pseudo-window{'s' if n > 1 else ''} outside every "
+            "ceasefire period: p "
+            f"cannot go below {2 / (1 + n):.2g}."
+        )
+    else:
+        status = STATUS_OK
+    placebo = candidate_windows["log_rr"].to_numpy(dtype=float)
     return PlaceboResult(
         observed,
         p_value,

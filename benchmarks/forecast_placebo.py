@@ -47,17 +47,14 @@ import pandas as pd
 from analysis.counterfactual import YEAR_DAYS, forecast_total
 from analysis.panel import check_daily_series
 from analysis.placebo import (
-    MIN_PLACEBO_WINDOWS,
     PlaceboResult,
     non_overlapping_starts,
+    ranked_result,
     two_sided_rank_p,
 )
 from analysis.status import (
-    STATUS_COARSE,
-    STATUS_NO_PLACEBO_ROOM,
     STATUS_NO_PRE,
     STATUS_NOTES,
-    STATUS_OK,
     STATUS_OUTSIDE,
     STATUS_TOO_SHORT,
 )
@@ -184,20 +181,6 @@ def forecast_placebo_test(
     )
     n = len(starts)
     p_value = two_sided_rank_p(observed, placebo, np.random.default_rng(seed))
-    if n == 0:
-        status, p_value = STATUS_NO_PLACEBO_ROOM, math.nan
-        note += (
-            f"no {block_days}-day pseudo-window with {min_baseline_days} days before it fits "
-            "outside the ceasefire and every ceasefire period."
-        )
-    elif n < MIN_PLACEBO_WINDOWS:
-        status = STATUS_COARSE
-        note += (
-            f"only {n} non-overlapping pseudo-window{'s' if n > 1 else ''} outside every "
-            f"ceasefire period: p cannot go below {2 / (1 + n):.2g}."
-        )
-    else:
-        status = STATUS_OK
     day = pd.Timedelta(days=1)
     origins = index[starts] if n else pd.DatetimeIndex([])
     baseline = np.minimum(starts, max_days) // 7 * 7
@@ -210,15 +193,10 @@ def forecast_placebo_test(
             "log_rr": placebo,
         }
     )
-    return PlaceboResult(
-        observed,
-        p_value,
-        n_placebos=n,
-        status=status,
-        note=note.strip(),
-        resolution=1 / (1 + n),
-        placebo_log_rr=placebo,
-        placebo_dates=pd.DatetimeIndex(candidate_windows["during_start"]),
-        candidate_windows=candidate_windows,
-        **base,
+    no_room = (
+        f"no {block_days}-day pseudo-window with {min_baseline_days} days before it fits "
+        "outside the ceasefire and every ceasefire period."
+    )
+    return ranked_result(
+        observed, p_value, candidate_windows, note=note, no_room_note=note + no_room, **base
     )
