@@ -235,6 +235,27 @@ def detectable_fall_short(mde: float, predicted: float) -> str:
     return f"{percent_text(mde)} (ratio {format_number(mde)})"
 
 
+NO_FALL = "no_fall"
+ONLY_A_HALT = "only_a_halt"
+SOME_FALL = "some_fall"
+
+
+def _detectability(mde: float, predicted: float, se_log: float, df: float) -> tuple[str, float]:
+    """Which falls a forecast window could show, and the p-value of a window without events.
+
+    :data:`NO_FALL` when even no events would not be a clear fall, :data:`ONLY_A_HALT` when
+    no events would be but 80% power needs fewer (:func:`no_fall_detectable`), else
+    :data:`SOME_FALL` (falls down to the smallest detectable ratio).
+    """
+    p_zero = zero_event_p(predicted, se_log, df)
+    if not is_missing(p_zero) and p_zero > ALPHA:
+        return NO_FALL, p_zero
+    if no_fall_detectable(mde, predicted):
+        # 80% power would need fewer than no events: only a halt could have shown
+        return ONLY_A_HALT, p_zero
+    return SOME_FALL, p_zero
+
+
 def detectable_fall_text(mde: float, predicted: float, se_log: float, df: float) -> str:
     """What fall a forecast window could have shown, as a sentence: a percentage, or that
     none could be detected because even a window without events would not be a clear fall.
@@ -254,14 +275,13 @@ def detectable_fall_text(mde: float, predicted: float, se_log: float, df: float)
     """
     if is_missing(mde):
         return ""
-    p_zero = zero_event_p(predicted, se_log, df)
-    if not is_missing(p_zero) and p_zero > ALPHA:
+    reach, p_zero = _detectability(mde, predicted, se_log, df)
+    if reach == NO_FALL:
         return (
             "No fall could be detected over these days: even no events at all would not "
             f"have been a clear fall ({p_text(p_zero)})."
         )
-    if no_fall_detectable(mde, predicted):
-        # 80% power would need fewer than no events: only a halt could have shown
+    if reach == ONLY_A_HALT:
         return (
             "Only a halt could have shown over these days: no events at all would have been a "
             f"clear fall ({p_text(p_zero)}), any smaller fall not reliably."
@@ -288,12 +308,12 @@ def detectable_fall_cell(mde: float, predicted: float, se_log: float, df: float)
     """
     if is_missing(mde):
         return format_number(mde)
-    sentence = detectable_fall_text(mde, predicted, se_log, df)
-    if sentence.startswith("No fall"):
-        return f"none: no events at all gives {p_text(zero_event_p(predicted, se_log, df))}"
-    if sentence.startswith("Only a halt"):
-        return f"only a halt: no events at all gives {p_text(zero_event_p(predicted, se_log, df))}"
-    return f"{percent_text(mde)} (ratio {format_number(mde)})"
+    reach, p_zero = _detectability(mde, predicted, se_log, df)
+    if reach == NO_FALL:
+        return f"none: no events at all gives {p_text(p_zero)}"
+    if reach == ONLY_A_HALT:
+        return f"only a halt: no events at all gives {p_text(p_zero)}"
+    return detectable_fall_short(mde, predicted)
 
 
 def shift_sentence(level_shift_on: str, shift_ceasefires: Any) -> str:
