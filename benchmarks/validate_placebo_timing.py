@@ -9,7 +9,7 @@ can reach 0.05. "random" is the plain placebo, "matched" the spike-matched one.
 ``--chains N`` closes the periods of N random extension chains (1-4 back-to-back 30-day
 periods each) to pseudo-windows; ``--lengths`` sets the series lengths.
 ``--part forecast`` compares, on the long series only, the random and matched placebos with
-the forecast-error placebo (``benchmarks/forecast_placebo.py``, a candidate not adopted) on the
+the forecast-error placebo of the primary estimate (:mod:`analysis.placebo_forecast`) on the
 same draws: size on the null DGPs, then power on the rate-ratio-0.5 DGPs of ``EFFECT``.
 Each forecast costs about 2 ms of CPU (0.1 s a run with 41 pseudo-windows) with
 ``OPENBLAS_NUM_THREADS=1``; multi-threaded BLAS on a busy machine made its small least-squares
@@ -40,12 +40,12 @@ import tempfile
 from pathlib import Path
 from types import ModuleType
 
-import forecast_placebo as placebo_forecast  # benchmarks/: a candidate not adopted (module doc)
 import numpy as np
 import pandas as pd
 
 from analysis import contract as c
 from analysis import placebo as placebo_after
+from analysis import placebo_forecast
 from analysis import timing as timing_after
 from analysis.windows import Windows
 
@@ -55,6 +55,14 @@ PRE_DAYS = 90
 EXOGENOUS = ("ar90_moderate_null", "ar97_moderate_null", "ar95_sparse_null")
 SPIKE = ("ar95_moderate_spike_null", "ar90_moderate_spike_null", "ar97_moderate_spike_null")
 EFFECT = ("ar95_moderate_effect", "ar95_moderate_spike_effect")
+# declared at the first crossing of a past-only threshold (a stopping time, dgps/_latent.py);
+# listed after the others so their seeds (seed + position) stay as they were
+CROSSING = (
+    "ar90_moderate_crossing_null",
+    "ar95_moderate_crossing_null",
+    "ar97_moderate_crossing_null",
+)
+CROSSING_EFFECT = ("ar95_moderate_crossing_effect",)
 BLOC_EVENTS = {"A": 40, "B": 17, "C": 5, "D": 2}  # dense to sparse calendars
 N_CHAINS, N_DECLARATIONS = 13, 39
 STUDY_START, STUDY_END = pd.Timestamp("2018-01-01"), pd.Timestamp("2025-12-31")
@@ -350,7 +358,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.path.insert(0, str(ROOT))
         if args.part in ("placebo", "all"):
             before = main_module("placebo", Path(folder), args.before_ref)
-            for offset, name in enumerate((*EXOGENOUS, *SPIKE)):
+            for offset, name in enumerate((*EXOGENOUS, *SPIKE, *CROSSING)):
                 for days in args.lengths or (1400, args.long_days):
                     rows += placebo_sizes(
                         name, days, args.runs, args.seed + offset, before, args.chains
@@ -358,7 +366,7 @@ def main(argv: list[str] | None = None) -> None:
                     print(pd.DataFrame(rows[-4:]).to_string(index=False), flush=True)
         if args.part == "forecast":
             # seeds as in the placebo part (seed + position in EXOGENOUS + SPIKE): same draws
-            names = (*EXOGENOUS, *SPIKE, *EFFECT)
+            names = (*EXOGENOUS, *SPIKE, *EFFECT, *CROSSING, *CROSSING_EFFECT)
             for name in args.dgps or names:
                 offset = names.index(name)
                 rows += forecast_sizes(

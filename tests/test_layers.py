@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     "analysis.batch": 4,
     "analysis.pooling": 4,
     "analysis.placebo": 4,
+    "analysis.placebo_forecast": 4,
     "analysis.effects": 4,
     "analysis.time_series": 4,
     "analysis.simulate": 4,

@@ -260,4 +260,5 @@ def test_the_caption_gives_the_step_of_p_when_there_are_windows() -> None:
     series = pd.Series(sim.simulate_counts(1, 600, seed=2)[0], index=index)
     coarse = pl.placebo_test(series, _windows(index, 520, pre=90, during=60))
     caption = tables.placebo_caption(SimpleNamespace(placebo=coarse))
-    assert caption.startswith("2 non-overlapping pseudo-windows") and "steps of 0.33" in caption
+    assert caption.startswith("The placebos: 2 non-overlapping pseudo-windows")
+    assert "steps of 0.33" in caption

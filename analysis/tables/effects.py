@@ -26,6 +26,7 @@ from analysis.formatting import (
     format_status,
     is_missing,
 )
+from analysis.placebo import PlaceboResult
 from analysis.status import STATUS_OUTSIDE
 from analysis.tables.counterfactual import primary_text_columns
 from analysis.time_series import ITSResult
@@ -147,28 +148,38 @@ def summary_table(effect: CeasefireEffect, its: ITSResult | None = None) -> pd.D
     return pd.DataFrame(rows)
 
 
-def placebo_table(effect: CeasefireEffect) -> pd.DataFrame:
-    """The random and spike-matched placebo tests side by side: the observed ratio, how many
-    non-overlapping pseudo-windows outside every ceasefire period were used, the middle 95% of
-    the placebo ratios, the two-sided permutation p-value and its resolution (its step).
+def placebo_table(
+    effect: CeasefireEffect, primary_placebo: PlaceboResult | None = None
+) -> pd.DataFrame:
+    """The placebo tests side by side: the observed ratio, how many non-overlapping
+    pseudo-windows outside every ceasefire period were used, the middle 95% of the placebo
+    ratios, the two-sided permutation p-value and its resolution (its step).
 
     Parameters
     ----------
     effect : CeasefireEffect
         The result of :func:`analysis.effects.estimate_ceasefire_effect`.
+    primary_placebo : analysis.placebo.PlaceboResult, optional
+        The placebo of the primary estimate
+        (:func:`analysis.placebo_forecast.forecast_placebo_test`), shown first: its ratios are
+        events over the model's forecast (before the pseudo-origin bias correction).
 
     Returns
     -------
     pandas.DataFrame
-        Text, one row per placebo test (random, then spike-matched); columns Placebo, Observed rate
-        ratio, "Placebo ratios, middle 95%", p-value (two-sided), Resolution, Pseudo-windows used,
+        Text, one row per placebo test (the primary's forecast error when given, then random
+        and spike-matched before/during ratios); columns Placebo, Observed rate ratio,
+        "Placebo ratios, middle 95%", p-value (two-sided), Resolution, Pseudo-windows used,
         Candidate windows, Note.
     """
+    tests = [
+        ("During vs before: random pseudo-windows", effect.placebo),
+        ("During vs before: spike-matched (level and trend)", effect.matched_placebo),
+    ]
+    if primary_placebo is not None:
+        tests.insert(0, ("Primary: events vs forecast", primary_placebo))
     rows = []
-    for label, result in (
-        ("Random pseudo-windows", effect.placebo),
-        ("Spike-matched (level and trend)", effect.matched_placebo),
-    ):
+    for label, result in tests:
         numbers = result.to_dict()
         rows.append(
             {
@@ -187,8 +198,8 @@ def placebo_table(effect: CeasefireEffect) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def placebo_caption(effect: CeasefireEffect) -> str:
-    """The caption of :func:`placebo_table`: how many pseudo-windows the random placebo used
+def placebo_caption(effect: CeasefireEffect, primary_placebo: PlaceboResult | None = None) -> str:
+    """The caption of :func:`placebo_table`: how many pseudo-windows each kind of placebo used
     and the step of its p-value; without any, that no placebo comparison was possible (a
     step of 1 would only mislead).
 
@@ -196,22 +207,34 @@ def placebo_caption(effect: CeasefireEffect) -> str:
     ----------
     effect : CeasefireEffect
         The result of :func:`analysis.effects.estimate_ceasefire_effect`.
+    primary_placebo : analysis.placebo.PlaceboResult, optional
+        The placebo of the primary estimate, when shown in the table.
 
     Returns
     -------
     str
-        One sentence.
+        One or two sentences.
     """
-    n = effect.placebo.n_placebos
+    parts = []
+    if primary_placebo is not None:
+        parts.append(_placebo_phrase("The primary's placebo", primary_placebo))
+    label = "The during-vs-before placebos" if parts else "The placebos"
+    parts.append(_placebo_phrase(label, effect.placebo))
+    return " ".join(parts)
+
+
+def _placebo_phrase(label: str, result: PlaceboResult) -> str:
+    """One sentence on the pseudo-windows a placebo used and the step of its p-value."""
+    n = result.n_placebos
     if n == 0:
         return (
-            "No pseudo-window with events before it fits outside every ceasefire period, so "
-            "there is no placebo p-value (see the note)."
+            f"{label}: no pseudo-window with events before it fits outside every ceasefire "
+            "period, so there is no p-value (see the note)."
         )
     windows = "pseudo-window" if n == 1 else "pseudo-windows"
     return (
-        f"{format_count(n)} non-overlapping {windows} outside every ceasefire period, each used "
-        f"once; two-sided p in steps of {format_number(effect.placebo.resolution, 2)}"
+        f"{label}: {format_count(n)} non-overlapping {windows} outside every ceasefire period, "
+        f"each used once; two-sided p in steps of {format_number(result.resolution, 2)}."
     )
 
 
