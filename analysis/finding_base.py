@@ -17,6 +17,7 @@ from scipy import stats
 from analysis import contract as c
 from analysis.formatting import format_count, format_date, format_number, format_p, is_missing
 from analysis.results import Result
+from analysis.status import STATUS_COARSE, STATUS_NO_PLACEBO_ROOM
 
 MAX_NUMBERS = 4
 """A card shows at most this many labelled numbers; the rest stay in the report."""
@@ -380,6 +381,87 @@ def calibration_text(pseudo_windows: float, df: float) -> str:
         f"{format_number(pseudo_windows, 2)} ceasefire lengths of baseline (df "
         f"{format_number(df, 2)}), so it rests on few comparisons."
     )
+
+
+def primary_placebo_text(p_value: float, n_placebos: int, resolution: float) -> str:
+    """What the placebo of the primary estimate adds, in one sentence.
+
+    Parameters
+    ----------
+    p_value : float
+        Its two-sided rank p-value (:func:`analysis.placebo_forecast.forecast_placebo_test`).
+    n_placebos : int
+        Pseudo-windows it ranked the observed forecast error among.
+    resolution : float
+        The step of its p-value, ``1 / (1 + n_placebos)``.
+
+    Returns
+    -------
+    str
+        E.g. ``Among 57 stretches without a ceasefire, the same forecast missed by this much as
+        often as p = 0.21 says (placebo of the primary; p in steps of 0.017).``; a sentence that
+        it can never reach 0.05 below 39 pseudo-windows; empty without any.
+    """
+    if is_missing(p_value) or not n_placebos:
+        return ""
+    windows = "stretch" if n_placebos == 1 else "stretches"
+    text = (
+        f"Among {format_count(n_placebos)} {windows} without a ceasefire, the same forecast "
+        f"missed by this much as often as {p_text(p_value)} says (placebo of the primary; "
+        f"p in steps of {format_number(resolution, 2)})"
+    )
+    floor = 2 / (1 + n_placebos)
+    if floor > 0.05:
+        text += f": with so few it cannot go below {format_number(floor, 2)}, so never reach 0.05"
+    return text + "."
+
+
+def matched_placebo_caveat(change: str, status: str, matched_p: float, n_windows: int) -> str:
+    """What the spike-matched placebo says about a clear change of the descriptive ratio.
+
+    Parameters
+    ----------
+    change : {"falls", "rises"}
+        The direction of the change.
+    status : str
+        The placebo's status (``no_placebo_room`` and ``coarse`` get their own sentence).
+    matched_p : float
+        Its two-sided p-value.
+    n_windows : int
+        Pseudo-windows it used.
+
+    Returns
+    -------
+    str
+        One sentence: rare, common, or cannot be told (and why).
+    """
+    if status == STATUS_NO_PLACEBO_ROOM:
+        caveat = (
+            f"Whether {change} this large also follow equally violent stretches without a "
+            "ceasefire cannot be told: no pseudo-window with events in its pre window fits "
+            "outside every ceasefire period, so there is no placebo p-value."
+        )
+    elif status == STATUS_COARSE:
+        caveat = (
+            f"Whether {change} this large also follow equally violent stretches without a "
+            f"ceasefire cannot be told: only {n_windows} "
+            f"{'pseudo-window fits' if n_windows == 1 else 'pseudo-windows fit'} outside every "
+            f"ceasefire period, so the spike-matched placebo ({p_text(matched_p)}) cannot go "
+            f"below {format_number(2 / (1 + n_windows), 2)}, so it can never reach "
+            f"{format_number(ALPHA, 2)}."
+        )
+    elif matched_p < ALPHA:
+        caveat = (
+            f"{change.capitalize()} this large were rare after equally violent stretches "
+            f"without a ceasefire (spike-matched placebo {p_text(matched_p)})."
+        )
+    else:
+        caveat = (
+            f"But {change} this large were common after equally violent stretches without a "
+            f"ceasefire (spike-matched placebo {p_text(matched_p)}), so the change is not "
+            "clearly due to the ceasefire."
+        )
+    return caveat
 
 
 def missable_fall_text(mde: float) -> str:

@@ -36,10 +36,12 @@ from analysis.finding_base import (
     calibration_text,
     detectable_fall_text,
     interval_text,
+    matched_placebo_caveat,
     missable_fall_text,
     monte_carlo_margin,
     p_text,
     percent_text,
+    primary_placebo_text,
     rate_per_day,
     ratio_sentence,
     shift_sentence,
@@ -47,7 +49,6 @@ from analysis.finding_base import (
 )
 from analysis.formatting import format_count, format_number, format_p, is_missing
 from analysis.status import (
-    STATUS_COARSE,
     STATUS_LABELS,
     STATUS_NO_PLACEBO_ROOM,
     STATUS_OK,
@@ -117,7 +118,11 @@ def ceasefire_name(ceasefire_id: Any, declared: Any) -> str:
 
 
 def ceasefire_effect(
-    effect: Any, ceasefire_id: str, primary: Any = None, shift_ceasefires: Any = None
+    effect: Any,
+    ceasefire_id: str,
+    primary: Any = None,
+    shift_ceasefires: Any = None,
+    primary_placebo: Any = None,
 ) -> Finding:
     """One ceasefire's finding: the rate ratio, its interval, and what the placebo says.
 
@@ -136,6 +141,9 @@ def ceasefire_effect(
         The ceasefires near the primary's detected level shift
         (:func:`analysis.ceasefire_table.ceasefires_near` at ``primary.level_shift_on``); when
         it has rows, the finding says the forecast's level is that after the closest one.
+    primary_placebo : PlaceboResult, optional
+        From :func:`analysis.placebo_forecast.forecast_placebo_test`: a sentence on it follows
+        the primary's, and its p-value replaces the spike-matched one among the numbers.
 
     Returns
     -------
@@ -176,16 +184,25 @@ def ceasefire_effect(
         thin = calibration_text(primary.pseudo_windows, primary.df)
         lead += f" {thin}" if thin else ""
     lead += shift_sentence(primary.level_shift_on, shift_ceasefires)
+    if primary_placebo is not None:
+        placebo = primary_placebo
+        lead += " " + primary_placebo_text(placebo.p_value, placebo.n_placebos, placebo.resolution)
     p_zero = zero_event_p(primary.predicted, primary.se_log, primary.df)
     detectable = (
         KeyNumber("smallest fall detectable with 80% power (ratio)", primary.mde, "")
         if is_missing(p_zero) or p_zero <= ALPHA
         else KeyNumber("p-value even with no events (no fall detectable)", p_zero, "")
     )
+    # at most four numbers: the primary's own placebo p, when there is one, replaces the
+    # spike-matched p of the descriptive ratio
+    others = descriptive.numbers[2:]
+    if primary_placebo is not None:
+        placebo_p = KeyNumber("placebo p-value of the primary", primary_placebo.p_value, "")
+        others = (others[0], placebo_p)
     numbers = (
         KeyNumber("rate ratio observed / forecast (primary, 1 = no change)", primary.estimate, ""),
         detectable,
-        *descriptive.numbers[2:],
+        *others,
     )
     text = f"{lead} Descriptively, before against during: {descriptive.text}"
     return Finding(QUESTION_STRIKES, text, numbers)
@@ -225,33 +242,9 @@ def _descriptive_effect(effect: Any, ceasefire_id: str) -> Finding:
     if direction == "unclear" or (is_missing(matched_p) and not no_room):
         return Finding(QUESTION_STRIKES, sentence, numbers)
     change = "falls" if direction == "fall" else "rises"
-    if no_room:
-        caveat = (
-            f"Whether {change} this large also follow equally violent stretches without a "
-            "ceasefire cannot be told: no pseudo-window with events in its pre window fits "
-            "outside every ceasefire period, so there is no placebo p-value."
-        )
-    elif effect.matched_placebo.status == STATUS_COARSE:
-        n_windows = effect.matched_placebo.n_placebos
-        caveat = (
-            f"Whether {change} this large also follow equally violent stretches without a "
-            f"ceasefire cannot be told: only {n_windows} "
-            f"{'pseudo-window fits' if n_windows == 1 else 'pseudo-windows fit'} outside every "
-            f"ceasefire period, so the spike-matched placebo ({p_text(matched_p)}) cannot go "
-            f"below {format_number(2 / (1 + n_windows), 2)}, so it can never reach "
-            f"{format_number(ALPHA, 2)}."
-        )
-    elif matched_p < ALPHA:
-        caveat = (
-            f"{change.capitalize()} this large were rare after equally violent stretches "
-            f"without a ceasefire (spike-matched placebo {p_text(matched_p)})."
-        )
-    else:
-        caveat = (
-            f"But {change} this large were common after equally violent stretches without a "
-            f"ceasefire (spike-matched placebo {p_text(matched_p)}), so the change is not "
-            "clearly due to the ceasefire."
-        )
+    caveat = matched_placebo_caveat(
+        change, effect.matched_placebo.status, matched_p, effect.matched_placebo.n_placebos
+    )
     return Finding(QUESTION_STRIKES, f"{sentence} {caveat}", numbers)
 
 

@@ -7,7 +7,7 @@ pseudo-windows; ``--long-days`` reruns them on longer series (the generator's mo
 constants are set, the model is unchanged) so that 40-42 windows fit and a two-sided p
 can reach 0.05. "random" is the plain placebo, "matched" the spike-matched one.
 ``--chains N`` closes the periods of N random extension chains (1-4 back-to-back 30-day
-periods each) to pseudo-windows; ``--lengths`` sets the series lengths.
+periods each) to pseudo-windows (in both parts); ``--lengths`` sets the series lengths.
 ``--part forecast`` compares, on the long series only, the random and matched placebos with
 the forecast-error placebo of the primary estimate (:mod:`analysis.placebo_forecast`) on the
 same draws: size on the null DGPs, then power on the rate-ratio-0.5 DGPs of ``EFFECT``.
@@ -198,13 +198,15 @@ def placebo_sizes(
 
 
 def forecast_sizes(
-    name: str, days: int, runs: int, seed: int, n_forecast: int = 41
+    name: str, days: int, runs: int, seed: int, n_forecast: int = 41, chains: int = 0
 ) -> list[dict[str, object]]:
     """Rejection rates of the random, matched and forecast-error placebos on the same draws
     (size on a null DGP, power on an effect DGP); the forecast placebo uses an evenly spaced
-    ``n_forecast`` of its pseudo-windows (as many as the others have; each costs a forecast)."""
+    ``n_forecast`` of its pseudo-windows (as many as the others have; each costs a forecast).
+    With ``chains``, that many extension chains close their periods to all three."""
     sim = dgp(name, days).simulate(np.random.default_rng(seed), runs)
     index = pd.date_range(sim["start"], periods=sim["counts"].shape[1], freq="D")
+    table_rng = np.random.default_rng([seed, chains])
     p = {key: [] for key in ("random", "matched", "forecast")}
     used = {key: [] for key in p}
     # the falls tail: rejected with the observed below most placebos (matched ranks residuals
@@ -213,14 +215,17 @@ def forecast_sizes(
     for counts, effective in zip(sim["counts"], sim["effective_day"], strict=True):
         series = pd.Series(counts.astype(float), index=index)
         windows = windows_at(index, int(effective), sim["during_days"])
+        table = chain_periods(table_rng, index, chains) if chains else None
         for key in p:
             if key == "forecast":
                 result = placebo_forecast.forecast_placebo_test(
-                    series, windows, n_placebos=n_forecast
+                    series, windows, ceasefires=table, n_placebos=n_forecast
                 )
             else:
                 matched = key == "matched"
-                result = placebo_after.placebo_test(series, windows, match_pre_level=matched)
+                result = placebo_after.placebo_test(
+                    series, windows, ceasefires=table, match_pre_level=matched
+                )
             p[key].append(result.p_value)
             used[key].append(result.n_placebos)
             below = np.mean(result.placebo_log_rr < result.observed_log_rr)
@@ -231,7 +236,7 @@ def forecast_sizes(
         rows.append(
             {
                 "test": f"placebo {key}",
-                "dgp": f"{name} ({days} d)",
+                "dgp": f"{name} ({days} d{f', {chains} chains' if chains else ''})",
                 "seed": seed,
                 "runs": runs,
                 "no p": int(np.isnan(values).sum()),
@@ -370,7 +375,12 @@ def main(argv: list[str] | None = None) -> None:
             for name in args.dgps or names:
                 offset = names.index(name)
                 rows += forecast_sizes(
-                    name, args.long_days, args.runs, args.seed + offset, args.forecast_windows
+                    name,
+                    args.long_days,
+                    args.runs,
+                    args.seed + offset,
+                    args.forecast_windows,
+                    args.chains,
                 )
                 print(pd.DataFrame(rows[-3:]).to_string(index=False), flush=True)
         if args.part in ("timing", "all"):

@@ -450,3 +450,25 @@ def test_the_batch_column_says_none_short_of_a_halt_below_the_zero_event_floor()
     )
     cells = primary_text_columns(rows, rows)["Smallest detectable fall"].tolist()
     assert cells == ["none short of a halt", "65% (ratio 0.35)"]
+
+
+def test_the_primary_placebo_is_stated_with_its_step_and_replaces_the_matched_p() -> None:
+    placebo = SimpleNamespace(p_value=0.21, n_placebos=57, resolution=1 / 58)
+    found = findings.ceasefire_effect(
+        _effect(0.4, 0.2, 0.8, 0.4),
+        "cf-1",
+        primary=_primary(0.7, 0.3, 1.6),
+        primary_placebo=placebo,
+    )
+    lead = found.text.split("Descriptively", 1)[0]
+    assert "Among 57 stretches without a ceasefire" in lead and "steps of 0.017" in lead
+    assert "never reach 0.05" not in lead
+    labels = [n.label for n in found.numbers]
+    assert len(labels) == 4 and "spike-matched placebo p-value" not in labels
+    assert found.numbers[labels.index("placebo p-value of the primary")].value == 0.21
+
+
+def test_a_primary_placebo_with_few_windows_says_it_cannot_reach_005() -> None:
+    text = finding_base.primary_placebo_text(0.5, 7, 1 / 8)
+    assert "cannot go below 0.25" in text and "never reach 0.05" in text
+    assert finding_base.primary_placebo_text(float("nan"), 0, float("nan")) == ""
