@@ -323,3 +323,32 @@ def load_daily_series(
 
 def _is_set(value: str | pd.Timestamp | None) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def coarsely_dated(selected: pd.DataFrame) -> str:
+    """How many of the counted events are dated only to a week, month or year.
+
+    Sources give such events the first day of their period (UCDP GED ``date_start``, ACLED's
+    ``event_date``), so a daily series counts them all on that day: the 1st of a month or of
+    January can look like a spike that no day saw.
+
+    Parameters
+    ----------
+    selected : pandas.DataFrame
+        EVENTS rows an analysis counts (:attr:`DailySeries.selected`).
+
+    Returns
+    -------
+    str
+        E.g. ``"57 of 1,204 events (4.7%), each counted on the first day of its period"``;
+        ``"none"`` when every event is dated to the day.
+    """
+    total = float(selected[c.EV_EVENTS].sum())
+    coarse = selected[c.EV_DATE_PRECISION].isin([p for p in c.DATE_PRECISIONS if p != "day"])
+    count = float(selected.loc[coarse, c.EV_EVENTS].sum())
+    if count == 0:
+        return "none"
+    return (
+        f"{count:,.0f} of {total:,.0f} events ({100 * count / total:.1f}%), each counted on "
+        "the first day of its period"
+    )

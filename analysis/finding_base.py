@@ -398,21 +398,24 @@ def primary_placebo_text(p_value: float, n_placebos: int, resolution: float) -> 
     Returns
     -------
     str
-        E.g. ``Among 57 stretches without a ceasefire, the same forecast missed by this much as
-        often as p = 0.21 says (placebo of the primary; p in steps of 0.017).``; a sentence that
-        it can never reach 0.05 below 39 pseudo-windows; empty without any.
+        E.g. ``Placebo of the primary: against the same forecast's misses in 57 stretches
+        without a ceasefire, this one has p = 0.21 (two-sided, in steps of 0.0172).``, saying
+        when it can never reach 0.05 (below 39 pseudo-windows); empty without any.
     """
     if is_missing(p_value) or not n_placebos:
         return ""
     windows = "stretch" if n_placebos == 1 else "stretches"
     text = (
-        f"Among {format_count(n_placebos)} {windows} without a ceasefire, the same forecast "
-        f"missed by this much as often as {p_text(p_value)} says (placebo of the primary; "
-        f"p in steps of {format_number(resolution, 2)})"
+        f"Placebo of the primary: against the same forecast's misses in "
+        f"{format_count(n_placebos)} {windows} without a ceasefire, this one has "
+        f"{p_text(p_value)} (two-sided, in steps of {format_number(resolution, 3)})"
     )
     floor = 2 / (1 + n_placebos)
     if floor > 0.05:
-        text += f": with so few it cannot go below {format_number(floor, 2)}, so never reach 0.05"
+        text += (
+            f"; with so few stretches p cannot go below {format_number(floor, 2)}, so it can "
+            "never reach 0.05"
+        )
     return text + "."
 
 

@@ -29,8 +29,12 @@ Design (what a reviewer should know)
   the start of the ceasefire window, its length), enumerated left to right without overlap
   (:func:`analysis.placebo.non_overlapping_starts`), touching neither the real block nor any
   ceasefire period. Each is forecast from the days before its own origin only, with the same
-  longest baseline; blocks with fewer than ``min_baseline_days`` before them, or no events
-  in their baseline (the observed needs them too), are left out.
+  longest baseline. With ``same_baseline`` (the default) a block needs as much baseline
+  before it as the observed forecast has (up to ``max_baseline_years``): a forecast from one
+  year lacks the annual terms and misses by more, and such blocks near the start of the
+  series widen the placebo distribution, making the test conservative. Otherwise blocks
+  need ``min_baseline_days``. Blocks with no events in their baseline (the observed needs
+  them too) are left out.
 * **Why.** The forecast carries the recent level forward only as far as the series' own
   persistence says, which is what makes its errors comparable across origins whatever the
   level there; the before/during ratio pulls the observed down after a spike (regression to
@@ -50,6 +54,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from analysis.counterfactual import YEAR_DAYS, forecast_total
 from analysis.panel import check_daily_series
@@ -67,16 +72,20 @@ from analysis.status import (
 )
 from analysis.windows import Windows, ceasefire_periods, window_mask
 
+MAX_FORECAST_PLACEBOS = 199
+"""Most pseudo-windows forecast: each costs a model fit, and 199 already give p in steps of
+0.005."""
 
-def forecast_log_error(
+
+def window_forecast(
     y: np.ndarray,
     weekday: np.ndarray,
     origin: int,
     lead: int,
     during_days: int,
     max_baseline_days: int,
-) -> float:
-    """``log((observed + 0.5) / (forecast + 0.5))`` of one window from the days before it.
+) -> tuple[float, float]:
+    """Events in one window and the primary model's forecast of them from the days before it.
 
     Parameters
     ----------
@@ -95,12 +104,46 @@ def forecast_log_error(
 
     Returns
     -------
-    float
-        The forecast log error (negative: fewer events than forecast).
+    tuple of float
+        The observed events and the forecast (before any calibration).
     """
     target = np.arange(origin + lead, origin + lead + during_days)
-    predicted = forecast_total(y, weekday, origin, target, max_baseline_days)
-    return math.log((y[target].sum() + 0.5) / (predicted + 0.5))
+    return float(y[target].sum()), forecast_total(y, weekday, origin, target, max_baseline_days)
+
+
+def predictive_pit(
+    observed: np.ndarray, forecast: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Randomised probability integral transform of each window's count under its forecast.
+
+    The predictive distribution of window ``i`` is negative binomial with mean
+    ``c * forecast[i]`` and variance ``m + alpha * m**2``: the forecast's miss is
+    multiplicative (the same spread on the log scale at any level) on top of count noise.
+    ``c`` (a common bias, ratio of sums) and ``alpha`` (moments) are estimated from all
+    windows together, so the transform treats every window alike and ranks stay
+    exchangeable under the null. A count ``k`` maps to ``F(k - 1) + V f(k)`` with ``V``
+    uniform: continuous, so no ties.
+
+    Parameters
+    ----------
+    observed, forecast : numpy.ndarray
+        Events and forecasts of the windows (the real one among them).
+    rng : numpy.random.Generator
+        Source of ``V``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value in (0, 1) per window: small when it saw far fewer events than forecast.
+    """
+    scale = (observed.sum() + 0.5) / (forecast.sum() + 0.5)
+    mean = np.maximum(scale * forecast, 1e-9)
+    alpha = max(float(((observed - mean) ** 2 - mean).sum() / (mean**2).sum()), 1e-6)
+    size = 1.0 / alpha
+    success = size / (size + mean)
+    below = stats.nbinom.cdf(observed - 1, size, success)
+    at = stats.nbinom.pmf(observed, size, success)
+    return below + rng.uniform(size=len(observed)) * at
 
 
 def _no_test(observed: float, status: str, note: str, base: dict) -> PlaceboResult:
@@ -115,6 +158,7 @@ def forecast_placebo_test(
     open_ended_days: int = 90,
     max_baseline_years: float = 3.0,
     min_baseline_days: int = 180,
+    same_baseline: bool = True,
     n_placebos: int = 999,
     seed: int = 20250328,
 ) -> PlaceboResult:
@@ -136,8 +180,11 @@ def forecast_placebo_test(
         Longest baseline of every forecast, observed and pseudo.
     min_baseline_days : int, default 180
         Fewest days before an origin (observed: status ``too_short``; pseudo: left out).
+    same_baseline : bool, default True
+        Pseudo-windows need as many days before them as the observed forecast uses.
     n_placebos : int, default 999
-        Most pseudo-windows used; beyond it an evenly spaced subset of the candidates is kept.
+        Most pseudo-windows used, at most :data:`MAX_FORECAST_PLACEBOS`; beyond it an evenly
+        spaced subset of the candidates is kept.
     seed : int, default 20250328
         Seed of the random order of pseudo-windows tied with the observed statistic.
 
@@ -158,7 +205,9 @@ def forecast_placebo_test(
     block_days = lead + during_days
     max_days = int(round(max_baseline_years * YEAR_DAYS))
     blocked = np.zeros(len(y), dtype=bool)
-    blocked[: max(min_baseline_days, 0)] = True
+    # like-for-like: pseudo-forecasts get as much history as the observed one (module doc)
+    needed = min(max(origin, 0), max_days) if same_baseline else 0
+    blocked[: max(min_baseline_days, needed, 0)] = True
     blocked[max(origin, 0) : origin + block_days] = True
     if ceasefires is not None and len(ceasefires):
         periods = ceasefire_periods(ceasefires, open_ended_days=open_ended_days)
@@ -174,7 +223,10 @@ def forecast_placebo_test(
     if cum[origin] - cum[max(origin - max_days, 0)] == 0:
         note = "no events in the baseline: nothing to forecast from."
         return _no_test(math.nan, STATUS_NO_PRE, note, base)
-    observed = forecast_log_error(y, weekday, origin, lead, during_days, max_days)
+    observed_count, observed_forecast = window_forecast(
+        y, weekday, origin, lead, during_days, max_days
+    )
+    n_placebos = min(n_placebos, MAX_FORECAST_PLACEBOS)
     if len(starts) > n_placebos:
         starts = starts[np.linspace(0, len(starts) - 1, n_placebos).round().astype(int)]
     # the observed forecast needs baseline events, so a pseudo-window counts under the same rule
@@ -183,11 +235,19 @@ def forecast_placebo_test(
     if (~usable).sum():
         note += f"{int((~usable).sum())} pseudo-windows with no events in the baseline left out. "
     starts = starts[usable]
-    placebo = np.array(
-        [forecast_log_error(y, weekday, int(s), lead, during_days, max_days) for s in starts]
-    )
+    pairs = np.array(
+        [window_forecast(y, weekday, int(s), lead, during_days, max_days) for s in starts]
+    ).reshape(-1, 2)
+    counts = np.concatenate([[observed_count], pairs[:, 0]])
+    forecasts = np.concatenate([[observed_forecast], pairs[:, 1]])
+    log_errors = np.log((counts + 0.5) / (forecasts + 0.5))
+    observed, placebo = float(log_errors[0]), log_errors[1:]
     n = len(starts)
-    p_value = two_sided_rank_p(observed, placebo, np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    # ranked on the predictive scale: a miss is judged against the spread its own forecast
+    # level allows (a blank window is extreme only where many events were forecast)
+    pit = predictive_pit(counts, forecasts, rng) if n else np.array([0.5])
+    p_value = two_sided_rank_p(float(pit[0]), pit[1:], rng)
     day = pd.Timedelta(days=1)
     origins = index[starts] if n else pd.DatetimeIndex([])
     baseline = np.minimum(starts, max_days) // 7 * 7
@@ -201,8 +261,8 @@ def forecast_placebo_test(
         }
     )
     no_room = (
-        f"no {block_days}-day pseudo-window with {min_baseline_days} days before it fits "
-        "outside the ceasefire and every ceasefire period."
+        f"no {block_days}-day pseudo-window with {max(min_baseline_days, needed)} days "
+        "before it fits outside the ceasefire and every ceasefire period."
     )
     return ranked_result(
         observed, p_value, candidate_windows, note=note, no_room_note=note + no_room, **base

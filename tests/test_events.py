@@ -57,3 +57,14 @@ def test_data_dir_and_events_path_resolve_from_the_project_root(
     (copy / "ucdp" / "ucdp_ged_myanmar_daily.csv").unlink()
     with pytest.raises(c.DataContractError, match="mydata"):
         ev.load_events("ucdp_daily", "", relative)
+
+
+def test_events_dated_only_to_a_period_are_counted_and_named() -> None:
+    selected = pd.DataFrame(
+        {
+            c.EV_EVENTS: [3.0, 1.0, 2.0, 4.0],
+            c.EV_DATE_PRECISION: ["day", "week", "month", "day"],
+        }
+    )
+    assert ev.coarsely_dated(selected).startswith("3 of 10 events (30.0%)")
+    assert ev.coarsely_dated(selected.iloc[[0, 3]]) == "none"

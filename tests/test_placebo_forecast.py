@@ -2,13 +2,14 @@
 directly and by simulation.
 
 Pseudo-windows are checked on the windows returned (no overlap with each other, the real block
-or any ceasefire period; each with the minimum baseline before it); p never falls below its
-resolution; with the null true on a persistent, seasonal, overdispersed series whose
-ceasefire is declared at the first crossing of a past-only spike threshold (a stopping time,
-as a declaration is) the share of p <= 0.05 stays within Monte-Carlo error of the exact rank
-level over two seeds; a real fall to a fifth is found in most series (at least 60%, where chance
-gives 2.5%); the observed forecast
-that cannot be made gets its status instead of a p-value.
+or any ceasefire period; each with as much baseline before it as the observed forecast; at
+most 199); p never falls below its resolution; with the null true on a persistent, seasonal,
+overdispersed series whose ceasefire is declared at the first crossing of a past-only spike
+threshold (a stopping time, as a declaration is) the share of p <= 0.05 stays within
+Monte-Carlo error of the exact rank level over two seeds; the predictive transform is uniform
+at every forecast level, so a blank window at a busy moment of a sparse series is not a false
+fall (raw log ratios make it one far too often); a real fall to a fifth is found in most
+series (at least 60%, where chance gives 2.5%); a forecast that cannot be made gets its status.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ import numpy as np
 import pandas as pd
 import pytest
 from factories import make_ceasefires
+from scipy import stats
 
 from analysis import contract as c
+from analysis import placebo as pl
 from analysis import placebo_forecast as pf
 from analysis import status as st
 from analysis import windows as wn
 
 DURING = 20
-DAYS = 1800  # 180 days of minimum baseline, then room for about 80 20-day pseudo-windows
+DAYS = 2100  # 1,096 days of baseline (as much as the observed), then about 49 20-day pseudo-windows
 N_PLACEBOS = 39  # exact two-sided level 2 / 40 = 0.05
 
 
@@ -115,18 +118,24 @@ def test_pseudo_windows_keep_clear_of_ceasefires_and_each_other() -> None:
     series = pd.Series(rng.poisson(_conflict_rate(rng, DAYS)).astype(float), index=index)
     table = make_ceasefires(
         [
-            {c.CF_ID: "a", c.CF_EFFECTIVE_FROM: index[400], c.CF_EFFECTIVE_TO: index[520]},
-            {c.CF_ID: "open", c.CF_EFFECTIVE_FROM: index[1000]},  # open-ended: 90 days taken
+            {c.CF_ID: "a", c.CF_EFFECTIVE_FROM: index[1300], c.CF_EFFECTIVE_TO: index[1420]},
+            {c.CF_ID: "open", c.CF_EFFECTIVE_FROM: index[1550]},  # open-ended: 90 days taken
         ]
     )
-    result = pf.forecast_placebo_test(series, _windows(index, 1700), ceasefires=table)
+    result = pf.forecast_placebo_test(series, _windows(index, 1900), ceasefires=table)
     got = result.candidate_windows
-    assert result.n_placebos == len(got) > 30
+    assert result.n_placebos == len(got) > 25
     assert result.p_value >= 2 * result.resolution - 1e-12
     assert (got["during_start"].iloc[1:].to_numpy() > got["during_end"].iloc[:-1].to_numpy()).all()
-    real = (got["during_end"] < index[1700]) | (got["during_start"] > index[1700 + DURING - 1])
+    real = (got["during_end"] < index[1900]) | (got["during_start"] > index[1900 + DURING - 1])
     assert real.all()  # none touches the real window
-    assert (got["pre_end"] - index[0]).dt.days.min() >= 179  # a full minimum baseline before
+    # as much baseline before each as the observed forecast has (three years here)
+    assert (got["pre_end"] - index[0]).dt.days.min() >= 1095
+    shorter = pf.forecast_placebo_test(
+        series, _windows(index, 1900), ceasefires=table, same_baseline=False
+    )
+    first = (shorter.candidate_windows["pre_end"] - index[0]).dt.days.min()
+    assert 179 <= first < 400 and shorter.n_placebos > result.n_placebos
     for _, period in wn.ceasefire_periods(table, open_ended_days=90).iterrows():
         clear = (got["during_end"] < period["start"]) | (got["during_start"] > period["end"])
         assert clear.all(), period[c.CF_ID]
@@ -138,11 +147,52 @@ def test_a_forecast_that_cannot_be_made_gets_its_status() -> None:
     early = pf.forecast_placebo_test(pd.Series(counts, index=index), _windows(index, 120))
     assert early.status == st.STATUS_TOO_SHORT and math.isnan(early.p_value)
     quiet = counts.copy()
-    quiet[:1500] = 0.0
-    silent = pf.forecast_placebo_test(pd.Series(quiet, index=index), _windows(index, 1400))
+    quiet[:1800] = 0.0
+    silent = pf.forecast_placebo_test(pd.Series(quiet, index=index), _windows(index, 1700))
     assert silent.status == st.STATUS_NO_PRE and math.isnan(silent.p_value)
     beyond = dataclasses.replace(
         _windows(index, DAYS - 30), during_end=index[-1] + pd.Timedelta(days=30)
     )
     late = pf.forecast_placebo_test(pd.Series(counts, index=index), beyond)
     assert late.status == st.STATUS_OUTSIDE and math.isnan(late.p_value)
+
+
+def test_the_predictive_transform_is_uniform_whatever_the_forecast_level() -> None:
+    rng = np.random.default_rng(5)
+    forecast = np.exp(rng.uniform(np.log(0.3), np.log(50.0), 4000))
+    alpha = 0.3  # the forecast misses by a multiplicative factor on top of count noise
+    counts = rng.negative_binomial(1 / alpha, 1 / (1 + alpha * forecast)).astype(float)
+    pit = pf.predictive_pit(counts, forecast, rng)
+    assert stats.kstest(pit, "uniform").pvalue > 0.001
+    low, high = forecast < 1.0, forecast > 10.0
+    for group in (low, high):
+        share = float(np.mean(pit[group] < 0.05))
+        assert abs(share - 0.05) < 4 * math.sqrt(0.05 * 0.95 / group.sum()), share
+
+
+def test_a_busy_window_without_events_is_not_a_false_fall_on_a_sparse_series() -> None:
+    """The observed window has the highest forecast of its series (a truce at a busy moment):
+    ranked on the predictive scale it rejects at the exact level, while raw log ratios, where a
+    blank window with a low forecast can never look extreme, reject far more often."""
+    rng = np.random.default_rng(9)
+    runs, n, alpha = 2000, 39, 0.3
+    pit_p, raw_p = [], []
+    for _ in range(runs):
+        forecast = np.sort(np.exp(rng.normal(np.log(0.8), 0.8, n + 1)))[::-1]  # busiest first
+        counts = rng.negative_binomial(1 / alpha, 1 / (1 + alpha * forecast)).astype(float)
+        pit = pf.predictive_pit(counts, forecast, rng)
+        pit_p.append(pl.two_sided_rank_p(float(pit[0]), pit[1:], rng))
+        raw = np.log((counts + 0.5) / (forecast + 0.5))
+        raw_p.append(pl.two_sided_rank_p(float(raw[0]), raw[1:], rng))
+    level, se = 0.05, math.sqrt(0.05 * 0.95 / runs)
+    assert abs(np.mean(np.asarray(pit_p) <= 0.05) - level) < 4 * se
+    assert np.mean(np.asarray(raw_p) <= 0.05) > level + 6 * se
+
+
+def test_at_most_199_pseudo_windows_are_forecast() -> None:
+    rng = np.random.default_rng(4)
+    days = 1096 + 260 * 5 + 30
+    index = pd.date_range("2000-01-01", periods=days, freq="D")
+    series = pd.Series(rng.poisson(_conflict_rate(rng, days, phi=0.9)).astype(float), index=index)
+    result = pf.forecast_placebo_test(series, _windows(index, days - 10, during=5))
+    assert result.n_candidates > pf.MAX_FORECAST_PLACEBOS == result.n_placebos

@@ -177,7 +177,7 @@ def placebo_table(
         ("During vs before: spike-matched (level and trend)", effect.matched_placebo),
     ]
     if primary_placebo is not None:
-        tests.insert(0, ("Primary: events vs forecast", primary_placebo))
+        tests.insert(0, ("Primary: events vs model forecast (before calibration)", primary_placebo))
     rows = []
     for label, result in tests:
         numbers = result.to_dict()
@@ -227,14 +227,17 @@ def _placebo_phrase(label: str, result: PlaceboResult) -> str:
     """One sentence on the pseudo-windows a placebo used and the step of its p-value."""
     n = result.n_placebos
     if n == 0:
-        return (
-            f"{label}: no pseudo-window with events before it fits outside every ceasefire "
-            "period, so there is no p-value (see the note)."
-        )
+        reason = format_note(result.note) or "No pseudo-window fits."
+        return f"{label}: no p-value. {reason}"
     windows = "pseudo-window" if n == 1 else "pseudo-windows"
+    subset = (
+        f" (evenly spaced among {format_count(result.n_candidates)} candidates)"
+        if result.n_candidates > n
+        else ""
+    )
     return (
-        f"{label}: {format_count(n)} non-overlapping {windows} outside every ceasefire period, "
-        f"each used once; two-sided p in steps of {format_number(result.resolution, 2)}."
+        f"{label}: {format_count(n)} non-overlapping {windows}{subset} outside every ceasefire "
+        f"period, each used once; two-sided p in steps of {format_number(result.resolution, 3)}."
     )
 
 

@@ -43,6 +43,7 @@ def simulate_series(
     true_rate_ratio: float,
     spike_selected: bool,
     spike_rule: str = "top_decile",
+    during_days: int = DURING_DAYS,
 ) -> dict:
     """Counts, ceasefire day and truth for ``runs`` independent series.
 
@@ -67,6 +68,8 @@ def simulate_series(
     spike_rule : {"top_decile", "first_crossing"}
         How the spike is found (module doc): among the top decile of the search range (looks
         ahead) or at the first crossing of the past two years' 90th percentile (past only).
+    during_days : int
+        Length of the ceasefire (:data:`DURING_DAYS` by default).
 
     Returns
     -------
@@ -92,14 +95,14 @@ def simulate_series(
         effective = _spike_days(rng, np.exp(log_rate))
     else:
         effective = rng.integers(EARLIEST_DAY, LATEST_DAY, runs)
-    during = (day >= effective[:, None]) & (day < effective[:, None] + DURING_DAYS)
+    during = (day >= effective[:, None]) & (day < effective[:, None] + during_days)
     rate = np.exp(log_rate) * np.where(during, true_rate_ratio, 1.0)
     rate = rate * rng.gamma(gamma_shape, 1 / gamma_shape, rate.shape)
     return {
         "counts": rng.poisson(rate),
         "start": START,
         "effective_day": effective,
-        "during_days": DURING_DAYS,
+        "during_days": during_days,
         "true_rate_ratio": float(true_rate_ratio),
     }
 
