@@ -65,6 +65,7 @@ from analysis.placebo import (
     two_sided_rank_p,
 )
 from analysis.status import (
+    STATUS_DEGENERATE,
     STATUS_NO_PRE,
     STATUS_NOTES,
     STATUS_OUTSIDE,
@@ -226,6 +227,9 @@ def forecast_placebo_test(
     observed_count, observed_forecast = window_forecast(
         y, weekday, origin, lead, during_days, max_days
     )
+    if not math.isfinite(observed_forecast):
+        note = "the forecast ran off (a baseline of mostly leading zeros?): nothing to rank."
+        return _no_test(math.nan, STATUS_DEGENERATE, note, base)
     n_placebos = min(n_placebos, MAX_FORECAST_PLACEBOS)
     if len(starts) > n_placebos:
         starts = starts[np.linspace(0, len(starts) - 1, n_placebos).round().astype(int)]
@@ -238,6 +242,12 @@ def forecast_placebo_test(
     pairs = np.array(
         [window_forecast(y, weekday, int(s), lead, during_days, max_days) for s in starts]
     ).reshape(-1, 2)
+    # a fit that ran off (harmonics fitted to a baseline that is mostly leading zeros) has no
+    # forecast to compare with: the window is left out, as it could not be a ceasefire's either
+    finite = np.isfinite(pairs[:, 1])
+    if (~finite).sum():
+        note += f"{int((~finite).sum())} pseudo-windows whose forecast ran off left out. "
+    starts, pairs = starts[finite], pairs[finite]
     counts = np.concatenate([[observed_count], pairs[:, 0]])
     forecasts = np.concatenate([[observed_forecast], pairs[:, 1]])
     log_errors = np.log((counts + 0.5) / (forecasts + 0.5))

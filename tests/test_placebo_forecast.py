@@ -196,3 +196,24 @@ def test_at_most_199_pseudo_windows_are_forecast() -> None:
     series = pd.Series(rng.poisson(_conflict_rate(rng, days, phi=0.9)).astype(float), index=index)
     result = pf.forecast_placebo_test(series, _windows(index, days - 10, during=5))
     assert result.n_candidates > pf.MAX_FORECAST_PLACEBOS == result.n_placebos
+
+
+def test_a_forecast_that_runs_off_is_left_out_with_a_note(monkeypatch) -> None:
+    rng = np.random.default_rng(6)
+    index = pd.date_range("2016-01-01", periods=DAYS, freq="D")
+    series = pd.Series(rng.poisson(_conflict_rate(rng, DAYS)).astype(float), index=index)
+    real = pf.window_forecast
+    runaway = 1296  # harmonics fitted to leading zeros can overflow to inf (seen on real files)
+
+    def forecast(y, weekday, origin, lead, during_days, max_days):
+        observed, predicted = real(y, weekday, origin, lead, during_days, max_days)
+        return observed, math.inf if origin == runaway else predicted
+
+    clean = pf.forecast_placebo_test(series, _windows(index, 1900))
+    assert runaway in (clean.candidate_windows["pre_end"] - index[0]).dt.days.to_numpy() + 1
+    monkeypatch.setattr(pf, "window_forecast", forecast)
+    result = pf.forecast_placebo_test(series, _windows(index, 1900))
+    assert result.n_placebos == clean.n_placebos - 1 and math.isfinite(result.p_value)
+    assert "1 pseudo-windows whose forecast ran off left out" in result.note
+    runaway = 1900  # the observed forecast itself: nothing to rank
+    assert pf.forecast_placebo_test(series, _windows(index, 1900)).status == st.STATUS_DEGENERATE
