@@ -34,8 +34,9 @@ def is_missing(value: Any) -> bool:
 
 
 def format_number(value: Any, digits: int = 3) -> str:
-    """``value`` rounded to ``digits`` significant digits, never in scientific notation
-    (0.000123, 1.52, 1230); missing values as an em dash, infinities as ∞."""
+    """``value`` rounded to ``digits`` significant digits, never in scientific notation,
+    with thousands separators like :func:`format_count` (0.000123, 1.52, 1,230); missing
+    values as an em dash, infinities as ∞."""
     if is_missing(value):
         return MISSING
     number = float(value)
@@ -44,9 +45,11 @@ def format_number(value: Any, digits: int = 3) -> str:
     if number == 0:
         return "0"
     text = np.format_float_positional(
-        number, precision=digits, unique=False, fractional=False, trim="-"
+        abs(number), precision=digits, unique=False, fractional=False, trim="-"
     )
-    return text.replace("-", "−")
+    whole, dot, fraction = text.partition(".")
+    sign = "−" if number < 0 else ""
+    return f"{sign}{int(whole):,}{dot}{fraction}"
 
 
 def format_count(value: Any) -> str:

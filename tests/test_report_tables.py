@@ -22,7 +22,8 @@ from analysis import windows as wn
     ("value", "text"),
     [
         (0.880597, "0.881"),
-        (1234.5, "1230"),
+        (1234.5, "1,230"),  # thousands separated, as counts are
+        (-12345.0, "−12,300"),
         (0.000123456, "0.000123"),
         (0.5, "0.5"),
         (-0.25, "−0.25"),
