@@ -290,8 +290,12 @@ def plan_run_file(
 
 
 def _selected(name: str, only: Sequence[str]) -> bool:
-    """Whether ``--only`` patterns keep the job (every job when there are none)."""
-    return not only or any(fnmatch.fnmatchcase(name, pattern) for pattern in only)
+    """Whether ``--only`` patterns keep the job (every job when there are none): a glob on
+    the job's name, or the name of a sweep in the run file (``ceasefire_effect`` keeps every
+    ``ceasefire_effect__...`` job it expands to)."""
+    return not only or any(
+        fnmatch.fnmatchcase(name, pattern) or name.startswith(f"{pattern}__") for pattern in only
+    )
 
 
 @dataclass

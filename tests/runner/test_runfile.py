@@ -181,6 +181,14 @@ def test_only_checks_the_selected_jobs_of_the_project_run_file(ethprio_files) ->
     assert plan.jobs[0].parameters["country"] == "Colombia"
 
 
+def test_only_with_a_sweep_name_keeps_every_job_of_the_sweep() -> None:
+    run_file = paths.PROJECT_ROOT / "notebooks" / "reports.yml"
+    plan = runfile.plan_run_file(run_file, only=["ceasefire_effect"])
+    names = [job.name for job in [*plan.jobs, *plan.skipped]]
+    assert names and all(name.startswith("ceasefire_effect__") for name in names)
+    assert not any(name.startswith("ceasefire_effect_earthquake") for name in names)
+
+
 def test_curated_ids_are_skipped_with_a_reason_when_the_run_reads_ethprio(ethprio_files) -> None:
     run_file = paths.PROJECT_ROOT / "notebooks" / "reports.yml"
     plan = runfile.plan_run_file(run_file, ethprio_files, only=["ceasefire_effect*"])
