@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import contract as c
+from analysis import windows as wn
 from analysis.sources import validate
 
 
@@ -152,3 +153,25 @@ def write_acled_2025(path: Path, seed: int = 2025, strikes_per_day: float = 4.0)
     frame = pd.DataFrame(rows)
     frame.to_csv(path, index=False)
     return frame
+
+
+def windows_at(
+    index: pd.DatetimeIndex, effective: int, pre: int = 90, during: int = 20
+) -> wn.Windows:
+    """The windows of a simulated ceasefire declared and in force on position ``effective``:
+    ``pre`` days before it, ``during`` days from it, no interim."""
+    day = index[effective]
+    return wn.Windows(
+        ceasefire_id="sim",
+        declared=day,
+        effective=day,
+        pre_start=index[effective - pre],
+        pre_end=index[effective - 1],
+        interim_start=pd.NaT,
+        interim_end=pd.NaT,
+        during_start=day,
+        during_end=index[effective + during - 1],
+        gap="exclude",
+        note="",
+        pre_days_used=pre,
+    )

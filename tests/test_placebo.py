@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from factories import make_ceasefires
+from factories import make_ceasefires, windows_at
 
 from analysis import contract as c
 from analysis import placebo as pl
@@ -33,21 +33,7 @@ DAYS = 2100
 
 
 def _windows(index: pd.DatetimeIndex, effective: int, pre: int = PRE, during: int = DURING):
-    day = index[effective]
-    return wn.Windows(
-        ceasefire_id="sim",
-        declared=day,
-        effective=day,
-        pre_start=index[effective - pre],
-        pre_end=index[effective - 1],
-        interim_start=pd.NaT,
-        interim_end=pd.NaT,
-        during_start=day,
-        during_end=index[effective + during - 1],
-        gap="exclude",
-        note="",
-        pre_days_used=pre,
-    )
+    return windows_at(index, effective, pre, during)
 
 
 def _most_blocks(blocked: np.ndarray, length: int) -> int:

@@ -20,7 +20,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from factories import make_ceasefires
+from factories import make_ceasefires, windows_at
 from scipy import stats
 
 from analysis import contract as c
@@ -35,21 +35,7 @@ N_PLACEBOS = 39  # exact two-sided level 2 / 40 = 0.05
 
 
 def _windows(index: pd.DatetimeIndex, effective: int, during: int = DURING) -> wn.Windows:
-    day = index[effective]
-    return wn.Windows(
-        ceasefire_id="sim",
-        declared=day,
-        effective=day,
-        pre_start=index[effective - 90],
-        pre_end=index[effective - 1],
-        interim_start=pd.NaT,
-        interim_end=pd.NaT,
-        during_start=day,
-        during_end=index[effective + during - 1],
-        gap="exclude",
-        note="",
-        pre_days_used=90,
-    )
+    return windows_at(index, effective, 90, during)
 
 
 def _conflict_rate(rng: np.random.Generator, days: int, phi: float = 0.95) -> np.ndarray:
