@@ -49,6 +49,9 @@ Design (what a reviewer should know)
   end of the same interval for ``log((0 + 0.5) / (predicted + 0.5))`` (pseudo-windows without
   events enter the calibration the same way). In sparse, bursty series this bound is wide:
   a quiet spell of that length is common in the series' own history.
+* **Season needs activity.** The annual terms enter only when at least a year of the
+  baseline lies after its first event: a series that starts late (a dyad not yet fighting)
+  has seasons seen only in zeros, and harmonics fitted to them can forecast infinity.
 * **Trend.** Fitted, but held at its value on the origin for the forecast: a line fitted to a
   persistent series extrapolates its last swing, and the persistence term carries the level.
 * **Statuses.** Fewer than ``min_baseline_days`` of baseline, or fewer than three
@@ -328,7 +331,10 @@ def _forecast(
     weeks = (origin - first) // 7
     first = origin - 7 * weeks
     day = np.arange(first, origin, dtype=float)
-    seasonal = origin - first >= YEAR_DAYS
+    # annual terms need a year of activity: a season seen only in leading zeros (a dyad not yet
+    # fighting) is not identified, and its harmonics can run off to a forecast of infinity
+    active_from = first + int(np.argmax(y[first:origin] > 0))
+    seasonal = origin - active_from >= YEAR_DAYS
     scale = YEAR_DAYS
     weekly_log = np.log(y[first:origin].reshape(weeks, 7).sum(axis=1) + 0.5)
     week = _level_break(weekly_log, BREAK_MIN_WEEKS) if BREAK_MIN_WEEKS else None

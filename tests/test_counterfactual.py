@@ -216,3 +216,19 @@ def test_primary_table_and_sentence_read_right() -> None:
     assert "level shift" not in fall
     shifted = dataclasses.replace(_hand_made(0.3, 0.1, 0.8), level_shift_on="2021-02-01")
     assert "level shift in the week of 2021-02-01" in tables.primary_sentence(shifted)
+
+
+def test_a_series_that_starts_late_gets_no_season_it_never_saw() -> None:
+    """A dyad silent for years, then fighting for 100-300 days at a steady seasonal rate: the
+    forecast of the next 60 days stays near the recent level. Harmonics fitted across the
+    leading zeros forecast anything from 2% to 220% of it (and infinity on a reviewer's file)."""
+    day = np.arange(1400)
+    rate = 3 * np.exp(0.4 * np.cos(2 * np.pi * (day - 75) / 365.25))
+    origin, target = 1250, np.arange(1250, 1310)
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        y = rng.poisson(rate).astype(float)
+        y[: int(rng.integers(950, 1150))] = 0.0
+        forecast = cf.forecast_total(y, day % 7, origin, target, 1096)
+        recent = y[origin - 60 : origin].sum()
+        assert 0.5 * recent < forecast < 2 * recent, seed
