@@ -200,8 +200,8 @@ def forecast_placebo_test(
     -------
     analysis.placebo.PlaceboResult
         Observed and pseudo-window forecast log errors, p, resolution and status (``ok``,
-        ``coarse``, ``no_placebo_room``; ``too_short``, ``no_pre_events`` or
-        ``outside_data`` when the observed forecast cannot be made).
+        ``coarse``, ``no_placebo_room``; ``too_short``, ``no_pre_events``, ``outside_data``
+        or ``degenerate`` when the observed forecast cannot be made).
     """
     y_series = check_daily_series(series)
     y = y_series.to_numpy(dtype=float)
@@ -235,7 +235,7 @@ def forecast_placebo_test(
         y, weekday, origin, lead, during_days, max_days
     )
     if not math.isfinite(observed_forecast):
-        note = "the forecast ran off (a baseline of mostly leading zeros?): nothing to rank."
+        note = "the forecast ran off (an overflowing fit): nothing to rank."
         return _no_test(math.nan, STATUS_DEGENERATE, note, base)
     n_placebos = min(n_placebos, MAX_FORECAST_PLACEBOS)
     if len(starts) > n_placebos:
@@ -249,8 +249,8 @@ def forecast_placebo_test(
     pairs = np.array(
         [window_forecast(y, weekday, int(s), lead, during_days, max_days) for s in starts]
     ).reshape(-1, 2)
-    # a fit that ran off (harmonics fitted to a baseline that is mostly leading zeros) has no
-    # forecast to compare with: the window is left out, as it could not be a ceasefire's either
+    # a fit that overflows (before annual terms needed a year of activity, harmonics fitted to
+    # leading zeros did) has no forecast to compare with: the window is left out
     finite = np.isfinite(pairs[:, 1])
     if (~finite).sum():
         note += f"{int((~finite).sum())} pseudo-windows whose forecast ran off left out. "
