@@ -139,11 +139,14 @@ def ceasefire_effect_figure(
     event_study: pd.DataFrame,
     placebo: object,
     title: str,
+    *,
+    placebo_name: str = "Random placebo",
+    placebo_ratio: str = "rate ratio in pseudo-windows",
 ) -> Figure:
     """Three panels for one ceasefire: weekly counts with the baseline / interim / during
     windows shaded; the event study (rate ratio by week vs week -1, pointwise intervals; the
     title says when a quiet week -1 leaves no ratio: status 'no_reference_events'); and
-    the placebo distribution of rate ratios at pseudo-dates with the observed value marked.
+    a placebo's distribution of ratios in pseudo-windows with the observed value marked.
 
     ``windows`` is an ``effects.Windows`` and ``placebo`` an ``effects.PlaceboResult``.
 
@@ -156,10 +159,15 @@ def ceasefire_effect_figure(
     event_study : pandas.DataFrame
         The output of :func:`analysis.time_series.event_study` (week, rate_ratio, ci_low, ci_high).
     placebo : PlaceboResult
-        The random placebo test (:class:`analysis.placebo.PlaceboResult`: placebo_log_rr,
-        observed_log_rr, p_value).
+        A placebo test (:class:`analysis.placebo.PlaceboResult`: placebo_log_rr,
+        observed_log_rr, p_value): the random placebo of the during-vs-before ratio or the
+        placebo of the primary estimate (:func:`analysis.placebo_forecast.forecast_placebo_test`).
     title : str
         Figure title.
+    placebo_name : str, default "Random placebo"
+        The placebo's name in the third panel's title.
+    placebo_ratio : str, default "rate ratio in pseudo-windows"
+        What its ratios are, for the third panel's axis.
 
     Returns
     -------
@@ -209,15 +217,15 @@ def ceasefire_effect_figure(
     no_ratio = bool(es["rate_ratio"].isna().all())
     ax_es.set_title("Event study" + ": no events in week -1, no ratios" * no_ratio, fontsize=10)
 
-    _placebo_panel(ax_pl, placebo)
+    _placebo_panel(ax_pl, placebo, placebo_name, placebo_ratio)
     fig.suptitle(title)
     fig.tight_layout()
     return fig
 
 
-def _placebo_panel(ax: object, placebo: object) -> None:
-    """The placebo distribution of rate ratios with the observed one marked; without any
-    finite placebo ratio, a text-only panel saying why there is no comparison."""
+def _placebo_panel(ax: object, placebo: object, name: str, ratio_name: str) -> None:
+    """The placebo distribution of ratios with the observed one marked; without any finite
+    placebo ratio, a text-only panel saying why there is no comparison."""
     # placebo ratios on a log scale; quiet windows give ratios of 0 (log = -inf), not drawn
     draws = np.asarray(placebo.placebo_log_rr, dtype=float)
     finite = draws[np.isfinite(draws)]
@@ -228,20 +236,20 @@ def _placebo_panel(ax: object, placebo: object) -> None:
         ax.text(
             0.5,
             0.5,
-            f"No placebo comparison\n\nobserved rate ratio: {ratio}\n\n{why}",
+            f"No placebo comparison\n\nobserved ratio: {ratio}\n\n{why}",
             ha="center",
             va="center",
             fontsize=9,
             transform=ax.transAxes,
         )
         ax.set_axis_off()
-        ax.set_title("Random placebo: not possible", fontsize=10)
+        ax.set_title(f"{name}: not possible", fontsize=10)
         return
     ax.hist(
         np.exp(finite),
         bins=np.geomspace(np.exp(finite.min()), np.exp(finite.max()) * 1.001, 40),
         color="#bbbbbb",
-        label="pseudo-dates",
+        label="pseudo-windows",
     )
     ax.set_xscale("log")
     ratio_axis(ax.xaxis, RATIO_TICKS)
@@ -259,10 +267,10 @@ def _placebo_panel(ax: object, placebo: object) -> None:
             fontsize=8,
             color="#d95f02",
         )
-    ax.set_xlabel("rate ratio at pseudo-dates (log scale)")
-    ax.set_ylabel("pseudo-dates")
+    ax.set_xlabel(f"{ratio_name} (log scale)")
+    ax.set_ylabel("pseudo-windows")
     ax.legend(fontsize=8, loc="upper right")
-    ax.set_title(f"Random placebo: p = {format_p(placebo.p_value)}", fontsize=10)
+    ax.set_title(f"{name}: p = {format_p(placebo.p_value)}", fontsize=10)
 
 
 # --- Timing, alignment, survival and reported-count figures (notebooks 03-05) ----------------

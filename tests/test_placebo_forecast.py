@@ -24,8 +24,10 @@ from factories import make_ceasefires, windows_at
 from scipy import stats
 
 from analysis import contract as c
+from analysis import formatting as fmt
 from analysis import placebo as pl
 from analysis import placebo_forecast as pf
+from analysis import plots
 from analysis import status as st
 from analysis import windows as wn
 
@@ -203,3 +205,31 @@ def test_a_forecast_that_runs_off_is_left_out_with_a_note(monkeypatch) -> None:
     assert "1 pseudo-windows whose forecast ran off left out" in result.note
     runaway = 1900  # the observed forecast itself: nothing to rank
     assert pf.forecast_placebo_test(series, _windows(index, 1900)).status == st.STATUS_DEGENERATE
+
+
+def test_the_figure_draws_the_primary_placebo_under_its_own_name() -> None:
+    rng = np.random.default_rng(8)
+    index = pd.date_range("2016-01-01", periods=DAYS, freq="D")
+    rate = _conflict_rate(rng, DAYS, phi=0.9)
+    rate[1900 : 1900 + DURING] *= 0.2
+    series = pd.Series(rng.poisson(rate).astype(float), index=index)
+    windows = _windows(index, 1900)
+    result = pf.forecast_placebo_test(series, windows, n_placebos=N_PLACEBOS)
+    study = pd.DataFrame({"week": [0], "rate_ratio": 1.0, "ci_low": 0.5, "ci_high": 2.0})
+    figure = plots.ceasefire_effect_figure(
+        series,
+        windows,
+        study,
+        result,
+        "t",
+        placebo_name="Placebo of the primary estimate",
+        placebo_ratio="events / forecast in pseudo-windows",
+    )
+    panel = figure.axes[2]
+    p_text = fmt.format_p(result.p_value)
+    assert panel.get_title() == f"Placebo of the primary estimate: p = {p_text}"
+    assert panel.get_xlabel().startswith("events / forecast in pseudo-windows")
+    # the orange line is the observed events over the forecast, not the during/before ratio
+    (line,) = panel.get_lines()
+    assert line.get_xdata()[0] == pytest.approx(math.exp(result.observed_log_rr))
+    assert result.observed_log_rr < np.log(0.5)  # the built-in fall to a fifth
