@@ -11,7 +11,10 @@ periods each) to pseudo-windows (in both parts); ``--lengths`` sets the series l
 ``--part forecast`` compares, on the long series only, the random and matched placebos with
 the forecast-error placebo of the primary estimate (:mod:`analysis.placebo_forecast`) on the
 same draws: size on the null DGPs, then power on the rate-ratio-0.5 DGPs of ``EFFECT``.
-Each forecast costs about 2 ms of CPU (0.1 s a run with 41 pseudo-windows) with
+By default the forecast placebo uses as many pseudo-windows as the notebooks do (all that
+fit, at most :data:`analysis.placebo_forecast.MAX_FORECAST_PLACEBOS`: about 89 on 6,500
+days with a 60-day truce); ``--forecast-windows 41`` gives it as many as the others have.
+Each forecast costs about 5-10 ms of CPU (about 1 s a run with 89 pseudo-windows) with
 ``OPENBLAS_NUM_THREADS=1``; multi-threaded BLAS on a busy machine made its small least-squares
 fits over ten times slower.
 
@@ -199,11 +202,16 @@ def placebo_sizes(
 
 
 def forecast_sizes(
-    name: str, days: int, runs: int, seed: int, n_forecast: int = 41, chains: int = 0
+    name: str,
+    days: int,
+    runs: int,
+    seed: int,
+    n_forecast: int = placebo_forecast.MAX_FORECAST_PLACEBOS,
+    chains: int = 0,
 ) -> list[dict[str, object]]:
     """Rejection rates of the random, matched and forecast-error placebos on the same draws
-    (size on a null DGP, power on an effect DGP); the forecast placebo uses an evenly spaced
-    ``n_forecast`` of its pseudo-windows (as many as the others have; each costs a forecast).
+    (size on a null DGP, power on an effect DGP); the forecast placebo uses at most
+    ``n_forecast`` of its pseudo-windows, evenly spaced (each costs a forecast).
     With ``chains``, that many extension chains close their periods to all three."""
     sim = dgp(name, days).simulate(np.random.default_rng(seed), runs)
     index = pd.date_range(sim["start"], periods=sim["counts"].shape[1], freq="D")
@@ -356,7 +364,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lengths", type=int, nargs="+", help="series lengths (placebo)")
     parser.add_argument("--dgps", nargs="+", help="DGPs of the forecast part (default all)")
     parser.add_argument(
-        "--forecast-windows", type=int, default=41, help="pseudo-windows of the forecast placebo"
+        "--forecast-windows",
+        type=int,
+        default=placebo_forecast.MAX_FORECAST_PLACEBOS,
+        help="most pseudo-windows of the forecast placebo (default: as in the notebooks)",
     )
     args = parser.parse_args(argv)
     rows = []
