@@ -67,6 +67,8 @@ CROSSING = (
 )
 CROSSING_EFFECT = ("ar95_moderate_crossing_effect",)
 SHORT = ("ar95_sparse_crossing_short_null",)  # a 10-day truce on a sparse series
+# the same rule on the reported counts rather than the latent intensity (dgps/_latent.py)
+REPORTED = ("ar95_moderate_reported_crossing_null", "ar97_moderate_reported_crossing_null")
 BLOC_EVENTS = {"A": 40, "B": 17, "C": 5, "D": 2}  # dense to sparse calendars
 N_CHAINS, N_DECLARATIONS = 13, 39
 STUDY_START, STUDY_END = pd.Timestamp("2018-01-01"), pd.Timestamp("2025-12-31")
@@ -383,7 +385,7 @@ def main(argv: list[str] | None = None) -> None:
                     print(pd.DataFrame(rows[-4:]).to_string(index=False), flush=True)
         if args.part == "forecast":
             # seeds as in the placebo part (seed + position in EXOGENOUS + SPIKE): same draws
-            names = (*EXOGENOUS, *SPIKE, *EFFECT, *CROSSING, *CROSSING_EFFECT, *SHORT)
+            names = (*EXOGENOUS, *SPIKE, *EFFECT, *CROSSING, *CROSSING_EFFECT, *SHORT, *REPORTED)
             for name in args.dgps or names:
                 offset = names.index(name)
                 rows += forecast_sizes(

@@ -15,7 +15,11 @@ true conditional mean, forecast from the latent state, then runs 0.13-0.22 (log)
 what follows, against 0.03-0.05 at random dates. ``"first_crossing"`` is a stopping time,
 decided on the past only, as a declaration is: from a random day, the first day on which the
 trailing 30-day mean reaches the 90th percentile of the trailing means of the two years
-before; there the true conditional mean's log error is 0.05-0.08.
+before; there the true conditional mean's log error is 0.05-0.08. That rule reads the latent
+intensity, which the counts show only through their noise: the parties know more of the
+fighting than gets reported. ``"first_crossing_reported"`` applies the same rule to the
+reported counts (a declaration prompted by the violence the world saw); the ceasefire's
+effect then thins the counts of its days (binomially, ``true_rate_ratio`` at most 1).
 """
 
 from __future__ import annotations
@@ -65,9 +69,10 @@ def simulate_series(
         Causal multiplicative effect during the ceasefire.
     spike_selected : bool
         Declare the ceasefire the day after a spike in the trailing 30-day mean.
-    spike_rule : {"top_decile", "first_crossing"}
+    spike_rule : {"top_decile", "first_crossing", "first_crossing_reported"}
         How the spike is found (module doc): among the top decile of the search range (looks
-        ahead) or at the first crossing of the past two years' 90th percentile (past only).
+        ahead) or at the first crossing of the past two years' 90th percentile (past only) of
+        the latent intensity or of the reported counts.
     during_days : int
         Length of the ceasefire (:data:`DURING_DAYS` by default).
 
@@ -89,6 +94,8 @@ def simulate_series(
     trend = trend_per_year * (day - DAYS / 2) / 365.25
     level = np.log(mean) - latent_sd**2 / 2
     log_rate = level + latent + season + weekday + trend
+    if spike_selected and spike_rule == "first_crossing_reported":
+        return _after_reported_crossing(rng, log_rate, gamma_shape, true_rate_ratio, during_days)
     if spike_selected and spike_rule == "first_crossing":
         effective = _first_crossing_days(rng, np.exp(log_rate))
     elif spike_selected:
@@ -100,6 +107,31 @@ def simulate_series(
     rate = rate * rng.gamma(gamma_shape, 1 / gamma_shape, rate.shape)
     return {
         "counts": rng.poisson(rate),
+        "start": START,
+        "effective_day": effective,
+        "during_days": during_days,
+        "true_rate_ratio": float(true_rate_ratio),
+    }
+
+
+def _after_reported_crossing(
+    rng: np.random.Generator,
+    log_rate: np.ndarray,
+    gamma_shape: float,
+    true_rate_ratio: float,
+    during_days: int,
+) -> dict:
+    """Counts drawn first, the declaration at the first crossing of their own trailing mean,
+    then the effect by thinning the ceasefire's days (Poisson thinning keeps the law)."""
+    if not 0 < true_rate_ratio <= 1:
+        raise ValueError("a reported-crossing DGP thins counts: true_rate_ratio in (0, 1]")
+    rate = np.exp(log_rate) * rng.gamma(gamma_shape, 1 / gamma_shape, log_rate.shape)
+    counts = rng.poisson(rate)
+    effective = _first_crossing_days(rng, counts.astype(float))
+    day = np.arange(log_rate.shape[1])
+    during = (day >= effective[:, None]) & (day < effective[:, None] + during_days)
+    return {
+        "counts": rng.binomial(counts, np.where(during, true_rate_ratio, 1.0)),
         "start": START,
         "effective_day": effective,
         "during_days": during_days,
