@@ -17,6 +17,7 @@ from analysis import contract as c
 from analysis.formatting import format_note, format_number, format_p
 from analysis.style import (
     BLOC_COLOURS,
+    DECADE_TICKS,
     DECLARER_COLOURS,
     FREQUENCY_LABELS,
     HIGHLIGHT_COLOUR,
@@ -252,10 +253,12 @@ def _placebo_panel(ax: object, placebo: object, name: str, ratio_name: str) -> N
         label="pseudo-windows",
     )
     ax.set_xscale("log")
-    ratio_axis(ax.xaxis, RATIO_TICKS)
     # the observed ratio is often far outside the placebo draws: keep it in view
     shown = np.append(finite, observed) if np.isfinite(observed) else finite
     ax.set_xlim(np.exp(shown.min()) / 1.2, np.exp(shown.max()) * 1.2)
+    decades = (shown.max() - shown.min()) / np.log(10)
+    ratio_axis(ax.xaxis, DECADE_TICKS if decades > 2 else RATIO_TICKS)
+    ax.yaxis.get_major_locator().set_params(integer=True)  # counts of windows
     if np.isfinite(observed):
         ax.axvline(np.exp(observed), color="#d95f02", lw=2, label="observed")
     else:

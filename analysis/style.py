@@ -34,6 +34,8 @@ regional bodies get their own; no mediator is dark grey, as unbrokered truces el
 FREQUENCY_LABELS = {"D": "day", "W": "week", "M": "month"}
 RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 """Ticks of a rate-ratio axis drawn on a log scale."""
+DECADE_TICKS = (0.001, 0.01, 0.1, 1, 10, 100, 1000)
+"""Ticks of a ratio axis spanning more than two decades, where RATIO_TICKS run together."""
 
 
 FOREST_TICKS = (0.1, 0.5, 1, 2, 10, 100)
