@@ -7,17 +7,26 @@ the placebos of the descriptive before/during ratio (:func:`analysis.placebo.pla
 whose statistic is not comparable across dates when a ceasefire follows a spike (the pre
 window is high by selection).
 
-Measured size at 0.05 (README, "Statistics and how they were validated"; exact rank level
-0.048 with 41 pseudo-windows): 0.031-0.047 with exogenous dates, after spikes decided on the
-past only (the first crossing of a past-only threshold, a stopping time, as a declaration is)
-and with 10-day truces on a sparse series (1,000 runs per DGP); 0.033-0.053 with extension
-chains (300 runs). It is conservative rather than exact: after past-only spikes its falls
-tail is 0.005-0.014 and its rises tail 0.017-0.035 (exact 0.024 each); the forecast runs low
-there, so the test leans against finding a fall. With a date that looks
+Measured size at 0.05 (README, "Statistics and how they were validated") with as many
+pseudo-windows as the notebooks use (all that fit, at most 199: 88-89 on 6,500 days with a
+60-day truce, exact rank level 0.045; Monte-Carlo s.e. 0.005-0.008): 0.041 with an exogenous
+date (AR 0.97, 1,500 runs); 0.037-0.048 after a spike in the reported counts (the first
+crossing of a past-only threshold, a stopping time on what the world saw; 1,000 runs per
+DGP); 0.039-0.040 after a crossing of the latent intensity instead (1,500 runs per DGP);
+0.045 with 10-day truces after such a crossing on a sparse series (199 windows, exact 0.050).
+With 41 windows (exact 0.048; 800-1,000 runs per DGP and seed): 0.031-0.049 over exogenous
+dates, crossings and sparse truces, 0.033-0.053 with extension chains (300 runs). Where the
+declaration follows the latent intensity its falls tail is short (0.013-0.015 against 0.022;
+0.005 against 0.025 on the sparse 10-day truces, whose rises tail is 0.040): the intensity
+behind the decision shows in the counts only through their noise, the forecast from the
+counts runs low there, and the test leans against finding a fall. After a spike in the
+reported counts the falls tail is 0.017-0.018. With a date that looks
 ahead (picked among the top decile of a search range that includes the days after it) it
 calls false falls (0.060): even the true conditional mean runs high after such dates, so no
 forecast-based test can be exact there. It finds a true halving more often than the
-before/during placebos (0.16-0.40 against 0.12-0.26 random, 0.05-0.13 matched).
+before/during placebos (AR 0.95, 400 runs: 0.25 / 0.22 against 0.19 / 0.11 random and
+0.08 / 0.05 matched, with an exogenous date / after a latent crossing; 0.16-0.40 against
+0.12-0.26 and 0.05-0.13 with 41 windows).
 
 Design (what a reviewer should know)
 ------------------------------------
