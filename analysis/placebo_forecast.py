@@ -248,11 +248,14 @@ def forecast_placebo_test(
         note = "the forecast ran off (an overflowing fit): nothing to rank."
         return _no_test(math.nan, STATUS_DEGENERATE, note, base)
     n_placebos = min(n_placebos, MAX_FORECAST_PLACEBOS)
+    note = ""
     if len(starts) > n_placebos:
+        dropped = len(starts) - n_placebos
+        plural = "s" if dropped > 1 else ""
+        note += f"{dropped} candidate{plural} left out to keep {n_placebos} evenly spaced. "
         starts = starts[np.linspace(0, len(starts) - 1, n_placebos).round().astype(int)]
     # the observed forecast needs baseline events, so a pseudo-window counts under the same rule
     usable = cum[starts] - cum[np.maximum(starts - max_days, 0)] > 0
-    note = ""
     if (~usable).sum():
         note += f"{int((~usable).sum())} pseudo-windows with no events in the baseline left out. "
     starts = starts[usable]

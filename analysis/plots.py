@@ -232,7 +232,8 @@ def _placebo_panel(ax: object, placebo: object, name: str, ratio_name: str) -> N
     finite = draws[np.isfinite(draws)]
     observed = placebo.observed_log_rr
     if not len(finite):  # an empty log axis with an empty legend would say nothing
-        ratio = format_number(np.exp(observed)) if np.isfinite(observed) else "0"
+        # NaN: no observed estimate at all (e.g. too short a baseline); -inf: no events during
+        ratio = "none" if np.isnan(observed) else format_number(np.exp(observed))
         why = textwrap.fill(format_note(placebo.note) or "no pseudo-window to compare.", 42)
         ax.text(
             0.5,
@@ -248,7 +249,10 @@ def _placebo_panel(ax: object, placebo: object, name: str, ratio_name: str) -> N
         return
     ax.hist(
         np.exp(finite),
-        bins=np.geomspace(np.exp(finite.min()), np.exp(finite.max()) * 1.001, 40),
+        # about two windows a bin, so a few windows do not turn into hairlines
+        bins=np.geomspace(
+            np.exp(finite.min()), np.exp(finite.max()) * 1.001, int(np.clip(len(finite) / 2, 6, 40))
+        ),
         color="#bbbbbb",
         label="pseudo-windows",
     )
@@ -257,13 +261,15 @@ def _placebo_panel(ax: object, placebo: object, name: str, ratio_name: str) -> N
     shown = np.append(finite, observed) if np.isfinite(observed) else finite
     ax.set_xlim(np.exp(shown.min()) / 1.2, np.exp(shown.max()) * 1.2)
     decades = (shown.max() - shown.min()) / np.log(10)
-    ratio_axis(ax.xaxis, DECADE_TICKS if decades > 2 else RATIO_TICKS)
+    ratio_axis(ax.xaxis, DECADE_TICKS if decades > 2.5 else RATIO_TICKS)
     ax.yaxis.get_major_locator().set_params(integer=True)  # counts of windows
     if np.isfinite(observed):
         ax.axvline(np.exp(observed), color="#d95f02", lw=2, label="observed")
     else:
         ax.annotate(
-            "observed ratio: 0\n(no events during,\noff the log scale)",
+            "no observed estimate"
+            if np.isnan(observed)
+            else "observed ratio: 0\n(no events during,\noff the log scale)",
             (0.02, 0.95),
             xycoords="axes fraction",
             va="top",
@@ -272,7 +278,7 @@ def _placebo_panel(ax: object, placebo: object, name: str, ratio_name: str) -> N
         )
     ax.set_xlabel(f"{ratio_name} (log scale)")
     ax.set_ylabel("pseudo-windows")
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize=8, loc="best")
     ax.set_title(f"{name}: p = {format_p(placebo.p_value)}", fontsize=10)
 
 

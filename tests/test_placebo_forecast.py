@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,7 @@ from analysis import contract as c
 from analysis import formatting as fmt
 from analysis import placebo as pl
 from analysis import placebo_forecast as pf
-from analysis import plots
+from analysis import plots, tables
 from analysis import status as st
 from analysis import windows as wn
 
@@ -233,3 +234,35 @@ def test_the_figure_draws_the_primary_placebo_under_its_own_name() -> None:
     (line,) = panel.get_lines()
     assert line.get_xdata()[0] == pytest.approx(math.exp(result.observed_log_rr))
     assert result.observed_log_rr < np.log(0.5)  # the built-in fall to a fifth
+
+
+def test_a_missing_forecast_is_no_ratio_in_the_figure_not_a_ratio_of_zero() -> None:
+    rng = np.random.default_rng(9)
+    index = pd.date_range("2016-01-01", periods=400, freq="D")
+    series = pd.Series(rng.poisson(_conflict_rate(rng, 400)).astype(float), index=index)
+    windows = _windows(index, 150)  # 150 days of baseline: too short for any forecast
+    result = pf.forecast_placebo_test(series, windows)
+    assert result.status == st.STATUS_TOO_SHORT and series.iloc[150 : 150 + DURING].sum() > 0
+    study = pd.DataFrame({"week": [0], "rate_ratio": 1.0, "ci_low": 0.5, "ci_high": 2.0})
+    panel = plots.ceasefire_effect_figure(series, windows, study, result, "t").axes[2]
+    (text,) = [t.get_text() for t in panel.texts]
+    assert "observed ratio: none" in text and "observed ratio: 0" not in text
+
+
+def test_the_caption_says_windows_were_left_out_rather_than_evenly_spaced() -> None:
+    rng = np.random.default_rng(10)
+    index = pd.date_range("2016-01-01", periods=DAYS, freq="D")
+    rate = _conflict_rate(rng, DAYS)
+    rate[:1500] = 0.0  # a dyad not yet fighting: early pseudo-windows have no baseline events
+    series = pd.Series(rng.poisson(rate).astype(float), index=index)
+    quiet = pf.forecast_placebo_test(series, _windows(index, 1900))
+    assert "left out" in quiet.note and quiet.n_candidates > quiet.n_placebos
+    effect = SimpleNamespace(placebo=quiet)
+    caption = tables.placebo_caption(effect)
+    assert "the note says which were left out" in caption and "evenly spaced among" not in caption
+    busy = pd.Series(rng.poisson(_conflict_rate(rng, DAYS)).astype(float), index=index)
+    capped = pf.forecast_placebo_test(busy, _windows(index, 1900), n_placebos=10)
+    assert capped.n_placebos == 10 and capped.n_candidates > 10
+    assert f"{capped.n_candidates - 10} candidates left out" in capped.note
+    effect = SimpleNamespace(placebo=capped)
+    assert "the note says which were left out" in tables.placebo_caption(effect)

@@ -230,11 +230,15 @@ def _placebo_phrase(label: str, result: PlaceboResult) -> str:
         reason = format_note(result.note) or "No pseudo-window fits."
         return f"{label}: no p-value. {reason}"
     windows = "pseudo-window" if n == 1 else "pseudo-windows"
-    subset = (
-        f" (evenly spaced among {format_count(result.n_candidates)} candidates)"
-        if result.n_candidates > n
-        else ""
-    )
+    candidates = format_count(result.n_candidates)
+    subset = ""
+    if result.n_candidates > n:
+        # windows without baseline events (or beyond a cap) are dropped and the note says so
+        subset = (
+            f" (of {candidates} candidates; the note says which were left out)"
+            if "left out" in result.note
+            else f" (evenly spaced among {candidates} candidates)"
+        )
     return (
         f"{label}: {format_count(n)} non-overlapping {windows}{subset} outside every ceasefire "
         f"period, each used once; two-sided p in steps of {format_number(result.resolution, 3)}."
