@@ -10,9 +10,9 @@ window is high by selection).
 Measured size at 0.05 (README, "Statistics and how they were validated") with as many
 pseudo-windows as the notebooks use (all that fit, at most 199: 88-89 on 6,500 days with a
 60-day truce, exact rank level 0.045; Monte-Carlo s.e. 0.005-0.008): 0.041 / 0.035-0.036
-with an exogenous date (AR 0.97, 1,500 runs / sparse, 600 and 1,000 runs); 0.037-0.048 after
+with an exogenous date (AR 0.97, 1,500 runs / sparse, 600 and 1,000 runs); 0.032-0.048 after
 a spike in the reported counts (the first crossing of a past-only threshold, a stopping time
-on what the world saw; 1,000 runs per DGP); 0.039-0.040 after a crossing of the latent
+on what the world saw; 1,000 runs per DGP and seed); 0.039-0.040 after a crossing of the latent
 intensity instead (1,500 runs per DGP); 0.045 with 10-day truces after such a crossing on a
 sparse series (199 windows, exact 0.050). On the sparse series with an exogenous date both
 tails fall short (0.017-0.018 each against 0.022): in a trending series the early windows
