@@ -76,7 +76,10 @@ class PlaceboResult(Result):
 
     ``n_placebos`` is the number of pseudo-windows used (candidates with events in their pre
     window, as the observed estimate needs), ``n_candidates`` the admissible non-overlapping
-    blocks, ``resolution`` = 1 / (1 + n_placebos) the step of the p-value.
+    blocks, ``n_dropped`` those left out among the ones kept (no events before them, a
+    forecast that ran off; the note says which), ``resolution`` = 1 / (1 + n_placebos) the
+    step of the p-value. Candidates beyond ``n_candidates - n_dropped - n_placebos`` were
+    left out only to keep at most the cap, evenly spaced.
     ``candidate_windows`` lists the blocks used (pre_start, pre_end, during_start, during_end).
     """
 
@@ -89,6 +92,7 @@ class PlaceboResult(Result):
     status: str
     note: str
     resolution: float = math.nan
+    n_dropped: int = 0
     placebo_log_rr: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     placebo_dates: pd.DatetimeIndex = field(
         default_factory=lambda: pd.DatetimeIndex([]), repr=False
@@ -103,6 +107,7 @@ class PlaceboResult(Result):
             "resolution": self.resolution,
             "n_placebos": self.n_placebos,
             "n_candidates": self.n_candidates,
+            "n_dropped": self.n_dropped,
             "seed": self.seed,
             "matched": self.matched,
             "status": self.status,
@@ -355,6 +360,7 @@ def placebo_test(
     starts, placebo = starts[usable], placebo[usable]
     n = len(starts)
     note = ""
+    base["n_dropped"] = int((~usable).sum())
     if (~usable).sum():
         left_out = int((~usable).sum())
         note += (
@@ -418,7 +424,8 @@ def ranked_result(
     no_room_note : str
         The whole note when no pseudo-window was usable (replaces ``note``).
     **base
-        ``n_candidates``, ``seed`` and ``matched``, as recorded in :class:`PlaceboResult`.
+        ``n_candidates``, ``seed``, ``matched`` and ``n_dropped``, as recorded in
+        :class:`PlaceboResult`.
 
     Returns
     -------

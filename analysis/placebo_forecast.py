@@ -168,6 +168,10 @@ def predictive_pit(
     return below + rng.uniform(size=len(observed)) * at
 
 
+def _windows_phrase(count: int) -> str:
+    return f"{count} pseudo-window{'' if count == 1 else 's'}"
+
+
 def _no_test(observed: float, status: str, note: str, base: dict) -> PlaceboResult:
     return PlaceboResult(observed, math.nan, n_placebos=0, status=status, note=note, **base)
 
@@ -261,7 +265,7 @@ def forecast_placebo_test(
     # the observed forecast needs baseline events, so a pseudo-window counts under the same rule
     usable = cum[starts] - cum[np.maximum(starts - max_days, 0)] > 0
     if (~usable).sum():
-        note += f"{int((~usable).sum())} pseudo-windows with no events in the baseline left out. "
+        note += f"{_windows_phrase(int((~usable).sum()))} with no events in the baseline left out. "
     starts = starts[usable]
     pairs = np.array(
         [window_forecast(y, weekday, int(s), lead, during_days, max_days) for s in starts]
@@ -270,8 +274,9 @@ def forecast_placebo_test(
     # leading zeros did) has no forecast to compare with: the window is left out
     finite = np.isfinite(pairs[:, 1])
     if (~finite).sum():
-        note += f"{int((~finite).sum())} pseudo-windows whose forecast ran off left out. "
+        note += f"{_windows_phrase(int((~finite).sum()))} whose forecast ran off left out. "
     starts, pairs = starts[finite], pairs[finite]
+    base["n_dropped"] = int((~usable).sum() + (~finite).sum())
     counts = np.concatenate([[observed_count], pairs[:, 0]])
     forecasts = np.concatenate([[observed_forecast], pairs[:, 1]])
     log_errors = np.log((counts + 0.5) / (forecasts + 0.5))

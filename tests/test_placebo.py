@@ -221,6 +221,7 @@ def test_windows_that_fit_but_are_quiet_before_give_one_coherent_message(blocked
     result = pl.placebo_test(series, windows, ceasefires=ceasefires)
     n_fit = result.n_candidates
     assert n_fit == (1 if blocked_until else 2) and result.n_placebos == 0
+    assert result.n_dropped == n_fit  # every window that fits is quiet before
     assert result.status == st.STATUS_NO_PLACEBO_ROOM and math.isnan(result.p_value)
     # one message: no "left out" count next to "no window fits"
     assert "left out" not in result.note and "no 150-day" not in result.note

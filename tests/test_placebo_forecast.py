@@ -203,7 +203,8 @@ def test_a_forecast_that_runs_off_is_left_out_with_a_note(monkeypatch) -> None:
     monkeypatch.setattr(pf, "window_forecast", forecast)
     result = pf.forecast_placebo_test(series, _windows(index, 1900))
     assert result.n_placebos == clean.n_placebos - 1 and math.isfinite(result.p_value)
-    assert "1 pseudo-windows whose forecast ran off left out" in result.note
+    assert result.n_dropped == clean.n_dropped + 1
+    assert "1 pseudo-window whose forecast ran off left out" in result.note
     runaway = 1900  # the observed forecast itself: nothing to rank
     assert pf.forecast_placebo_test(series, _windows(index, 1900)).status == st.STATUS_DEGENERATE
 
@@ -249,20 +250,29 @@ def test_a_missing_forecast_is_no_ratio_in_the_figure_not_a_ratio_of_zero() -> N
     assert "observed ratio: none" in text and "observed ratio: 0" not in text
 
 
-def test_the_caption_says_windows_were_left_out_rather_than_evenly_spaced() -> None:
+def test_the_caption_counts_dropped_windows_apart_from_the_evenly_spaced_cap() -> None:
     rng = np.random.default_rng(10)
     index = pd.date_range("2016-01-01", periods=DAYS, freq="D")
     rate = _conflict_rate(rng, DAYS)
     rate[:1500] = 0.0  # a dyad not yet fighting: early pseudo-windows have no baseline events
     series = pd.Series(rng.poisson(rate).astype(float), index=index)
     quiet = pf.forecast_placebo_test(series, _windows(index, 1900))
-    assert "left out" in quiet.note and quiet.n_candidates > quiet.n_placebos
-    effect = SimpleNamespace(placebo=quiet)
-    caption = tables.placebo_caption(effect)
-    assert "the note says which were left out" in caption and "evenly spaced among" not in caption
+    assert quiet.n_dropped > 0 and quiet.n_candidates == quiet.n_placebos + quiet.n_dropped
+    assert f"{quiet.n_dropped} pseudo-windows with no events in the baseline left out" in (
+        quiet.note
+    )  # more than one: the rate is zero for 1,500 days
+    caption = tables.placebo_caption(SimpleNamespace(placebo=quiet))
+    assert f"{quiet.n_dropped} of them left out as the note says" in caption
+    assert "evenly spaced among" not in caption
     busy = pd.Series(rng.poisson(_conflict_rate(rng, DAYS)).astype(float), index=index)
     capped = pf.forecast_placebo_test(busy, _windows(index, 1900), n_placebos=10)
-    assert capped.n_placebos == 10 and capped.n_candidates > 10
+    assert capped.n_placebos == 10 and capped.n_candidates > 10 and capped.n_dropped == 0
     assert f"{capped.n_candidates - 10} candidates left out" in capped.note
-    effect = SimpleNamespace(placebo=capped)
-    assert "the note says which were left out" in tables.placebo_caption(effect)
+    caption = tables.placebo_caption(SimpleNamespace(placebo=capped))
+    assert f"evenly spaced among {capped.n_candidates} candidates)" in caption
+    both = pf.forecast_placebo_test(series, _windows(index, 1900), n_placebos=30)
+    assert both.n_dropped > 0 and both.n_candidates > both.n_placebos + both.n_dropped
+    caption = tables.placebo_caption(SimpleNamespace(placebo=both))
+    assert f"evenly spaced among {both.n_candidates} candidates, {both.n_dropped} of them" in (
+        caption
+    )

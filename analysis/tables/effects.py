@@ -231,14 +231,18 @@ def _placebo_phrase(label: str, result: PlaceboResult) -> str:
         return f"{label}: no p-value. {reason}"
     windows = "pseudo-window" if n == 1 else "pseudo-windows"
     candidates = format_count(result.n_candidates)
+    dropped = result.n_dropped
+    # two ways a candidate is not used: beyond the cap (evenly spaced subset) or dropped for
+    # want of baseline events or a forecast (the note names them)
+    capped = result.n_candidates > n + dropped
+    left_out = f"{format_count(dropped)} of them left out as the note says"
     subset = ""
-    if result.n_candidates > n:
-        # windows without baseline events (or beyond a cap) are dropped and the note says so
-        subset = (
-            f" (of {candidates} candidates; the note says which were left out)"
-            if "left out" in result.note
-            else f" (evenly spaced among {candidates} candidates)"
-        )
+    if capped and dropped:
+        subset = f" (evenly spaced among {candidates} candidates, {left_out})"
+    elif capped:
+        subset = f" (evenly spaced among {candidates} candidates)"
+    elif dropped:
+        subset = f" (of {candidates} candidates, {left_out})"
     return (
         f"{label}: {format_count(n)} non-overlapping {windows}{subset} outside every ceasefire "
         f"period, each used once; two-sided p in steps of {format_number(result.resolution, 3)}."
