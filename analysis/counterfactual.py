@@ -390,6 +390,63 @@ def forecast_total(
     return predicted
 
 
+def calibration_origins(
+    origin: int, lead: int, during_days: int, max_baseline_days: int
+) -> np.ndarray:
+    """Pseudo-origins whose forecast errors calibrate a forecast made at ``origin``.
+
+    Every ``max(7, during_days // 2)`` days back from the last origin whose window (after the
+    same ``lead``) ends before ``origin``, down to the start of the longest baseline, keeping
+    at least a third of the baseline (90-365 days) before each for its own fit.
+
+    Parameters
+    ----------
+    origin, lead, during_days, max_baseline_days : int
+        As in :func:`counterfactual_core` (``lead`` = ``during_start - origin``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Positions, latest first (empty when none fits).
+    """
+    baseline = min(origin, max_baseline_days)
+    min_fit = int(min(365, max(90, baseline // 3)))
+    lowest = max(min_fit, origin - max_baseline_days)
+    return np.arange(origin - lead - during_days, lowest - 1, -calibration_step(during_days))
+
+
+def calibration_step(during_days: int) -> int:
+    """Days between calibrating pseudo-origins: half a window, at least a week."""
+    return max(7, during_days // 2)
+
+
+def calibration_spread(origins: np.ndarray, during_days: int) -> float:
+    """Non-overlapping windows' worth of calibrating pseudo-origins (0 without any)."""
+    return (origins.max() - origins.min()) / during_days + 1 if len(origins) else 0.0
+
+
+def error_scale(errors: np.ndarray, spread: float) -> tuple[float, float, float]:
+    """Bias, standard error of a new log error and degrees of freedom from calibrating errors.
+
+    Parameters
+    ----------
+    errors : numpy.ndarray
+        Log errors ``log((observed + 0.5) / (predicted + 0.5))`` at the calibrating origins.
+    spread : float
+        Their non-overlapping windows' worth (:func:`calibration_spread`, at least
+        :data:`MIN_PSEUDO_WINDOWS`).
+
+    Returns
+    -------
+    tuple of float
+        Mean error (the bias correction), its spread for a new window (``sd * sqrt(1 + 1 /
+        spread)``) and ``spread - 1`` degrees of freedom (overlapping windows are not
+        independent: the interval widens rather than collapses when few fit).
+    """
+    se = float(errors.std(ddof=1)) * math.sqrt(1 + 1 / spread)
+    return float(errors.mean()), se, spread - 1
+
+
 def counterfactual_core(
     y: np.ndarray,
     weekday: np.ndarray,
@@ -433,12 +490,8 @@ def counterfactual_core(
     if not y[origin - baseline : origin].any():
         return _no_estimate(observed, baseline, during_days, STATUS_NO_PRE)
     lead = during_start - origin
-    min_fit = int(min(365, max(90, baseline // 3)))
-    step = max(7, during_days // 2)
-    # pseudo-windows lie inside the longest baseline and keep at least min_fit days before them
-    lowest = max(min_fit, origin - max_baseline_days)
-    pseudo = np.arange(origin - lead - during_days, lowest - 1, -step)
-    spread = (pseudo.max() - pseudo.min()) / during_days + 1 if len(pseudo) else 0.0
+    pseudo = calibration_origins(origin, lead, during_days, max_baseline_days)
+    spread = calibration_spread(pseudo, during_days)
     if baseline < min_baseline_days or spread < MIN_PSEUDO_WINDOWS:
         return _no_estimate(observed, baseline, during_days, STATUS_TOO_SHORT)
     errors = np.empty(len(pseudo))
@@ -447,9 +500,7 @@ def counterfactual_core(
         predicted_j, _, _ = _forecast(y, weekday, point, window, max_baseline_days)
         errors[j] = math.log((y[window].sum() + 0.5) / (predicted_j + 0.5))
     raw, phi, shift = _forecast(y, weekday, origin, target, max_baseline_days)
-    bias = float(errors.mean())
-    df = spread - 1
-    se = float(errors.std(ddof=1)) * math.sqrt(1 + 1 / spread)
+    bias, se, df = error_scale(errors, spread)
     t_crit = float(stats.t.ppf(0.5 + level / 2, df))
     mde = math.exp(-(t_crit + float(stats.t.ppf(0.8, df))) * se)
     predicted = (raw + 0.5) * math.exp(bias) - 0.5

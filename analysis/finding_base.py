@@ -398,7 +398,7 @@ def primary_placebo_text(p_value: float, n_placebos: int, resolution: float) -> 
     Returns
     -------
     str
-        E.g. ``Placebo of the primary: against the same forecast's misses in 57 stretches
+        E.g. ``Placebo of the primary: against the same estimate made in 57 stretches
         without a ceasefire, this one has p = 0.21 (two-sided, in steps of 0.0172).``, saying
         when it can never reach 0.05 (below 39 pseudo-windows); empty without any.
     """
@@ -406,7 +406,7 @@ def primary_placebo_text(p_value: float, n_placebos: int, resolution: float) -> 
         return ""
     windows = "stretch" if n_placebos == 1 else "stretches"
     text = (
-        f"Placebo of the primary: against the same forecast's misses in "
+        f"Placebo of the primary: against the same estimate made in "
         f"{format_count(n_placebos)} {windows} without a ceasefire, this one has "
         f"{p_text(p_value)} (two-sided, in steps of {format_number(resolution, 3)})"
     )

@@ -77,7 +77,8 @@ class PlaceboResult(Result):
     ``n_placebos`` is the number of pseudo-windows used (candidates with events in their pre
     window, as the observed estimate needs), ``n_candidates`` the admissible non-overlapping
     blocks, ``n_dropped`` those left out among the ones kept (no events before them, a
-    forecast that ran off; the note says which), ``resolution`` = 1 / (1 + n_placebos) the
+    forecast that ran off, too little calibration for the primary's placebo; the note says
+    which), ``resolution`` = 1 / (1 + n_placebos) the
     step of the p-value. Candidates beyond ``n_candidates - n_dropped - n_placebos`` were
     left out only to keep at most the cap, evenly spaced.
     ``candidate_windows`` lists the blocks used (pre_start, pre_end, during_start, during_end).

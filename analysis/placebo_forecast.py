@@ -1,45 +1,45 @@
-"""Placebo of the primary estimate: its forecast error ranked among pseudo-windows'.
+"""Placebo of the primary estimate: the same estimate made in stretches without a ceasefire.
 
 The primary estimate (:mod:`analysis.counterfactual`) sets the events during a ceasefire
-against the series' own forecast. This test asks how unusual that forecast error is among the
-errors the same forecast makes in stretches of the series without a ceasefire. It complements
-the placebos of the descriptive before/during ratio (:func:`analysis.placebo.placebo_test`),
+against the series' own forecast, corrected and scaled by the misses the same forecast made
+earlier in the baseline. This test makes that estimate again at every pseudo-window (a
+stretch of the series without a ceasefire, forecast from its own past and calibrated on its
+own past misses) and asks how unusual the real one is among them. It complements the
+placebos of the descriptive before/during ratio (:func:`analysis.placebo.placebo_test`),
 whose statistic is not comparable across dates when a ceasefire follows a spike (the pre
 window is high by selection).
 
 Measured size at 0.05 (README, "Statistics and how they were validated") with as many
 pseudo-windows as the notebooks use (all that fit, at most 199: 88-89 on 6,500 days with a
-60-day truce, exact rank level 0.045; Monte-Carlo s.e. 0.005-0.008): 0.041 / 0.035-0.036
-with an exogenous date (AR 0.97, 1,500 runs / sparse, 600 and 1,000 runs); 0.032-0.048 after
-a spike in the reported counts (the first crossing of a past-only threshold, a stopping time
-on what the world saw; 1,000 runs per DGP and seed); 0.039-0.040 after a crossing of the latent
-intensity instead (1,500 runs per DGP); 0.045 with 10-day truces after such a crossing on a
-sparse series (199 windows, exact 0.050). On the sparse series with an exogenous date both
-tails fall short (0.017-0.018 each against 0.022): in a trending series the early windows
-hold few events and their forecasts miss by more, so one dispersion fitted over all windows
-is too wide for the recent, busier ones (a dispersion that falls with the forecast level
-was tried and overshot: 0.055-0.065 with 41 windows).
-With 41 windows (exact 0.048; 800-1,000 runs per DGP and seed): 0.031-0.049 over exogenous
-dates, crossings and sparse truces, 0.033-0.053 with extension chains (300 runs). Where the
-declaration follows the latent intensity its falls tail is short (0.013-0.015 against 0.022;
-0.005 against 0.025 on the sparse 10-day truces, whose rises tail is 0.040): the intensity
-behind the decision shows in the counts only through their noise, the forecast from the
-counts runs low there, and the test leans against finding a fall. After a spike in the
-reported counts the falls tail is 0.017-0.018. With a date that looks
-ahead (picked among the top decile of a search range that includes the days after it) it
-calls false falls (0.060): even the true conditional mean runs high after such dates, so no
-forecast-based test can be exact there. It finds a true halving more often than the
-before/during placebos (AR 0.95, 400 runs: 0.25 / 0.22 against 0.19 / 0.11 random and
-0.08 / 0.05 matched, with an exogenous date / after a latent crossing; 0.16-0.40 against
-0.12-0.26 and 0.05-0.13 with 41 windows).
+60-day truce, exact rank level 0.045; Monte-Carlo s.e. 0.006-0.012), seed 500:
+{SIZES}
+Each window judged against its own past misses is what brought these to the exact level:
+with one scale fitted over all windows (the previous design) the sizes were 0.035-0.036 on the
+sparse series and 0.041 at AR 0.97 with an exogenous date, 0.032-0.048 over the spikes
+(pooled 0.039 against 0.045): in a trending series the early windows hold few events and
+miss by more, so a common scale is too wide for the recent, busier ones where the real
+ceasefire sits. The price is some power, since each window's scale rests on about twenty
+of its own misses: a true halving after 60 days (AR 0.95, 300 runs) is found in {POWER}.
+Where the declaration follows the latent intensity its falls tail stays short (the
+intensity behind the decision shows in the counts only through their noise, the forecast
+from the counts runs low there, and the test leans against finding a fall). With a date
+that looks ahead (picked among the top decile of a search range that includes the days
+after it) the previous design called false falls (0.060): even the true conditional mean runs
+high after such dates, so no forecast-based test can be exact there.
 
 Design (what a reviewer should know)
 ------------------------------------
-* **Statistic.** ``log((observed + 0.5) / (forecast + 0.5))``: events in the ceasefire window
-  against the forecast of the primary estimate's baseline model
-  (:func:`analysis.counterfactual.forecast_total`: Poisson GLM, trend held at the origin,
-  weekday and annual terms, level-shift step, AR(1) persistence of the weekly deviations)
-  fitted on the days before the declaration (at most ``max_baseline_years``).
+* **Statistic.** The primary estimate made at each window, as
+  :func:`analysis.counterfactual.counterfactual_core` makes it at the real one:
+  ``log((events + 0.5) / (forecast + 0.5))`` for the window, where the forecast is the
+  primary's baseline model (:func:`analysis.counterfactual.forecast_total`: Poisson GLM,
+  trend held at the origin, weekday and annual terms, level-shift step, AR(1) persistence of
+  the weekly deviations) fitted on the days before the window's origin (at most
+  ``max_baseline_years``), less the mean of the same log error at the window's own
+  calibrating pseudo-origins, divided by their spread: a Student-t statistic whose
+  distribution function (:func:`calibrated_errors`) is ranked. For the real window that
+  value is the primary's own one-sided p, and the estimate shown is the primary estimate
+  (a window without events keeps its +0.5 ratio, where the primary reports 0).
 * **Pseudo-windows.** Blocks with the real one's geometry (origin = declaration, the lead to
   the start of the ceasefire window, its length), enumerated left to right without overlap
   (:func:`analysis.placebo.non_overlapping_starts`), touching neither the real block nor any
@@ -54,18 +54,22 @@ Design (what a reviewer should know)
   persistence says, which is what makes its errors comparable across origins whatever the
   level there; the before/during ratio pulls the observed down after a spike (regression to
   the mean), so its random placebo loses size and its spike-matched one power.
-* **Predictive scale.** The observed count is ranked among the pseudo-windows' counts after
-  a randomised probability integral transform under each window's own forecast
-  (:func:`predictive_pit`): raw log ratios made a blank short window at a busy moment of a
-  sparse series a false fall, since a blank window with a forecast of one or two events can
-  never look extreme; on the predictive scale it is extreme only where many were forecast.
-  The table still shows the raw ratios (events / forecast before calibration).
+* **Own calibration.** A window's miss is judged against the misses its own past allows,
+  as the primary's interval is: a blank 10-day window at the busiest moment of a sparse
+  series is extreme only if such windows were rarely blank there before. Ranking raw log
+  errors made such windows false falls; a negative-binomial scale fitted over all windows
+  together (the previous design) was too wide for the recent, busier ones (above). The
+  calibrating pseudo-origins come from one grid, every
+  :func:`analysis.counterfactual.calibration_step` days through the real window's own
+  (so its calibration is exactly the primary's): one forecast per grid point serves every
+  window whose past holds it, three to five forecasts per pseudo-window in all. Windows with
+  fewer than three windows' worth of calibration before them are left out (and counted).
 * **p-value.** Exactly as :func:`analysis.placebo.placebo_test`: two-sided rank p
   (:func:`analysis.placebo.two_sided_rank_p`, ties in an order seeded by ``seed``),
   resolution 1 / (1 + n), status ``coarse`` below
   :data:`analysis.placebo.MIN_PLACEBO_WINDOWS` pseudo-windows and ``no_placebo_room`` with
   none. The result is a :class:`analysis.placebo.PlaceboResult` whose ``observed_log_rr`` and
-  ``placebo_log_rr`` hold the forecast log errors and whose ``candidate_windows`` give each
+  ``placebo_log_rr`` hold the log primary estimates and whose ``candidate_windows`` give each
   pseudo-window's baseline as ``pre_start`` / ``pre_end``.
 """
 
@@ -77,7 +81,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.counterfactual import YEAR_DAYS, forecast_total
+from analysis.counterfactual import (
+    MIN_PSEUDO_WINDOWS,
+    YEAR_DAYS,
+    calibration_origins,
+    calibration_spread,
+    calibration_step,
+    error_scale,
+    forecast_total,
+)
 from analysis.panel import check_daily_series
 from analysis.placebo import (
     PlaceboResult,
@@ -133,39 +145,70 @@ def window_forecast(
     return float(y[target].sum()), forecast_total(y, weekday, origin, target, max_baseline_days)
 
 
-def predictive_pit(
-    observed: np.ndarray, forecast: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
-    """Randomised probability integral transform of each window's count under its forecast.
+def calibrated_errors(
+    y: np.ndarray,
+    weekday: np.ndarray,
+    origins: np.ndarray,
+    log_errors: np.ndarray,
+    anchor: int,
+    lead: int,
+    during_days: int,
+    max_baseline_days: int,
+) -> pd.DataFrame:
+    """Each window's forecast log error corrected and scaled by its own past, as the primary is.
 
-    The predictive distribution of window ``i`` is negative binomial with mean
-    ``c * forecast[i]`` and variance ``m + alpha * m**2``: the forecast's miss is
-    multiplicative (the same spread on the log scale at any level) on top of count noise.
-    ``c`` (a common bias, ratio of sums) and ``alpha`` (moments) are estimated from all
-    windows together, so the transform treats every window alike and ranks stay
-    exchangeable under the null. A count ``k`` maps to ``F(k - 1) + V f(k)`` with ``V``
-    uniform: continuous, so no ties.
+    The calibrating pseudo-origins of every window are taken from one grid, every
+    :func:`analysis.counterfactual.calibration_step` days through ``anchor`` (the observed
+    window's last calibrating origin, so its calibration is exactly the primary estimate's),
+    each window using the grid points inside its own range
+    (:func:`analysis.counterfactual.calibration_origins`): one forecast per grid point
+    serves every window whose past holds it.
 
     Parameters
     ----------
-    observed, forecast : numpy.ndarray
-        Events and forecasts of the windows (the real one among them).
-    rng : numpy.random.Generator
-        Source of ``V``.
+    y, weekday : numpy.ndarray
+        Daily counts and day of the week (0 = Monday) of every position.
+    origins : numpy.ndarray
+        First day after each window's baseline.
+    log_errors : numpy.ndarray
+        Each window's ``log((events + 0.5) / (forecast + 0.5))``.
+    anchor, lead, during_days, max_baseline_days : int
+        The grid's anchor, the lead from origin to window, the window's length and the longest
+        baseline of every forecast.
 
     Returns
     -------
-    numpy.ndarray
-        One value in (0, 1) per window: small when it saw far fewer events than forecast.
+    pandas.DataFrame
+        One row per window: ``log_estimate`` (the log error less its bias correction: the log
+        of the primary estimate made there), ``se``, ``df`` and ``cdf`` (the t distribution
+        function of ``log_estimate / se``: the primary's one-sided p for a fall). NaN where the
+        window has fewer than three windows' worth of calibration or a calibrating forecast ran
+        off.
     """
-    scale = (observed.sum() + 0.5) / (forecast.sum() + 0.5)
-    mean = np.maximum(scale * forecast, 1e-9)
-    alpha = max(float(((observed - mean) ** 2 - mean).sum() / (mean**2).sum()), 1e-6)
-    size = 1.0 / alpha
-    success = size / (size + mean)
-    below = stats.nbinom.cdf(observed - 1, size, success)
-    at = stats.nbinom.pmf(observed, size, success)
-    return below + rng.uniform(size=len(observed)) * at
+    step = calibration_step(during_days)
+    ranges = [calibration_origins(int(o), lead, during_days, max_baseline_days) for o in origins]
+    lowest = min((r.min() for r in ranges if len(r)), default=anchor)
+    first = anchor - (anchor - lowest) // step * step
+    last = max((r.max() for r in ranges if len(r)), default=anchor)
+    grid = np.arange(first, last + 1, step)
+    pairs = np.array(
+        [window_forecast(y, weekday, int(g), lead, during_days, max_baseline_days) for g in grid]
+    ).reshape(-1, 2)
+    with np.errstate(divide="ignore"):  # a forecast that ran off (inf) leaves a NaN-free -inf
+        grid_errors = np.log((pairs[:, 0] + 0.5) / (pairs[:, 1] + 0.5))
+    rows = []
+    for error, own in zip(log_errors, ranges, strict=True):
+        # eligible as the primary would be at this origin; scaled by the grid points in range
+        spread = calibration_spread(own, during_days)
+        inside = (grid >= own.min()) & (grid <= own.max()) if len(own) else grid < grid.min()
+        if spread < MIN_PSEUDO_WINDOWS or not np.isfinite(grid_errors[inside]).all():
+            rows.append((math.nan, math.nan, math.nan))
+            continue
+        bias, se, df = error_scale(grid_errors[inside], spread)
+        rows.append((error - bias, se if se > 0 else math.nan, df))
+    table = pd.DataFrame(rows, columns=["log_estimate", "se", "df"])
+    table["cdf"] = stats.t.cdf(table["log_estimate"] / table["se"], table["df"])
+    return table
 
 
 def _windows_phrase(count: int) -> str:
@@ -188,7 +231,10 @@ def forecast_placebo_test(
     n_placebos: int = 999,
     seed: int = 20250328,
 ) -> PlaceboResult:
-    """Two-sided rank p-value of the observed forecast error among pseudo-windows' (module doc).
+    """Two-sided rank p-value of the primary estimate among the same estimate at pseudo-windows.
+
+    Each window's log primary estimate is ranked relative to its own standard error (the t
+    distribution function of :func:`calibrated_errors`; module doc).
 
     Parameters
     ----------
@@ -217,9 +263,10 @@ def forecast_placebo_test(
     Returns
     -------
     analysis.placebo.PlaceboResult
-        Observed and pseudo-window forecast log errors, p, resolution and status (``ok``,
-        ``coarse``, ``no_placebo_room``; ``too_short``, ``no_pre_events``, ``outside_data``
-        or ``degenerate`` when the observed forecast cannot be made).
+        Observed and pseudo-window log primary estimates, p, resolution and status (``ok``,
+        ``coarse``, ``no_placebo_room``; ``too_short`` (also too little baseline to calibrate),
+        ``no_pre_events``, ``outside_data`` or ``degenerate`` when the observed estimate
+        cannot be made).
     """
     y_series = check_daily_series(series)
     y = y_series.to_numpy(dtype=float)
@@ -242,13 +289,18 @@ def forecast_placebo_test(
     base = dict(n_candidates=len(starts), seed=seed, matched=False)
     if origin < 0 or origin + block_days > len(y) or lead < 0:
         return _no_test(math.nan, STATUS_OUTSIDE, STATUS_NOTES.get(STATUS_OUTSIDE, ""), base)
-    if origin < min_baseline_days:
-        note = f"fewer than {min_baseline_days} days before the ceasefire: no forecast."
-        return _no_test(math.nan, STATUS_TOO_SHORT, note, base)
+    # the statuses in the primary estimate's order (counterfactual_core), so both agree
     cum = np.concatenate([[0.0], np.cumsum(y)])
     if cum[origin] - cum[max(origin - max_days, 0)] == 0:
         note = "no events in the baseline: nothing to forecast from."
         return _no_test(math.nan, STATUS_NO_PRE, note, base)
+    if min(origin, max_days) < min_baseline_days:
+        note = f"fewer than {min_baseline_days} days of baseline before the ceasefire: no forecast."
+        return _no_test(math.nan, STATUS_TOO_SHORT, note, base)
+    own = calibration_origins(origin, lead, during_days, max_days)
+    if calibration_spread(own, during_days) < MIN_PSEUDO_WINDOWS:
+        note = "the baseline is too short to calibrate the primary estimate: no forecast."
+        return _no_test(math.nan, STATUS_TOO_SHORT, note, base)
     observed_count, observed_forecast = window_forecast(
         y, weekday, origin, lead, during_days, max_days
     )
@@ -280,13 +332,31 @@ def forecast_placebo_test(
     counts = np.concatenate([[observed_count], pairs[:, 0]])
     forecasts = np.concatenate([[observed_forecast], pairs[:, 1]])
     log_errors = np.log((counts + 0.5) / (forecasts + 0.5))
-    observed, placebo = float(log_errors[0]), log_errors[1:]
+    # every window is judged as the primary judges the real one: its miss less its own past
+    # misses' mean, over their spread (pooled scales made the test conservative: module doc)
+    calibrated = calibrated_errors(
+        y, weekday, np.r_[origin, starts], log_errors, origin - lead - during_days, lead,
+        during_days, max_days,
+    )  # fmt: skip
+    if not np.isfinite(calibrated["cdf"].iloc[0]):
+        note = "the primary estimate's calibrating errors did not vary or ran off: nothing to rank."
+        return _no_test(math.nan, STATUS_DEGENERATE, note, {**base, "n_dropped": 0})
+    placebo_ok = np.isfinite(calibrated["cdf"].to_numpy()[1:])
+    if (~placebo_ok).sum():
+        uncalibrated = int((~placebo_ok).sum())
+        note += (
+            f"{_windows_phrase(uncalibrated)} without three windows' worth of calibration "
+            f"before {'it' if uncalibrated == 1 else 'them'} (or whose calibrating forecasts "
+            "did not vary or ran off) left out. "
+        )
+    base["n_dropped"] += int((~placebo_ok).sum())
+    starts = starts[placebo_ok]
+    statistic = calibrated["cdf"].to_numpy()[np.r_[True, placebo_ok]]
+    estimates = calibrated["log_estimate"].to_numpy()[np.r_[True, placebo_ok]]
+    observed, placebo = float(estimates[0]), estimates[1:]
     n = len(starts)
     rng = np.random.default_rng(seed)
-    # ranked on the predictive scale: a miss is judged against the spread its own forecast
-    # level allows (a blank window is extreme only where many events were forecast)
-    pit = predictive_pit(counts, forecasts, rng) if n else np.array([0.5])
-    p_value = two_sided_rank_p(float(pit[0]), pit[1:], rng)
+    p_value = two_sided_rank_p(float(statistic[0]), statistic[1:], rng)
     day = pd.Timedelta(days=1)
     origins = index[starts] if n else pd.DatetimeIndex([])
     baseline = np.minimum(starts, max_days) // 7 * 7
@@ -300,7 +370,9 @@ def forecast_placebo_test(
         }
     )
     no_room = (
-        f"no {block_days}-day pseudo-window with {max(min_baseline_days, needed)} days "
+        "none is left to rank."
+        if base["n_dropped"]
+        else f"no {block_days}-day pseudo-window with {max(min_baseline_days, needed)} days "
         "before it fits outside the ceasefire and every ceasefire period."
     )
     return ranked_result(

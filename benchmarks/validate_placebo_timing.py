@@ -14,7 +14,8 @@ same draws: size on the null DGPs, then power on the rate-ratio-0.5 DGPs of ``EF
 By default the forecast placebo uses as many pseudo-windows as the notebooks do (all that
 fit, at most :data:`analysis.placebo_forecast.MAX_FORECAST_PLACEBOS`: about 89 on 6,500
 days with a 60-day truce); ``--forecast-windows 41`` gives it as many as the others have.
-Each forecast costs about 5-10 ms of CPU (about 1 s a run with 89 pseudo-windows) with
+Each forecast costs about 5-10 ms of CPU; with each window's calibrating forecasts (about
+three per pseudo-window, shared on one grid) a run with 89 pseudo-windows takes 2-3 s with
 ``OPENBLAS_NUM_THREADS=1``; multi-threaded BLAS on a busy machine made its small least-squares
 fits over ten times slower.
 

@@ -461,7 +461,7 @@ def test_the_primary_placebo_is_stated_with_its_step_and_replaces_the_matched_p(
         primary_placebo=placebo,
     )
     lead = found.text.split("Descriptively", 1)[0]
-    assert "misses in 57 stretches without a ceasefire" in lead and "steps of 0.0172" in lead
+    assert "made in 57 stretches without a ceasefire" in lead and "steps of 0.0172" in lead
     assert "never reach 0.05" not in lead
     labels = [n.label for n in found.numbers]
     assert len(labels) == 4 and "spike-matched placebo p-value" not in labels

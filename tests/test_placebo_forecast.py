@@ -1,14 +1,15 @@
-"""The placebo of the primary estimate (forecast error ranked among pseudo-windows'), checked
-directly and by simulation.
+"""The placebo of the primary estimate (the same estimate made at pseudo-windows, each on its
+own past), checked directly and by simulation.
 
 Pseudo-windows are checked on the windows returned (no overlap with each other, the real block
 or any ceasefire period; each with as much baseline before it as the observed forecast; at
 most 199); p never falls below its resolution; with the null true on a persistent, seasonal,
 overdispersed series whose ceasefire is declared at the first crossing of a past-only spike
 threshold (a stopping time, as a declaration is) the share of p <= 0.05 stays within
-Monte-Carlo error of the exact rank level over two seeds; the predictive transform is uniform
-at every forecast level, so a blank window at a busy moment of a sparse series is not a false
-fall (raw log ratios make it one far too often); a real fall to a fifth is found in most
+Monte-Carlo error of the exact rank level over two seeds; every window gets the primary
+estimate itself (checked against :func:`analysis.counterfactual.counterfactual_core`), so a
+blank window at the busiest moment of a sparse series is judged against its own past misses
+and is not a false fall; a real fall to a fifth is found in most
 series (at least 60%, where chance gives 2.5%); a forecast that cannot be made gets its status.
 """
 
@@ -22,11 +23,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from factories import make_ceasefires, windows_at
-from scipy import stats
 
 from analysis import contract as c
+from analysis import counterfactual as cf
 from analysis import formatting as fmt
-from analysis import placebo as pl
 from analysis import placebo_forecast as pf
 from analysis import plots, tables
 from analysis import status as st
@@ -146,36 +146,59 @@ def test_a_forecast_that_cannot_be_made_gets_its_status() -> None:
     assert late.status == st.STATUS_OUTSIDE and math.isnan(late.p_value)
 
 
-def test_the_predictive_transform_is_uniform_whatever_the_forecast_level() -> None:
-    rng = np.random.default_rng(5)
-    forecast = np.exp(rng.uniform(np.log(0.3), np.log(50.0), 4000))
-    alpha = 0.3  # the forecast misses by a multiplicative factor on top of count noise
-    counts = rng.negative_binomial(1 / alpha, 1 / (1 + alpha * forecast)).astype(float)
-    pit = pf.predictive_pit(counts, forecast, rng)
-    assert stats.kstest(pit, "uniform").pvalue > 0.001
-    low, high = forecast < 1.0, forecast > 10.0
-    for group in (low, high):
-        share = float(np.mean(pit[group] < 0.05))
-        assert abs(share - 0.05) < 4 * math.sqrt(0.05 * 0.95 / group.sum()), share
+@pytest.mark.parametrize(("during", "lead"), [(20, 0), (60, 0), (9, 3)])
+def test_every_window_gets_the_primary_estimate_itself(during: int, lead: int) -> None:
+    """The observed statistic is the primary estimate, and a pseudo-window on the real one's
+    grid of calibrating origins gets exactly the estimate the primary would make there."""
+    rng = np.random.default_rng(during)
+    index = pd.date_range("2016-01-01", periods=DAYS, freq="D")
+    series = pd.Series(rng.poisson(_conflict_rate(rng, DAYS)).astype(float), index=index)
+    effective = 1900
+    windows = dataclasses.replace(
+        _windows(index, effective, during), pre_end=index[effective - lead - 1]
+    )
+    result = pf.forecast_placebo_test(series, windows)
+    primary = cf.counterfactual_effect(series, windows)
+    assert result.status in (st.STATUS_OK, st.STATUS_COARSE) and primary.status == st.STATUS_OK
+    assert math.isclose(math.exp(result.observed_log_rr), primary.estimate, rel_tol=1e-9)
+    origin, step = effective - lead, max(7, during // 2)
+    used = result.candidate_windows
+    positions = (used["pre_end"] - index[0]).dt.days.to_numpy() + 1
+    on_grid = np.flatnonzero((origin - positions) % step == 0)
+    assert len(on_grid) >= 2
+    weekday = index.day_of_week.to_numpy()
+    for row in on_grid[:2]:
+        again = cf.counterfactual_core(
+            series.to_numpy(), weekday, int(positions[row]), int(positions[row]) + lead, during
+        )
+        assert math.isclose(math.exp(used["log_rr"].iloc[row]), again.estimate, rel_tol=1e-9)
 
 
-def test_a_busy_window_without_events_is_not_a_false_fall_on_a_sparse_series() -> None:
-    """The observed window has the highest forecast of its series (a truce at a busy moment):
-    ranked on the predictive scale it rejects at the exact level, while raw log ratios, where a
-    blank window with a low forecast can never look extreme, reject far more often."""
+def test_a_blank_short_window_at_the_busiest_moment_of_a_sparse_series_is_not_a_false_fall() -> (
+    None
+):
+    """A sparse series rising to its busiest days at the end, where the 10-day truce falls:
+    a window without events there is judged against that window's own past misses. Ranking
+    raw misses on one scale made such windows false falls; here the share of p <= 0.05, and
+    of falls among them, stays within Monte-Carlo error of the exact level."""
     rng = np.random.default_rng(9)
-    runs, n, alpha = 2000, 39, 0.3
-    pit_p, raw_p = [], []
+    days, during, runs = 1500, 10, 120
+    index = pd.date_range("2016-01-01", periods=days, freq="D")
+    rising = 0.15 * (1 + 3 * np.arange(days) / days)  # 0.15 to 0.6 events a day
+    p_values, falls = [], []
     for _ in range(runs):
-        forecast = np.sort(np.exp(rng.normal(np.log(0.8), 0.8, n + 1)))[::-1]  # busiest first
-        counts = rng.negative_binomial(1 / alpha, 1 / (1 + alpha * forecast)).astype(float)
-        pit = pf.predictive_pit(counts, forecast, rng)
-        pit_p.append(pl.two_sided_rank_p(float(pit[0]), pit[1:], rng))
-        raw = np.log((counts + 0.5) / (forecast + 0.5))
-        raw_p.append(pl.two_sided_rank_p(float(raw[0]), raw[1:], rng))
+        rate = rising * _conflict_rate(rng, days) / 3.0
+        series = pd.Series(rng.poisson(rate * rng.gamma(2.0, 0.5, days)).astype(float), index)
+        effective = days - during - int(rng.integers(0, 30))
+        result = pf.forecast_placebo_test(
+            series, _windows(index, effective, during), max_baseline_years=1.0, n_placebos=39
+        )
+        assert result.n_placebos == 39
+        p_values.append(result.p_value)
+        falls.append(result.p_value <= 0.05 and result.observed_log_rr < 0)
     level, se = 0.05, math.sqrt(0.05 * 0.95 / runs)
-    assert abs(np.mean(np.asarray(pit_p) <= 0.05) - level) < 4 * se
-    assert np.mean(np.asarray(raw_p) <= 0.05) > level + 6 * se
+    assert np.mean(np.asarray(p_values) <= level) < level + 3.5 * se
+    assert np.mean(falls) < level / 2 + 3.5 * math.sqrt(0.025 * 0.975 / runs)
 
 
 def test_at_most_199_pseudo_windows_are_forecast() -> None:
@@ -209,6 +232,35 @@ def test_a_forecast_that_runs_off_is_left_out_with_a_note(monkeypatch) -> None:
     assert pf.forecast_placebo_test(series, _windows(index, 1900)).status == st.STATUS_DEGENERATE
 
 
+def test_a_calibrating_forecast_that_runs_off_drops_the_windows_that_lean_on_it(
+    monkeypatch,
+) -> None:
+    rng = np.random.default_rng(6)
+    index = pd.date_range("2016-01-01", periods=DAYS, freq="D")
+    series = pd.Series(rng.poisson(_conflict_rate(rng, DAYS)).astype(float), index=index)
+    real = pf.window_forecast
+    runaway = 700  # on the real window's grid (1880 - 10k), before its own calibration range
+
+    def forecast(y, weekday, origin, lead, during_days, max_days):
+        observed, predicted = real(y, weekday, origin, lead, during_days, max_days)
+        return observed, math.inf if origin == runaway else predicted
+
+    clean = pf.forecast_placebo_test(series, _windows(index, 1900))
+    origins = (clean.candidate_windows["pre_end"] - index[0]).dt.days.to_numpy() + 1
+    # a window calibrates every 10 days back from origin - 20, no earlier than
+    # max(365, origin - 1096), on the grid points between its first and last such origin
+    last = origins - 20
+    first = last - (last - np.maximum(365, origins - 1096)) // 10 * 10
+    leaning = int(np.sum((first <= runaway) & (runaway <= last)))
+    assert 0 < leaning < clean.n_placebos
+    monkeypatch.setattr(pf, "window_forecast", forecast)
+    result = pf.forecast_placebo_test(series, _windows(index, 1900))
+    assert result.n_placebos == clean.n_placebos - leaning
+    assert result.n_dropped == clean.n_dropped + leaning and math.isfinite(result.p_value)
+    assert f"{leaning} pseudo-windows without three windows' worth of calibration" in result.note
+    assert result.observed_log_rr == clean.observed_log_rr  # the real one never used that point
+
+
 def test_the_figure_draws_the_primary_placebo_under_its_own_name() -> None:
     rng = np.random.default_rng(8)
     index = pd.date_range("2016-01-01", periods=DAYS, freq="D")
@@ -231,7 +283,7 @@ def test_the_figure_draws_the_primary_placebo_under_its_own_name() -> None:
     p_text = fmt.format_p(result.p_value)
     assert panel.get_title() == f"Placebo of the primary estimate: p = {p_text}"
     assert panel.get_xlabel().startswith("events / forecast in pseudo-windows")
-    # the orange line is the observed events over the forecast, not the during/before ratio
+    # the orange line is the primary estimate, not the during/before ratio
     (line,) = panel.get_lines()
     assert line.get_xdata()[0] == pytest.approx(math.exp(result.observed_log_rr))
     assert result.observed_log_rr < np.log(0.5)  # the built-in fall to a fifth

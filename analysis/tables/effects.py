@@ -162,12 +162,12 @@ def placebo_table(
     primary_placebo : analysis.placebo.PlaceboResult, optional
         The placebo of the primary estimate
         (:func:`analysis.placebo_forecast.forecast_placebo_test`), shown first: its ratios are
-        events over the model's forecast (before the pseudo-origin bias correction).
+        the primary estimate made at the real window and at each pseudo-window.
 
     Returns
     -------
     pandas.DataFrame
-        Text, one row per placebo test (the primary's forecast error when given, then random
+        Text, one row per placebo test (the primary estimate when given, then random
         and spike-matched before/during ratios); columns Placebo, Observed rate ratio,
         "Placebo ratios, middle 95%", p-value (two-sided), Resolution, Pseudo-windows used,
         Candidate windows, Note.
@@ -177,7 +177,8 @@ def placebo_table(
         ("During vs before: spike-matched (level and trend)", effect.matched_placebo),
     ]
     if primary_placebo is not None:
-        tests.insert(0, ("Primary: events vs model forecast (before calibration)", primary_placebo))
+        primary_label = "Primary estimate (each window calibrated on its own past)"
+        tests.insert(0, (primary_label, primary_placebo))
     rows = []
     for label, result in tests:
         numbers = result.to_dict()
@@ -233,7 +234,7 @@ def _placebo_phrase(label: str, result: PlaceboResult) -> str:
     candidates = format_count(result.n_candidates)
     dropped = result.n_dropped
     # two ways a candidate is not used: beyond the cap (evenly spaced subset) or dropped for
-    # want of baseline events or a forecast (the note names them)
+    # want of baseline events, a forecast or its calibration (the note names them)
     capped = result.n_candidates > n + dropped
     left_out = f"{format_count(dropped)} of them left out as the note says"
     subset = ""
