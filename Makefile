@@ -4,6 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RUN_FILE ?= notebooks/reports.yml
 RUNNER_ARGS ?=
+# One BLAS thread unless the caller sets otherwise: the estimators make thousands of small
+# least-squares fits, which a multi-threaded BLAS slows down, over ten times on a busy machine
+# (benchmarks/validate_placebo_timing.py); the notebook kernels inherit these.
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
 
 .PHONY: reports test lab lint format bench clean help
 

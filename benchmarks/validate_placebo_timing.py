@@ -14,6 +14,10 @@ same draws: size on the null DGPs, then power on the rate-ratio-0.5 DGPs of ``EF
 By default the forecast placebo uses as many pseudo-windows as the notebooks do (all that
 fit, at most :data:`analysis.placebo_forecast.MAX_FORECAST_PLACEBOS`: about 89 on 6,500
 days with a 60-day truce); ``--forecast-windows 41`` gives it as many as the others have.
+``--by-surge`` also prints, per DGP, the forecast placebo's mean log estimate at the observed
+and at the pseudo-windows, by the surge the reported counts showed before each window (30-day
+over 365-day mean): a shift of the observed that pseudo-windows after the same reported surge
+do not share comes from something the counts do not show (:func:`surge_breakdown`).
 Each forecast costs about 5-10 ms of CPU; with each window's calibrating forecasts (about
 three per pseudo-window, shared on one grid) a run with 89 pseudo-windows takes 2-3 s with
 ``OPENBLAS_NUM_THREADS=1``; multi-threaded BLAS on a busy machine made its small least-squares
@@ -211,11 +215,14 @@ def forecast_sizes(
     seed: int,
     n_forecast: int = placebo_forecast.MAX_FORECAST_PLACEBOS,
     chains: int = 0,
+    by_surge: bool = False,
 ) -> list[dict[str, object]]:
     """Rejection rates of the random, matched and forecast-error placebos on the same draws
     (size on a null DGP, power on an effect DGP); the forecast placebo uses at most
     ``n_forecast`` of its pseudo-windows, evenly spaced (each costs a forecast).
-    With ``chains``, that many extension chains close their periods to all three."""
+    With ``chains``, that many extension chains close their periods to all three; with
+    ``by_surge`` the forecast placebo's estimates are also printed by the reported surge
+    before each window (:func:`surge_breakdown`)."""
     sim = dgp(name, days).simulate(np.random.default_rng(seed), runs)
     index = pd.date_range(sim["start"], periods=sim["counts"].shape[1], freq="D")
     table_rng = np.random.default_rng([seed, chains])
@@ -224,6 +231,7 @@ def forecast_sizes(
     # the falls tail: rejected with the observed below most placebos (matched ranks residuals
     # the result does not keep, so only the random and forecast placebos have it)
     falls = {key: [] for key in p}
+    surges = []  # (observed?, reported surge, log estimate, observed's rank quantile)
     for counts, effective in zip(sim["counts"], sim["effective_day"], strict=True):
         series = pd.Series(counts.astype(float), index=index)
         windows = windows_at(index, int(effective), sim["during_days"])
@@ -242,6 +250,17 @@ def forecast_sizes(
             used[key].append(result.n_placebos)
             below = np.mean(result.placebo_log_rr < result.observed_log_rr)
             falls[key].append(result.p_value <= 0.05 and below < 0.5)
+            if by_surge and key == "forecast" and result.n_placebos:
+                origins = (result.candidate_windows["pre_end"] - index[0]).dt.days + 1
+                surge = reported_surge(counts, np.r_[effective, origins.to_numpy()])
+                surges.append((True, surge[0], result.observed_log_rr, below))
+                surges += [
+                    (False, *pair, math.nan)
+                    for pair in zip(surge[1:], result.placebo_log_rr, strict=True)
+                ]
+    if by_surge:
+        print(f"{name}: forecast placebo by the reported surge before the window", flush=True)
+        print(surge_breakdown(pd.DataFrame(surges, columns=SURGE_COLUMNS)).to_string(), flush=True)
     rows = []
     for key, values in p.items():
         levels = [2 * math.floor(0.05 * (1 + n) / 2) / (1 + n) for n in used[key]]
@@ -259,6 +278,38 @@ def forecast_sizes(
             }
         )
     return rows
+
+
+SURGE_COLUMNS = ["observed", "surge", "log_estimate", "rank_quantile"]
+SURGE_BINS = (-np.inf, 0.0, 0.3, 0.6, np.inf)
+
+
+def reported_surge(counts: np.ndarray, origins: np.ndarray) -> np.ndarray:
+    """Log ratio of the 30-day to the 365-day mean of the counts before each origin (what the
+    world saw of a surge; half an event added to each 30 days, so blank months stay finite)."""
+    cum = np.concatenate([[0.0], np.cumsum(counts, dtype=float)])
+    recent = (cum[origins] - cum[origins - 30] + 0.5) / 30
+    year = (cum[origins] - cum[origins - 365] + 0.5 * 365 / 30) / 365
+    return np.log(recent / year)
+
+
+def surge_breakdown(table: pd.DataFrame) -> pd.DataFrame:
+    """Mean log primary estimate of observed and pseudo-windows, and the observed's mean rank
+    quantile among its own pseudo-windows (0.5 if exchangeable), by the reported surge: a
+    shift of the observed that pseudo-windows with the same reported surge do not share is
+    driven by something the counts do not show."""
+    table = table.assign(bin=pd.cut(table["surge"], SURGE_BINS))
+    observed = table[table["observed"]].groupby("bin", observed=False)
+    pseudo = table[~table["observed"]].groupby("bin", observed=False)["log_estimate"]
+    return pd.DataFrame(
+        {
+            "observed runs": observed.size(),
+            "observed mean": observed["log_estimate"].mean().round(3),
+            "observed rank quantile": observed["rank_quantile"].mean().round(3),
+            "pseudo-windows": pseudo.size(),
+            "pseudo mean": pseudo.mean().round(3),
+        }
+    )
 
 
 def size_columns(p_values: np.ndarray) -> dict[str, str]:
@@ -372,6 +423,11 @@ def main(argv: list[str] | None = None) -> None:
         default=placebo_forecast.MAX_FORECAST_PLACEBOS,
         help="most pseudo-windows of the forecast placebo (default: as in the notebooks)",
     )
+    parser.add_argument(
+        "--by-surge",
+        action="store_true",
+        help="also print the forecast placebo's estimates by the reported surge before each window",
+    )
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as folder:
@@ -396,6 +452,7 @@ def main(argv: list[str] | None = None) -> None:
                     args.seed + offset,
                     args.forecast_windows,
                     args.chains,
+                    args.by_surge,
                 )
                 print(pd.DataFrame(rows[-3:]).to_string(index=False), flush=True)
         if args.part in ("timing", "all"):
