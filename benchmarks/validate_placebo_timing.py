@@ -17,7 +17,7 @@ days with a 60-day truce); ``--forecast-windows 41`` gives it as many as the oth
 ``--by-surge`` also prints, per DGP, the forecast placebo's mean log estimate at the observed
 and at the pseudo-windows, by the surge the reported counts showed before each window (30-day
 over 365-day mean): a shift of the observed that pseudo-windows after the same reported surge
-do not share comes from something the counts do not show (:func:`surge_breakdown`).
+do not share is not explained by the reported surge (:func:`surge_breakdown`).
 Each forecast costs about 5-10 ms of CPU; with each window's calibrating forecasts (about
 three per pseudo-window, shared on one grid) a run with 89 pseudo-windows takes 2-3 s with
 ``OPENBLAS_NUM_THREADS=1``; multi-threaded BLAS on a busy machine made its small least-squares
@@ -231,7 +231,7 @@ def forecast_sizes(
     # the falls tail: rejected with the observed below most placebos (matched ranks residuals
     # the result does not keep, so only the random and forecast placebos have it)
     falls = {key: [] for key in p}
-    surges = []  # (observed?, reported surge, log estimate, observed's rank quantile)
+    surges = []  # (observed?, reported surge, log estimate, observed's rank among placebos)
     for counts, effective in zip(sim["counts"], sim["effective_day"], strict=True):
         series = pd.Series(counts.astype(float), index=index)
         windows = windows_at(index, int(effective), sim["during_days"])
@@ -258,7 +258,7 @@ def forecast_sizes(
                     (False, *pair, math.nan)
                     for pair in zip(surge[1:], result.placebo_log_rr, strict=True)
                 ]
-    if by_surge:
+    if by_surge and surges:
         print(f"{name}: forecast placebo by the reported surge before the window", flush=True)
         print(surge_breakdown(pd.DataFrame(surges, columns=SURGE_COLUMNS)).to_string(), flush=True)
     rows = []
@@ -287,6 +287,8 @@ SURGE_BINS = (-np.inf, 0.0, 0.3, 0.6, np.inf)
 def reported_surge(counts: np.ndarray, origins: np.ndarray) -> np.ndarray:
     """Log ratio of the 30-day to the 365-day mean of the counts before each origin (what the
     world saw of a surge; half an event added to each 30 days, so blank months stay finite)."""
+    if (origins < 365).any():
+        raise ValueError("reported_surge needs a year of counts before every origin")
     cum = np.concatenate([[0.0], np.cumsum(counts, dtype=float)])
     recent = (cum[origins] - cum[origins - 30] + 0.5) / 30
     year = (cum[origins] - cum[origins - 365] + 0.5 * 365 / 30) / 365
@@ -295,9 +297,9 @@ def reported_surge(counts: np.ndarray, origins: np.ndarray) -> np.ndarray:
 
 def surge_breakdown(table: pd.DataFrame) -> pd.DataFrame:
     """Mean log primary estimate of observed and pseudo-windows, and the observed's mean rank
-    quantile among its own pseudo-windows (0.5 if exchangeable), by the reported surge: a
-    shift of the observed that pseudo-windows with the same reported surge do not share is
-    driven by something the counts do not show."""
+    quantile among its own pseudo-windows' log estimates (0.5 if exchangeable; the test itself
+    ranks them after each window's own scaling), by the reported surge: a shift of the observed
+    that pseudo-windows with the same reported surge do not share is not explained by it."""
     table = table.assign(bin=pd.cut(table["surge"], SURGE_BINS))
     observed = table[table["observed"]].groupby("bin", observed=False)
     pseudo = table[~table["observed"]].groupby("bin", observed=False)["log_estimate"]
