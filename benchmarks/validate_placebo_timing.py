@@ -223,7 +223,11 @@ def forecast_sizes(
     With ``chains``, that many extension chains close their periods to all three; with
     ``by_surge`` the forecast placebo's estimates are also printed by the reported surge
     before each window (:func:`surge_breakdown`)."""
-    sim = dgp(name, days).simulate(np.random.default_rng(seed), runs)
+    module = dgp(name, days)
+    sim = module.simulate(np.random.default_rng(seed), runs)
+    # a crossing DGP whose series never crosses in its search range declares on the range's
+    # last day (dgps/_latent.py): not after a surge, so the breakdown keeps those runs apart
+    never_crossed = module._LATENT.LATEST_DAY - 1 if "crossing" in name else -1
     index = pd.date_range(sim["start"], periods=sim["counts"].shape[1], freq="D")
     table_rng = np.random.default_rng([seed, chains])
     p = {key: [] for key in ("random", "matched", "forecast")}
@@ -231,7 +235,7 @@ def forecast_sizes(
     # the falls tail: rejected with the observed below most placebos (matched ranks residuals
     # the result does not keep, so only the random and forecast placebos have it)
     falls = {key: [] for key in p}
-    surges = []  # (observed?, reported surge, log estimate, observed's rank among placebos)
+    surges = []  # SURGE_COLUMNS: one row per window of every run
     for counts, effective in zip(sim["counts"], sim["effective_day"], strict=True):
         series = pd.Series(counts.astype(float), index=index)
         windows = windows_at(index, int(effective), sim["during_days"])
@@ -253,14 +257,25 @@ def forecast_sizes(
             if by_surge and key == "forecast" and result.n_placebos:
                 origins = (result.candidate_windows["pre_end"] - index[0]).dt.days + 1
                 surge = reported_surge(counts, np.r_[effective, origins.to_numpy()])
-                surges.append((True, surge[0], result.observed_log_rr, below))
+                crossed = int(effective) != never_crossed
+                rejected = result.p_value <= 0.05
+                surges.append((True, crossed, surge[0], result.observed_log_rr, below, rejected))
                 surges += [
-                    (False, *pair, math.nan)
+                    (False, True, *pair, math.nan, False)
                     for pair in zip(surge[1:], result.placebo_log_rr, strict=True)
                 ]
     if by_surge and surges:
+        table = pd.DataFrame(surges, columns=SURGE_COLUMNS)
         print(f"{name}: forecast placebo by the reported surge before the window", flush=True)
-        print(surge_breakdown(pd.DataFrame(surges, columns=SURGE_COLUMNS)).to_string(), flush=True)
+        print(surge_breakdown(table).to_string(), flush=True)
+        late = table[table["observed"] & ~table["crossed"]]
+        if len(late):
+            print(
+                f"{len(late)} runs never crossed (declared on the search range's last day, left "
+                f"out above): mean log estimate {late['log_estimate'].mean():.3f}, size at 0.05 "
+                f"{late['rejected'].mean():.3f}",
+                flush=True,
+            )
     rows = []
     for key, values in p.items():
         levels = [2 * math.floor(0.05 * (1 + n) / 2) / (1 + n) for n in used[key]]
@@ -280,7 +295,7 @@ def forecast_sizes(
     return rows
 
 
-SURGE_COLUMNS = ["observed", "surge", "log_estimate", "rank_quantile"]
+SURGE_COLUMNS = ["observed", "crossed", "surge", "log_estimate", "rank_quantile", "rejected"]
 SURGE_BINS = (-np.inf, 0.0, 0.3, 0.6, np.inf)
 
 
@@ -301,13 +316,14 @@ def surge_breakdown(table: pd.DataFrame) -> pd.DataFrame:
     ranks them after each window's own scaling), by the reported surge: a shift of the observed
     that pseudo-windows with the same reported surge do not share is not explained by it."""
     table = table.assign(bin=pd.cut(table["surge"], SURGE_BINS))
-    observed = table[table["observed"]].groupby("bin", observed=False)
+    observed = table[table["observed"] & table["crossed"]].groupby("bin", observed=False)
     pseudo = table[~table["observed"]].groupby("bin", observed=False)["log_estimate"]
     return pd.DataFrame(
         {
             "observed runs": observed.size(),
             "observed mean": observed["log_estimate"].mean().round(3),
             "observed rank quantile": observed["rank_quantile"].mean().round(3),
+            "observed size@0.05": observed["rejected"].mean().round(3),
             "pseudo-windows": pseudo.size(),
             "pseudo mean": pseudo.mean().round(3),
         }
